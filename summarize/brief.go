@@ -1,0 +1,70 @@
+// Package summarize turns a news document into a Brief: headline, summary and
+// key facts whose quotes are checked against the article.
+package summarize
+
+import "time"
+
+// Length is how long a summary should be.
+type Length string
+
+const (
+	Short    Length = "short"
+	Standard Length = "standard"
+	Detailed Length = "detailed"
+)
+
+// Options changes what a Brief contains; every field is part of the cache key.
+type Options struct {
+	Length Length
+	// Guild attributes LLM usage for budgets; it is not part of the cache key.
+	Guild string `json:"-"`
+}
+
+// Fact is one key fact with the article's words that support it.
+type Fact struct {
+	Text  string `json:"text"`
+	Quote string `json:"quote"`
+	// Verified is true when Quote was found in the article. Unverified facts
+	// are never shown as facts; they are kept only for --json.
+	Verified bool `json:"verified"`
+}
+
+// Brief is what geobrief answers with.
+type Brief struct {
+	DocID         string   `json:"doc_id"`
+	Headline      string   `json:"headline"`
+	Summary       string   `json:"summary"`
+	Facts         []Fact   `json:"facts"`
+	People        []string `json:"people"`
+	Places        []string `json:"places"`
+	Organizations []string `json:"organizations"`
+	Meta          Meta     `json:"meta"`
+}
+
+// Meta says how a Brief was made.
+type Meta struct {
+	Model string `json:"model"`
+	// Offline is true when the extractive summarizer made the Brief, either
+	// because no LLM is configured or because the LLM is down (Fallback).
+	Offline          bool      `json:"offline"`
+	Fallback         bool      `json:"fallback,omitempty"`
+	Cached           bool      `json:"cached"`
+	PromptTokens     int       `json:"prompt_tokens"`
+	CompletionTokens int       `json:"completion_tokens"`
+	Parts            int       `json:"parts"`
+	FactsVerified    int       `json:"facts_verified"`
+	FactsGiven       int       `json:"facts_given"`
+	PromptVersion    string    `json:"prompt_version"`
+	CreatedAt        time.Time `json:"created_at"`
+}
+
+// VerifiedFacts returns only the facts whose quotes were found in the article.
+func (b Brief) VerifiedFacts() []Fact {
+	var out []Fact
+	for _, f := range b.Facts {
+		if f.Verified {
+			out = append(out, f)
+		}
+	}
+	return out
+}
