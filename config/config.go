@@ -1,0 +1,291 @@
+// Package config reads geobrief's settings from the environment. Every value
+// is validated at start, and an invalid one fails with a message naming the
+// variable, so a typo never turns into a surprising default.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Lookup reads one variable; os.LookupEnv fits, and tests pass a map.
+type Lookup func(key string) (string, bool)
+
+// MapLookup adapts a map for tests and for printing.
+func MapLookup(m map[string]string) Lookup {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+// Config is every setting of the program.
+type Config struct {
+	// SeedsDir is the folder of documents; empty means the embedded defaults.
+	SeedsDir    string
+	SeedsPoll   time.Duration
+	DataDir     string
+	LogLevel    string
+	LLM         LLM
+	Discord     Discord
+	MetricsAddr string
+	Digest      Digest
+}
+
+// LLM holds the chat endpoint settings.
+type LLM struct {
+	BaseURL string
+	APIKey  string
+	Model   string
+	// JSONMode is auto, json_schema, json_object or none.
+	JSONMode         string
+	ContextTokens    int
+	Timeout          time.Duration
+	MaxRetries       int
+	MaxConcurrency   int
+	Fallback         string // offline or error
+	DailyTokenBudget int
+	GuildTokenBudget int
+}
+
+// Enabled reports whether an LLM is configured; without one the offline
+// summarizer serves.
+func (l LLM) Enabled() bool { return l.BaseURL != "" || l.APIKey != "" }
+
+// Discord holds the bot settings.
+type Discord struct {
+	Token             string
+	GuildID           string
+	APIURL            string
+	UserRatePerMinute int
+}
+
+// Digest holds the default digest schedule and digest rules.
+type Digest struct {
+	ChannelID string
+	Times     string
+	Timezone  string
+	Window    time.Duration
+	MaxItems  int
+	SkipEmpty bool
+	Catchup   time.Duration
+}
+
+const openAIURL = "https://api.openai.com/v1"
+
+// Load reads and validates the configuration. All problems are reported at
+// once, one per line, each naming its variable.
+func Load(lookup Lookup) (Config, error) {
+	p := parser{lookup: lookup}
+	c := Config{
+		SeedsDir:    p.str("SEEDS_DIR", ""),
+		SeedsPoll:   p.duration("SEEDS_POLL_INTERVAL", 5*time.Second, time.Second),
+		DataDir:     p.str("DATA_DIR", "./data"),
+		LogLevel:    p.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
+		MetricsAddr: p.str("METRICS_ADDR", ""),
+		LLM: LLM{
+			BaseURL:          p.url("OPENAI_BASE_URL"),
+			APIKey:           p.str("OPENAI_API_KEY", ""),
+			Model:            p.str("LLM_MODEL", "gpt-4o-mini"),
+			JSONMode:         p.oneOf("LLM_JSON_MODE", "auto", "auto", "json_schema", "json_object", "none"),
+			ContextTokens:    p.integer("LLM_CONTEXT_TOKENS", 8192, 1024),
+			Timeout:          p.duration("LLM_TIMEOUT", 60*time.Second, time.Second),
+			MaxRetries:       p.integer("LLM_MAX_RETRIES", 3, 0),
+			MaxConcurrency:   p.integer("LLM_MAX_CONCURRENCY", 4, 1),
+			Fallback:         p.oneOf("LLM_FALLBACK", "offline", "offline", "error"),
+			DailyTokenBudget: p.integer("LLM_DAILY_TOKEN_BUDGET", 0, 0),
+			GuildTokenBudget: p.integer("LLM_GUILD_DAILY_TOKEN_BUDGET", 0, 0),
+		},
+		Discord: Discord{
+			Token:             p.str("DISCORD_TOKEN", ""),
+			GuildID:           p.str("DISCORD_GUILD_ID", ""),
+			APIURL:            p.url("DISCORD_API_URL"),
+			UserRatePerMinute: p.integer("DISCORD_USER_RATE_PER_MINUTE", 5, 1),
+		},
+		Digest: Digest{
+			ChannelID: p.str("DIGEST_CHANNEL_ID", ""),
+			Times:     p.str("DIGEST_TIMES", ""),
+			Timezone:  p.str("DIGEST_TIMEZONE", "UTC"),
+			Window:    p.duration("DIGEST_WINDOW", 24*time.Hour, time.Minute),
+			MaxItems:  p.integer("DIGEST_MAX_ITEMS", 10, 1),
+			SkipEmpty: p.boolean("DIGEST_SKIP_EMPTY", false),
+			Catchup:   p.duration("DIGEST_CATCHUP", 2*time.Hour, 0),
+		},
+	}
+	if c.LLM.APIKey != "" && c.LLM.BaseURL == "" {
+		c.LLM.BaseURL = openAIURL
+	}
+	if c.Digest.Timezone != "" {
+		if _, err := time.LoadLocation(c.Digest.Timezone); err != nil {
+			p.fail("DIGEST_TIMEZONE", c.Digest.Timezone, "not an IANA time zone such as Europe/Kyiv")
+		}
+	}
+	if len(p.errs) > 0 {
+		return Config{}, errors.Join(p.errs...)
+	}
+	return c, nil
+}
+
+// Redacted lists the resolved settings for `geobrief check`, with secrets
+// reduced to whether they are set.
+func (c Config) Redacted() []string {
+	seeds := c.SeedsDir
+	if seeds == "" {
+		seeds = "(embedded default documents)"
+	}
+	base := c.LLM.BaseURL
+	if base == "" {
+		base = "(none: offline extractive summarizer)"
+	}
+	m := map[string]string{
+		"SEEDS_DIR":                    seeds,
+		"SEEDS_POLL_INTERVAL":          c.SeedsPoll.String(),
+		"DATA_DIR":                     c.DataDir,
+		"LOG_LEVEL":                    c.LogLevel,
+		"METRICS_ADDR":                 c.MetricsAddr,
+		"OPENAI_BASE_URL":              base,
+		"OPENAI_API_KEY":               secret(c.LLM.APIKey),
+		"LLM_MODEL":                    c.LLM.Model,
+		"LLM_JSON_MODE":                c.LLM.JSONMode,
+		"LLM_CONTEXT_TOKENS":           strconv.Itoa(c.LLM.ContextTokens),
+		"LLM_TIMEOUT":                  c.LLM.Timeout.String(),
+		"LLM_MAX_RETRIES":              strconv.Itoa(c.LLM.MaxRetries),
+		"LLM_MAX_CONCURRENCY":          strconv.Itoa(c.LLM.MaxConcurrency),
+		"LLM_FALLBACK":                 c.LLM.Fallback,
+		"LLM_DAILY_TOKEN_BUDGET":       strconv.Itoa(c.LLM.DailyTokenBudget),
+		"LLM_GUILD_DAILY_TOKEN_BUDGET": strconv.Itoa(c.LLM.GuildTokenBudget),
+		"DISCORD_TOKEN":                secret(c.Discord.Token),
+		"DISCORD_GUILD_ID":             c.Discord.GuildID,
+		"DISCORD_API_URL":              c.Discord.APIURL,
+		"DISCORD_USER_RATE_PER_MINUTE": strconv.Itoa(c.Discord.UserRatePerMinute),
+		"DIGEST_CHANNEL_ID":            c.Digest.ChannelID,
+		"DIGEST_TIMES":                 c.Digest.Times,
+		"DIGEST_TIMEZONE":              c.Digest.Timezone,
+		"DIGEST_WINDOW":                c.Digest.Window.String(),
+		"DIGEST_MAX_ITEMS":             strconv.Itoa(c.Digest.MaxItems),
+		"DIGEST_SKIP_EMPTY":            strconv.FormatBool(c.Digest.SkipEmpty),
+		"DIGEST_CATCHUP":               c.Digest.Catchup.String(),
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, k+"="+m[k])
+	}
+	return out
+}
+
+func secret(s string) string {
+	if s == "" {
+		return "(not set)"
+	}
+	return "(set, redacted)"
+}
+
+type parser struct {
+	lookup Lookup
+	errs   []error
+}
+
+func (p *parser) fail(key, val, why string) {
+	p.errs = append(p.errs, fmt.Errorf("%s=%q: %s", key, val, why))
+}
+
+func (p *parser) raw(key string) (string, bool) {
+	v, ok := p.lookup(key)
+	v = strings.TrimSpace(v)
+	return v, ok && v != ""
+}
+
+func (p *parser) str(key, def string) string {
+	if v, ok := p.raw(key); ok {
+		return v
+	}
+	return def
+}
+
+func (p *parser) oneOf(key, def string, allowed ...string) string {
+	v, ok := p.raw(key)
+	if !ok {
+		return def
+	}
+	v = strings.ToLower(v)
+	for _, a := range allowed {
+		if v == a {
+			return v
+		}
+	}
+	p.fail(key, v, "must be one of "+strings.Join(allowed, ", "))
+	return def
+}
+
+func (p *parser) integer(key string, def, min int) int {
+	v, ok := p.raw(key)
+	if !ok {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		p.fail(key, v, "not a whole number")
+		return def
+	}
+	if n < min {
+		p.fail(key, v, fmt.Sprintf("must be at least %d", min))
+		return def
+	}
+	return n
+}
+
+func (p *parser) duration(key string, def, min time.Duration) time.Duration {
+	v, ok := p.raw(key)
+	if !ok {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		// A bare number is read as seconds: LLM_TIMEOUT=30 is a common way to write it.
+		if n, nerr := strconv.Atoi(v); nerr == nil {
+			d, err = time.Duration(n)*time.Second, nil
+		}
+	}
+	if err != nil {
+		p.fail(key, v, "not a duration such as 30s, 5m or 2h")
+		return def
+	}
+	if d < min {
+		p.fail(key, v, "must be at least "+min.String())
+		return def
+	}
+	return d
+}
+
+func (p *parser) boolean(key string, def bool) bool {
+	v, ok := p.raw(key)
+	if !ok {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		p.fail(key, v, "must be true or false")
+		return def
+	}
+	return b
+}
+
+func (p *parser) url(key string) string {
+	v, ok := p.raw(key)
+	if !ok {
+		return ""
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		p.fail(key, v, "not an http(s) URL such as http://localhost:11434/v1")
+		return ""
+	}
+	return strings.TrimRight(v, "/")
+}

@@ -1,0 +1,73 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestDefaultsAreOffline(t *testing.T) {
+	c, err := Load(MapLookup(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.LLM.Enabled() {
+		t.Fatalf("no variables set, yet LLM enabled: %+v", c.LLM)
+	}
+	if c.DataDir != "./data" || c.LLM.Timeout != 60*time.Second || c.LLM.MaxConcurrency != 4 || c.LLM.JSONMode != "auto" {
+		t.Fatalf("unexpected defaults: %+v", c)
+	}
+}
+
+func TestKeyAloneMeansOpenAI(t *testing.T) {
+	c, err := Load(MapLookup(map[string]string{"OPENAI_API_KEY": "sk-secret"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.LLM.Enabled() || c.LLM.BaseURL != openAIURL {
+		t.Fatalf("want OpenAI base URL, got %q", c.LLM.BaseURL)
+	}
+}
+
+func TestInvalidValuesNameTheVariable(t *testing.T) {
+	_, err := Load(MapLookup(map[string]string{
+		"LLM_TIMEOUT":         "soon",
+		"LLM_MAX_CONCURRENCY": "0",
+		"LLM_JSON_MODE":       "yaml",
+		"OPENAI_BASE_URL":     "localhost:11434",
+		"DIGEST_TIMEZONE":     "Mars/Olympus",
+		"DIGEST_SKIP_EMPTY":   "maybe",
+	}))
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	for _, name := range []string{"LLM_TIMEOUT", "LLM_MAX_CONCURRENCY", "LLM_JSON_MODE", "OPENAI_BASE_URL", "DIGEST_TIMEZONE", "DIGEST_SKIP_EMPTY"} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not name %s:\n%v", name, err)
+		}
+	}
+}
+
+func TestBareSecondsAndTrailingSlash(t *testing.T) {
+	c, err := Load(MapLookup(map[string]string{"LLM_TIMEOUT": "30", "OPENAI_BASE_URL": "http://127.0.0.1:8081/v1/"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.LLM.Timeout != 30*time.Second || c.LLM.BaseURL != "http://127.0.0.1:8081/v1" {
+		t.Fatalf("got %v %q", c.LLM.Timeout, c.LLM.BaseURL)
+	}
+}
+
+func TestRedactedHidesSecrets(t *testing.T) {
+	c, err := Load(MapLookup(map[string]string{"OPENAI_API_KEY": "sk-very-secret", "DISCORD_TOKEN": "tok-very-secret"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(c.Redacted(), "\n")
+	if strings.Contains(all, "very-secret") {
+		t.Fatalf("secret leaked:\n%s", all)
+	}
+	if !strings.Contains(all, "OPENAI_API_KEY=(set, redacted)") {
+		t.Fatalf("key state missing:\n%s", all)
+	}
+}
