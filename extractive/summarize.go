@@ -1,0 +1,399 @@
+package extractive
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Options changes how much Summarize returns. Zero values take the defaults.
+type Options struct {
+	// SummarySentences is how many sentences the summary has; default 3.
+	SummarySentences int
+	// Facts is how many key facts to return; default 5.
+	Facts int
+}
+
+const (
+	defaultSummarySentences = 3
+	defaultFacts            = 5
+	maxHeadline             = 100
+	maxEntities             = 10
+)
+
+// Summary is an extractive brief of one article. Every sentence in Summary
+// and Facts is verbatim text of the body, so a fact's quote is the fact.
+type Summary struct {
+	Headline string
+	// Summary holds the best-ranked sentences in article order.
+	Summary []string
+	// Facts holds the next best informative sentences, in article order,
+	// none of them also in Summary.
+	Facts         []string
+	People        []string
+	Places        []string
+	Organizations []string
+}
+
+// Summarize picks the summary and key facts of an article and the people,
+// places and organizations it names. title may be empty.
+func Summarize(title, body string, opts Options) Summary {
+	if opts.SummarySentences <= 0 {
+		opts.SummarySentences = defaultSummarySentences
+	}
+	if opts.Facts < 0 {
+		opts.Facts = 0
+	} else if opts.Facts == 0 {
+		opts.Facts = defaultFacts
+	}
+	title = strings.TrimSpace(title)
+	sents := Sentences(body)
+	doc := newDocument(title, sents)
+	scores := doc.rank(defaultWeights)
+
+	summary := doc.selectMMR(scores, opts.SummarySentences, nil, defaultWeights.mmrLambda, func(i int) bool {
+		return !doc.units[i].boilerplate && (!doc.units[i].short || doc.longCount() < opts.SummarySentences)
+	})
+	facts := doc.selectFacts(scores, opts.Facts, summary)
+
+	out := Summary{
+		Headline: title,
+		Summary:  doc.texts(summary),
+		Facts:    doc.texts(facts),
+	}
+	if out.Headline == "" {
+		out.Headline = headlineFrom(doc, scores)
+	}
+	ents := extractEntities(title, sents)
+	out.People, out.Places, out.Organizations = ents.people, ents.places, ents.orgs
+	return out
+}
+
+// weights are the ranking parameters, tuned on news with reference summaries
+// (see BENCHMARKS.md and cmd/evalsummary).
+type weights struct {
+	centroid  float64 // similarity to the document's TF-IDF centroid
+	title     float64 // share of the title's terms in the sentence
+	position  float64 // weight of the lead prior
+	posDecay  float64 // exponent of the lead prior 1/(1+i)^posDecay
+	mmrLambda float64 // relevance versus novelty in selection
+}
+
+var defaultWeights = weights{centroid: 1, title: 0.5, position: 1, posDecay: 0.5, mmrLambda: 0.8}
+
+// unit is one sentence of the body with what ranking needs.
+type unit struct {
+	text        string
+	terms       []string
+	vec         map[string]float64 // TF-IDF, unit length
+	words       int
+	short       bool // a heading, a subheading or a dateline
+	boilerplate bool // an attribution or a call to action
+}
+
+type document struct {
+	title     []string
+	units     []unit
+	longUnits int
+}
+
+func newDocument(title string, sents []string) *document {
+	d := &document{title: uniq(contentTerms(title))}
+	df := map[string]int{}
+	for _, s := range sents {
+		u := unit{text: s, terms: contentTerms(s), words: len(words(s))}
+		u.short = u.words < 6 || !endsSentence(s) && u.words < 10
+		u.boilerplate = isBoilerplate(s)
+		for _, t := range uniq(u.terms) {
+			df[t]++
+		}
+		d.units = append(d.units, u)
+		if !u.short {
+			d.longUnits++
+		}
+	}
+	n := float64(len(sents))
+	for i := range d.units {
+		u := &d.units[i]
+		u.vec = map[string]float64{}
+		for _, t := range u.terms {
+			u.vec[t]++
+		}
+		var norm float64
+		for t, tf := range u.vec {
+			w := (1 + math.Log(tf)) * math.Log(1+n/float64(df[t]))
+			u.vec[t] = w
+			norm += w * w
+		}
+		if norm > 0 {
+			norm = math.Sqrt(norm)
+			for t := range u.vec {
+				u.vec[t] /= norm
+			}
+		}
+	}
+	return d
+}
+
+func (d *document) longCount() int { return d.longUnits }
+
+// rank scores every unit; higher is better. Scores are in [0, 1].
+func (d *document) rank(w weights) []float64 {
+	centroid := map[string]float64{}
+	for _, u := range d.units {
+		for t, v := range u.vec {
+			centroid[t] += v
+		}
+	}
+	var cnorm float64
+	for _, v := range centroid {
+		cnorm += v * v
+	}
+	cnorm = math.Sqrt(cnorm)
+
+	scores := make([]float64, len(d.units))
+	pos := 0
+	for i, u := range d.units {
+		var c float64
+		if cnorm > 0 {
+			for t, v := range u.vec {
+				c += v * centroid[t]
+			}
+			c /= cnorm
+		}
+		var ts float64
+		if len(d.title) > 0 {
+			ts = float64(overlap(d.title, u.terms)) / float64(len(d.title))
+		}
+		p := 1 / math.Pow(float64(1+pos), w.posDecay)
+		s := w.centroid*c + w.title*ts + w.position*p
+		if u.short || u.boilerplate {
+			s *= 0.2
+		} else {
+			pos++
+		}
+		scores[i] = s
+	}
+	var max float64
+	for _, s := range scores {
+		max = math.Max(max, s)
+	}
+	if max > 0 {
+		for i := range scores {
+			scores[i] /= max
+		}
+	}
+	return scores
+}
+
+// selectMMR picks k units by maximal marginal relevance, skipping those in
+// exclude and those ok rejects. It returns indices in article order.
+func (d *document) selectMMR(scores []float64, k int, exclude []int, lambda float64, ok func(int) bool) []int {
+	taken := make([]bool, len(d.units))
+	for _, i := range exclude {
+		taken[i] = true
+	}
+	var picked []int
+	for len(picked) < k {
+		best, bestVal := -1, math.Inf(-1)
+		for i := range d.units {
+			if taken[i] || !ok(i) {
+				continue
+			}
+			var red float64
+			for _, j := range picked {
+				red = math.Max(red, cosine(d.units[i].vec, d.units[j].vec))
+			}
+			v := lambda*scores[i] - (1-lambda)*red
+			if v > bestVal {
+				best, bestVal = i, v
+			}
+		}
+		if best < 0 {
+			break
+		}
+		taken[best] = true
+		picked = append(picked, best)
+	}
+	sort.Ints(picked)
+	return picked
+}
+
+// selectFacts picks up to k informative units not in summary and not
+// near-duplicates of anything already chosen.
+func (d *document) selectFacts(scores []float64, k int, summary []int) []int {
+	if k == 0 {
+		return nil
+	}
+	taken := make([]bool, len(d.units))
+	for _, i := range summary {
+		taken[i] = true
+	}
+	type cand struct {
+		i int
+		v float64
+	}
+	var cands []cand
+	for i, u := range d.units {
+		if taken[i] || u.short || u.boilerplate || u.words < 8 {
+			continue
+		}
+		cands = append(cands, cand{i, scores[i] * (1 + informativeness(u.text))})
+	}
+	sort.SliceStable(cands, func(a, b int) bool { return cands[a].v > cands[b].v })
+	chosen := append([]int(nil), summary...)
+	var facts []int
+	for _, c := range cands {
+		if len(facts) == k {
+			break
+		}
+		dup := false
+		for _, j := range chosen {
+			if cosine(d.units[c.i].vec, d.units[j].vec) > 0.6 || d.units[c.i].text == d.units[j].text {
+				dup = true
+				break
+			}
+		}
+		if dup {
+			continue
+		}
+		chosen = append(chosen, c.i)
+		facts = append(facts, c.i)
+	}
+	sort.Ints(facts)
+	return facts
+}
+
+// informativeness is a bonus in [0, 1] for sentences that carry checkable
+// facts: numbers, dates, names and direct quotes.
+func informativeness(s string) float64 {
+	var b float64
+	hasDigit := strings.IndexFunc(s, unicode.IsDigit) >= 0
+	if hasDigit {
+		b += 0.3
+	}
+	if strings.ContainsAny(s, "\"“”") {
+		b += 0.2
+	}
+	for _, w := range strings.Fields(s) {
+		if months[strings.ToLower(strings.Trim(w, ".,;:"))] || monthNames[strings.ToLower(strings.Trim(w, ".,;:"))] {
+			b += 0.1
+			break
+		}
+	}
+	caps := 0
+	for i, w := range strings.Fields(s) {
+		r, _ := utf8.DecodeRuneInString(w)
+		if i > 0 && unicode.IsUpper(r) {
+			caps++
+		}
+	}
+	b += math.Min(float64(caps)*0.1, 0.4)
+	return math.Min(b, 1)
+}
+
+var monthNames = setOf("january", "february", "march", "april", "may", "june", "july", "august", "september",
+	"october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+func (d *document) texts(idx []int) []string {
+	out := make([]string, 0, len(idx))
+	for _, i := range idx {
+		out = append(out, d.units[i].text)
+	}
+	return out
+}
+
+// headlineFrom returns the best sentence shortened at a word boundary.
+func headlineFrom(d *document, scores []float64) string {
+	best := -1
+	for i, u := range d.units {
+		if u.boilerplate {
+			continue
+		}
+		if best < 0 || scores[i] > scores[best] {
+			best = i
+		}
+	}
+	if best < 0 {
+		return ""
+	}
+	return shorten(d.units[best].text, maxHeadline)
+}
+
+// shorten cuts s at a word boundary so that it has at most max runes,
+// ending with "…" when something was cut.
+func shorten(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	rs := []rune(s)
+	cut := max - 1 // room for the ellipsis
+	end := cut
+	for end > 0 && !unicode.IsSpace(rs[end]) {
+		end--
+	}
+	if end == 0 {
+		end = cut
+	}
+	head := strings.TrimRightFunc(string(rs[:end]), func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r) && r != ')' && r != '"' && r != '”'
+	})
+	return head + "…"
+}
+
+var boilerplatePrefixes = []string{
+	"(with inputs", "with inputs from", "(reporting by", "reporting by", "editing by", "additional reporting",
+	"(additional reporting", "writing by", "copyright", "all rights reserved", "click here", "read more",
+	"follow us", "subscribe", "sign up", "share this", "related:", "advertisement", "image caption",
+	"image source", "media caption", "getty images", "photo:", "file photo",
+}
+
+// isBoilerplate reports attributions and calls to action that are never
+// summary material.
+func isBoilerplate(s string) bool {
+	low := strings.ToLower(strings.TrimSpace(s))
+	for _, p := range boilerplatePrefixes {
+		if strings.HasPrefix(low, p) {
+			return true
+		}
+	}
+	return strings.HasPrefix(low, "(") && strings.HasSuffix(low, ")") && len(low) < 80
+}
+
+func cosine(a, b map[string]float64) float64 {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	var s float64
+	for t, v := range a {
+		s += v * b[t]
+	}
+	return s
+}
+
+func overlap(set, terms []string) int {
+	n := 0
+	for _, t := range set {
+		for _, u := range terms {
+			if t == u {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+func uniq(ts []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range ts {
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
