@@ -1,0 +1,350 @@
+package mockllm
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/geobrief/geobrief/extractive"
+)
+
+// The prompt contract. The first line of the system message names the task;
+// the user message holds the input between marker lines.
+const (
+	taskBrief   = "brief"
+	taskCombine = "combine"
+	taskTopline = "topline"
+)
+
+// How much the mock asks of the extractive summarizer for one brief.
+const (
+	briefSentences = 3
+	briefFacts     = 5
+	combineParts   = 3 // parts whose first summary sentence the merged summary takes
+	combineFacts   = 5
+	toplineMax     = 3 // sentences of a topline
+	factMaxRunes   = 200
+)
+
+// inventedQuote is the quote of the fact added by the "unquoted" mode. It is
+// made to be absent from any article; see unquotedFact.
+const inventedQuote = "The mock model made this sentence up and it appears nowhere in the article."
+
+// briefJSON is the answer to the brief and combine tasks.
+type briefJSON struct {
+	Headline      string    `json:"headline"`
+	Summary       string    `json:"summary"`
+	KeyFacts      []keyFact `json:"key_facts"`
+	People        []string  `json:"people"`
+	Places        []string  `json:"places"`
+	Organizations []string  `json:"organizations"`
+}
+
+type keyFact struct {
+	Fact  string `json:"fact"`
+	Quote string `json:"quote"`
+}
+
+type toplineJSON struct {
+	Topline string `json:"topline"`
+}
+
+type toplineItem struct {
+	Headline string `json:"headline"`
+	Summary  string `json:"summary"`
+}
+
+// promptError is a request the mock cannot answer; it becomes a 400.
+type promptError struct {
+	code string
+	msg  string
+}
+
+func (e *promptError) Error() string { return e.msg }
+
+func badPrompt(code, format string, args ...any) error {
+	return &promptError{code: code, msg: "mockllm: " + fmt.Sprintf(format, args...)}
+}
+
+// answer builds the JSON answer to the conversation. A repair request (the
+// same conversation plus an assistant answer and a complaint) is answered
+// like the original task, because the input is searched in every user
+// message from the last one back.
+func answer(msgs []chatMessage, unquoted bool) (string, error) {
+	task, err := findTask(msgs)
+	if err != nil {
+		return "", err
+	}
+	switch task {
+	case taskBrief:
+		return answerBrief(msgs, unquoted)
+	case taskCombine:
+		return answerCombine(msgs, unquoted)
+	default:
+		return answerTopline(msgs)
+	}
+}
+
+func findTask(msgs []chatMessage) (string, error) {
+	const want = `the first line of the system message must be "task: brief", "task: combine" or "task: topline"`
+	for _, m := range msgs {
+		if m.Role != "system" && m.Role != "developer" {
+			continue
+		}
+		first, _, _ := strings.Cut(strings.TrimLeft(m.Content, " \t\r\n"), "\n")
+		key, value, ok := strings.Cut(first, ":")
+		if !ok || !strings.EqualFold(strings.TrimSpace(key), "task") {
+			return "", badPrompt("missing_task", "no task line: %s", want)
+		}
+		task := strings.ToLower(strings.TrimSpace(value))
+		switch task {
+		case taskBrief, taskCombine, taskTopline:
+			return task, nil
+		}
+		return "", badPrompt("unknown_task", "unknown task %q: %s", strings.TrimSpace(value), want)
+	}
+	return "", badPrompt("missing_task", "no system message: %s", want)
+}
+
+// block finds the text between a line that is exactly open and the LAST line
+// that is exactly close (surrounding spaces ignored), searching the user
+// messages from the last one back. before is the text ahead of the open line.
+func block(msgs []chatMessage, open, close string) (inner, before string, ok bool) {
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if msgs[i].Role != "user" {
+			continue
+		}
+		if inner, before, ok := blockIn(msgs[i].Content, open, close); ok {
+			return inner, before, true
+		}
+	}
+	return "", "", false
+}
+
+func blockIn(text, open, close string) (inner, before string, ok bool) {
+	start, end := -1, -1 // start of the line after open; start of the close line
+	openAt := -1
+	for pos := 0; pos <= len(text); {
+		next := strings.IndexByte(text[pos:], '\n')
+		lineEnd := len(text)
+		if next >= 0 {
+			lineEnd = pos + next
+		}
+		line := strings.TrimSpace(text[pos:lineEnd])
+		switch {
+		case start < 0 && line == open:
+			openAt, start = pos, lineEnd+1
+		case start >= 0 && line == close:
+			end = pos
+		}
+		if next < 0 {
+			break
+		}
+		pos = lineEnd + 1
+	}
+	if start < 0 || end < 0 || start > end {
+		return "", "", false
+	}
+	return strings.TrimRight(text[start:end], "\r\n"), text[:openAt], true
+}
+
+func findTitle(text string) string {
+	for line := range strings.Lines(text) {
+		line = strings.TrimSpace(line)
+		if t, ok := strings.CutPrefix(line, "<title>"); ok {
+			if t, ok := strings.CutSuffix(t, "</title>"); ok {
+				return strings.TrimSpace(t)
+			}
+		}
+	}
+	return ""
+}
+
+func answerBrief(msgs []chatMessage, unquoted bool) (string, error) {
+	article, before, ok := block(msgs, "<article>", "</article>")
+	if !ok || strings.TrimSpace(article) == "" {
+		return "", badPrompt("missing_article", "task brief needs the article between a line <article> and a line </article> in a user message")
+	}
+	title := findTitle(before)
+	sum := extractive.Summarize(title, article, extractive.Options{SummarySentences: briefSentences, Facts: briefFacts})
+	b := briefJSON{
+		Headline:      sum.Headline,
+		Summary:       strings.Join(sum.Summary, " "),
+		KeyFacts:      make([]keyFact, 0, len(sum.Facts)+1),
+		People:        nonNil(sum.People),
+		Places:        nonNil(sum.Places),
+		Organizations: nonNil(sum.Organizations),
+	}
+	if b.Headline == "" {
+		b.Headline = title
+	}
+	for _, s := range sum.Facts {
+		b.KeyFacts = append(b.KeyFacts, keyFact{Fact: shorten(s), Quote: s})
+	}
+	if unquoted {
+		b.KeyFacts = append(b.KeyFacts, unquotedFact(article))
+	}
+	return string(marshal(b)), nil
+}
+
+func answerCombine(msgs []chatMessage, unquoted bool) (string, error) {
+	raw, _, ok := block(msgs, "<partial_briefs>", "</partial_briefs>")
+	if !ok {
+		return "", badPrompt("missing_partial_briefs", "task combine needs a JSON array of partial briefs between a line <partial_briefs> and a line </partial_briefs> in a user message")
+	}
+	var parts []briefJSON
+	if err := json.Unmarshal([]byte(raw), &parts); err != nil {
+		return "", badPrompt("bad_partial_briefs", "task combine: the partial briefs are not a JSON array of briefs: %v", err)
+	}
+	if len(parts) == 0 {
+		return "", badPrompt("bad_partial_briefs", "task combine: the partial briefs array is empty")
+	}
+	out := briefJSON{KeyFacts: []keyFact{}, People: []string{}, Places: []string{}, Organizations: []string{}}
+	out.Headline = parts[0].Headline
+	var firsts []string
+	var seen [3]map[string]bool
+	for i := range seen {
+		seen[i] = map[string]bool{}
+	}
+	var allText strings.Builder
+	for i, p := range parts {
+		if out.Headline == "" {
+			out.Headline = p.Headline
+		}
+		if i < combineParts {
+			if s := firstSentence(p.Summary); s != "" {
+				firsts = append(firsts, s)
+			}
+		}
+		for _, f := range p.KeyFacts {
+			if len(out.KeyFacts) < combineFacts {
+				out.KeyFacts = append(out.KeyFacts, f)
+			}
+			allText.WriteString(f.Quote + "\n")
+		}
+		allText.WriteString(p.Summary + "\n")
+		out.People = union(out.People, p.People, seen[0])
+		out.Places = union(out.Places, p.Places, seen[1])
+		out.Organizations = union(out.Organizations, p.Organizations, seen[2])
+	}
+	out.Summary = strings.Join(firsts, " ")
+	if unquoted {
+		out.KeyFacts = append(out.KeyFacts, unquotedFact(allText.String()))
+	}
+	return string(marshal(out)), nil
+}
+
+func answerTopline(msgs []chatMessage) (string, error) {
+	raw, _, ok := block(msgs, "<items>", "</items>")
+	if !ok {
+		return "", badPrompt("missing_items", "task topline needs a JSON array of {\"headline\",\"summary\"} between a line <items> and a line </items> in a user message")
+	}
+	var items []toplineItem
+	if err := json.Unmarshal([]byte(raw), &items); err != nil {
+		return "", badPrompt("bad_items", "task topline: the items are not a JSON array of {\"headline\",\"summary\"}: %v", err)
+	}
+	if len(items) == 0 {
+		return "", badPrompt("bad_items", "task topline: the items array is empty")
+	}
+	// One sentence per item (its summary's first, else its headline), then,
+	// when there were fewer than two items, more of the first summary.
+	var out []string
+	for _, it := range items {
+		if len(out) == toplineMax {
+			break
+		}
+		s := firstSentence(it.Summary)
+		if s == "" {
+			s = asSentence(it.Headline)
+		}
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	if len(out) < 2 {
+		for _, s := range extractive.Sentences(items[0].Summary) {
+			if len(out) == 2 {
+				break
+			}
+			if !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	if len(out) < 2 {
+		if h := asSentence(items[0].Headline); h != "" && !slices.Contains(out, h) {
+			out = append([]string{h}, out...)
+		}
+	}
+	return string(marshal(toplineJSON{Topline: strings.Join(out, " ")})), nil
+}
+
+// unquotedFact is a fact whose quote is not in text.
+func unquotedFact(text string) keyFact {
+	q := inventedQuote
+	for strings.Contains(text, q) {
+		q = "Truly, " + q
+	}
+	return keyFact{Fact: "Officials agreed on a further measure the article never mentions.", Quote: q}
+}
+
+// shorten lightly shortens a sentence for the fact field: very long ones are
+// cut at a word boundary.
+func shorten(s string) string {
+	if utf8.RuneCountInString(s) <= factMaxRunes {
+		return s
+	}
+	cut := []rune(s)[:factMaxRunes]
+	t := string(cut)
+	if i := strings.LastIndexByte(t, ' '); i > factMaxRunes/2 {
+		t = t[:i]
+	}
+	return strings.TrimRight(t, " ,;:") + "…"
+}
+
+func firstSentence(s string) string {
+	if ss := extractive.Sentences(s); len(ss) > 0 {
+		return ss[0]
+	}
+	return strings.TrimSpace(s)
+}
+
+func asSentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.ContainsAny(s[len(s)-1:], ".!?") {
+		return s
+	}
+	return s + "."
+}
+
+func union(dst, src []string, seen map[string]bool) []string {
+	for _, s := range src {
+		s = strings.TrimSpace(s)
+		if s == "" || seen[s] {
+			continue
+		}
+		seen[s] = true
+		dst = append(dst, s)
+	}
+	return dst
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// hasAssistant reports whether the conversation already holds an assistant
+// answer, which makes it a repair request.
+func hasAssistant(msgs []chatMessage) bool {
+	for _, m := range msgs {
+		if m.Role == "assistant" {
+			return true
+		}
+	}
+	return false
+}
