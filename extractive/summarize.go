@@ -12,8 +12,11 @@ import (
 type Options struct {
 	// SummarySentences is how many sentences the summary has; default 3.
 	SummarySentences int
-	// Facts is how many key facts to return; default 5.
+	// Facts is how many key facts to return; default 5. Negative means none.
 	Facts int
+	// Tuning overrides the ranking parameters; nil uses DefaultTuning. It
+	// exists so that cmd/evalsummary can measure alternatives.
+	Tuning *Tuning
 }
 
 const (
@@ -51,9 +54,13 @@ func Summarize(title, body string, opts Options) Summary {
 	title = strings.TrimSpace(title)
 	sents := Sentences(body)
 	doc := newDocument(title, sents)
-	scores := doc.rank(defaultWeights)
+	tuning := DefaultTuning()
+	if opts.Tuning != nil {
+		tuning = *opts.Tuning
+	}
+	scores := doc.rank(tuning)
 
-	summary := doc.selectMMR(scores, opts.SummarySentences, nil, defaultWeights.mmrLambda, func(i int) bool {
+	summary := doc.selectMMR(scores, opts.SummarySentences, nil, tuning.MMRLambda, func(i int) bool {
 		return !doc.units[i].boilerplate && (!doc.units[i].short || doc.longCount() < opts.SummarySentences)
 	})
 	facts := doc.selectFacts(scores, opts.Facts, summary)
@@ -71,17 +78,23 @@ func Summarize(title, body string, opts Options) Summary {
 	return out
 }
 
-// weights are the ranking parameters, tuned on news with reference summaries
-// (see BENCHMARKS.md and cmd/evalsummary).
-type weights struct {
-	centroid  float64 // similarity to the document's TF-IDF centroid
-	title     float64 // share of the title's terms in the sentence
-	position  float64 // weight of the lead prior
-	posDecay  float64 // exponent of the lead prior 1/(1+i)^posDecay
-	mmrLambda float64 // relevance versus novelty in selection
+// Tuning holds the ranking parameters. A sentence scores
+// Centroid·cos(sentence, centroid) + Title·(share of title terms)
+// + Position/(1+i)^PositionDecay, where i counts body sentences; selection
+// then trades score against redundancy by maximal marginal relevance.
+type Tuning struct {
+	Centroid      float64 // similarity to the document's TF-IDF centroid
+	Title         float64 // share of the title's terms in the sentence
+	Position      float64 // weight of the lead prior
+	PositionDecay float64 // exponent of the lead prior
+	MMRLambda     float64 // 1 is pure score, lower favours novelty
 }
 
-var defaultWeights = weights{centroid: 1, title: 0.5, position: 1, posDecay: 0.5, mmrLambda: 0.8}
+// DefaultTuning returns the parameters tuned on news articles with
+// reference summaries (see BENCHMARKS.md and cmd/evalsummary -tune).
+func DefaultTuning() Tuning {
+	return Tuning{Centroid: 1, Title: 0.5, Position: 1, PositionDecay: 0.5, MMRLambda: 0.8}
+}
 
 // unit is one sentence of the body with what ranking needs.
 type unit struct {
@@ -140,7 +153,7 @@ func newDocument(title string, sents []string) *document {
 func (d *document) longCount() int { return d.longUnits }
 
 // rank scores every unit; higher is better. Scores are in [0, 1].
-func (d *document) rank(w weights) []float64 {
+func (d *document) rank(w Tuning) []float64 {
 	centroid := map[string]float64{}
 	for _, u := range d.units {
 		for t, v := range u.vec {
@@ -167,8 +180,8 @@ func (d *document) rank(w weights) []float64 {
 		if len(d.title) > 0 {
 			ts = float64(overlap(d.title, u.terms)) / float64(len(d.title))
 		}
-		p := 1 / math.Pow(float64(1+pos), w.posDecay)
-		s := w.centroid*c + w.title*ts + w.position*p
+		p := 1 / math.Pow(float64(1+pos), w.PositionDecay)
+		s := w.Centroid*c + w.Title*ts + w.Position*p
 		if u.short || u.boilerplate {
 			s *= 0.2
 		} else {
