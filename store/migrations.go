@@ -1,0 +1,131 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations is the schema history, applied in order. Migration i (counting
+// from 1) is recorded as version i in schema_migrations once it has run.
+// Append new migrations at the end; never edit or reorder applied ones.
+var migrations = []string{
+	// 1: documents and their full-text indexes.
+	//
+	// n is an explicit INTEGER PRIMARY KEY so that the rowids the external
+	// content FTS tables point to stay stable (VACUUM may renumber implicit
+	// rowids). body comes last so that reading the small columns never follows
+	// the body's overflow pages. Times are Unix nanoseconds, UTC; published is
+	// NULL when unknown.
+	`CREATE TABLE documents (
+		n         INTEGER PRIMARY KEY,
+		id        TEXT NOT NULL UNIQUE,
+		title     TEXT NOT NULL,
+		source    TEXT NOT NULL,
+		url       TEXT NOT NULL,
+		language  TEXT NOT NULL,
+		tags      TEXT NOT NULL,
+		published INTEGER,
+		added     INTEGER NOT NULL,
+		hash      TEXT NOT NULL,
+		body      TEXT NOT NULL
+	);
+	CREATE INDEX documents_id_nocase ON documents (id COLLATE NOCASE);
+	CREATE INDEX documents_recent ON documents (coalesce(published, added));
+	CREATE INDEX documents_added ON documents (added);
+
+	CREATE VIRTUAL TABLE documents_fts USING fts5 (
+		title, body,
+		content = 'documents', content_rowid = 'n',
+		tokenize = 'porter unicode61 remove_diacritics 2'
+	);
+	INSERT INTO documents_fts (documents_fts, rank) VALUES ('rank', 'bm25(10.0, 1.0)');
+
+	CREATE VIRTUAL TABLE titles_fts USING fts5 (
+		title,
+		content = 'documents', content_rowid = 'n',
+		tokenize = 'porter unicode61 remove_diacritics 2',
+		prefix = '1 2 3'
+	);
+
+	CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN
+		INSERT INTO documents_fts (rowid, title, body) VALUES (new.n, new.title, new.body);
+		INSERT INTO titles_fts (rowid, title) VALUES (new.n, new.title);
+	END;
+	CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN
+		INSERT INTO documents_fts (documents_fts, rowid, title, body) VALUES ('delete', old.n, old.title, old.body);
+		INSERT INTO titles_fts (titles_fts, rowid, title) VALUES ('delete', old.n, old.title);
+	END;
+	CREATE TRIGGER documents_au_text AFTER UPDATE OF title, body ON documents
+	WHEN old.title IS NOT new.title OR old.body IS NOT new.body BEGIN
+		INSERT INTO documents_fts (documents_fts, rowid, title, body) VALUES ('delete', old.n, old.title, old.body);
+		INSERT INTO documents_fts (rowid, title, body) VALUES (new.n, new.title, new.body);
+	END;
+	CREATE TRIGGER documents_au_title AFTER UPDATE OF title ON documents
+	WHEN old.title IS NOT new.title BEGIN
+		INSERT INTO titles_fts (titles_fts, rowid, title) VALUES ('delete', old.n, old.title);
+		INSERT INTO titles_fts (rowid, title) VALUES (new.n, new.title);
+	END;`,
+
+	// 2: cache of generated briefs, keyed by the caller.
+	`CREATE TABLE briefs (
+		key     TEXT PRIMARY KEY,
+		doc_id  TEXT NOT NULL,
+		data    BLOB NOT NULL,
+		updated INTEGER NOT NULL
+	);
+	CREATE INDEX briefs_doc_id ON briefs (doc_id);`,
+
+	// 3: LLM token usage per UTC day and guild ('' for the command line).
+	`CREATE TABLE usage (
+		day               TEXT NOT NULL,
+		guild             TEXT NOT NULL,
+		calls             INTEGER NOT NULL,
+		prompt_tokens     INTEGER NOT NULL,
+		completion_tokens INTEGER NOT NULL,
+		PRIMARY KEY (day, guild)
+	) WITHOUT ROWID;`,
+}
+
+// migrate applies the migrations the database has not seen yet, each in its
+// own transaction together with its version row.
+func migrate(ctx context.Context, db *sql.DB) error {
+	if _, err := db.ExecContext(ctx,
+		`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`); err != nil {
+		return fmt.Errorf("store: cannot create schema_migrations: %w", err)
+	}
+	for i, m := range migrations {
+		version := i + 1
+		if err := applyMigration(ctx, db, version, m); err != nil {
+			return fmt.Errorf("store: migration %d: %w", version, err)
+		}
+	}
+	return nil
+}
+
+func applyMigration(ctx context.Context, db *sql.DB, version int, stmt string) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+
+	// Checked inside the (immediate) transaction so that two processes opening
+	// the same database cannot both apply it.
+	var n int
+	if err := tx.QueryRowContext(ctx,
+		`SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, stmt); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx,
+		`INSERT INTO schema_migrations (version) VALUES (?)`, version); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

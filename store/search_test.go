@@ -1,0 +1,351 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/geobrief/geobrief/corpus"
+)
+
+func mustSearch(t testing.TB, s *Store, q string, limit int) []Hit {
+	t.Helper()
+	hits, err := s.Search(context.Background(), q, limit)
+	if err != nil {
+		t.Fatalf("Search(%q): %v", q, err)
+	}
+	return hits
+}
+
+func mustAutocomplete(t testing.TB, s *Store, input string, limit int) []Hit {
+	t.Helper()
+	hits, err := s.Autocomplete(context.Background(), input, limit)
+	if err != nil {
+		t.Fatalf("Autocomplete(%q): %v", input, err)
+	}
+	return hits
+}
+
+func ids(hits []Hit) []string {
+	out := make([]string, 0, len(hits))
+	for _, h := range hits {
+		out = append(out, h.ID)
+	}
+	return out
+}
+
+func assertIDs(t testing.TB, hits []Hit, want ...string) {
+	t.Helper()
+	if want == nil {
+		want = []string{}
+	}
+	if got := ids(hits); !reflect.DeepEqual(got, want) {
+		t.Errorf("hits %v, want %v", got, want)
+	}
+}
+
+// assertFirst checks that hits start with want, in that order.
+func assertFirst(t testing.TB, hits []Hit, want ...string) {
+	t.Helper()
+	got := ids(hits)
+	if len(got) < len(want) || !reflect.DeepEqual(got[:len(want)], want) {
+		t.Errorf("hits %v, want them to start with %v", got, want)
+	}
+}
+
+func contains(hits []Hit, id string) bool {
+	for _, h := range hits {
+		if h.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func fixtureStore(t testing.TB) *Store {
+	t.Helper()
+	s, _ := openTest(t)
+	if _, err := s.SyncDocuments(context.Background(), fixture(t)); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestSearchRanking(t *testing.T) {
+	s := fixtureStore(t)
+
+	t.Run("title match beats body-only match", func(t *testing.T) {
+		// "Kyiv" is in two titles (one spelled Kyïv) and in Taiwan-Strait's body.
+		hits := mustSearch(t, s, "kyiv", 10)
+		if len(hits) != 3 {
+			t.Fatalf("hits %v, want 3", ids(hits))
+		}
+		if hits[2].ID != "Taiwan-Strait" {
+			t.Errorf("body-only match should come last: %v", ids(hits))
+		}
+		for i := 1; i < len(hits); i++ {
+			if hits[i].Score > hits[i-1].Score {
+				t.Errorf("scores not descending: %v", hits)
+			}
+		}
+	})
+
+	t.Run("diacritics fold both ways", func(t *testing.T) {
+		for _, q := range []string{"Kyiv", "Kyïv", "KYÏV", "kyív"} {
+			hits := mustSearch(t, s, q, 10)
+			if !contains(hits, "kyiv-energy-grid") || !contains(hits, "ua-grain-corridor") {
+				t.Errorf("Search(%q) = %v, want both Kyiv titles", q, ids(hits))
+			}
+		}
+	})
+
+	t.Run("case does not matter", func(t *testing.T) {
+		a, b := ids(mustSearch(t, s, "BLACK SEA", 10)), ids(mustSearch(t, s, "black sea", 10))
+		if !reflect.DeepEqual(a, b) || len(a) == 0 || a[0] != "ua-grain-corridor" {
+			t.Errorf("BLACK SEA %v, black sea %v", a, b)
+		}
+	})
+
+	t.Run("plurals match their stem", func(t *testing.T) {
+		// "sanction" in the query finds "sanctions" in a title, and the other way round.
+		assertFirst(t, mustSearch(t, s, "sanction", 10), "eu-sanctions-package")
+		hits := mustSearch(t, s, "sanctions", 10)
+		if !contains(hits, "oil-price-cap") {
+			t.Errorf("sanctions should find the body's \"sanction\": %v", ids(hits))
+		}
+		assertFirst(t, mustSearch(t, s, "drone", 10), "kyiv-energy-grid")
+	})
+
+	t.Run("exact ID first with the top score", func(t *testing.T) {
+		// "sanctions" is the ID of an explainer whose title does not say it.
+		hits := mustSearch(t, s, "sanctions", 10)
+		assertFirst(t, hits, "sanctions", "eu-sanctions-package")
+		if hits[0].Score != ExactIDScore || hits[1].Score >= ExactIDScore {
+			t.Errorf("scores %v", hits)
+		}
+		for _, h := range hits[1:] {
+			if h.ID == "sanctions" {
+				t.Errorf("exact ID listed twice: %v", ids(hits))
+			}
+		}
+		// Case-insensitive, and with surrounding blanks.
+		assertFirst(t, mustSearch(t, s, "  taiwan-strait ", 10), "Taiwan-Strait")
+		assertFirst(t, mustSearch(t, s, "OIL-PRICE-CAP", 10), "oil-price-cap")
+	})
+
+	t.Run("partial matches still rank", func(t *testing.T) {
+		hits := mustSearch(t, s, "grain zeppelin", 10)
+		assertIDs(t, hits, "ua-grain-corridor")
+	})
+
+	t.Run("more matching words rank higher", func(t *testing.T) {
+		assertFirst(t, mustSearch(t, s, "shipping route arctic", 10), "arctic-route")
+	})
+
+	t.Run("stop words do not drown the query", func(t *testing.T) {
+		assertFirst(t, mustSearch(t, s, "the oil of the G7", 10), "oil-price-cap")
+		// A query made only of stop words still runs.
+		mustSearch(t, s, "the of and", 10)
+	})
+
+	t.Run("limit", func(t *testing.T) {
+		if n := len(mustSearch(t, s, "the sanctions kyiv energy shipping", 2)); n != 2 {
+			t.Errorf("limit 2 gave %d hits", n)
+		}
+		if n := len(mustSearch(t, s, "sanctions", 1)); n != 1 {
+			t.Errorf("limit 1 with an exact ID gave %d hits", n)
+		}
+	})
+
+	t.Run("no match", func(t *testing.T) {
+		assertIDs(t, mustSearch(t, s, "xylophone", 10))
+	})
+}
+
+func TestSearchNeverFailsOnSyntax(t *testing.T) {
+	s := fixtureStore(t)
+	queries := []string{
+		`"`, `""`, `"kyiv`, `*`, `kyiv*`, `AND`, `OR`, `NOT`, `kyiv AND`, `AND kyiv`,
+		`NOT sanctions`, `(`, `)`, `(kyiv`, `-`, `-kyiv`, `kyiv -grain`, `^kyiv`,
+		`title:kyiv`, `{title body}: kyiv`, `NEAR(kyiv grain)`, `kyiv + grain`,
+		`'`, `;`, `--`, `' OR 1=1 --`, `\`, "\x00", `%`, `_`, `.`, `:`, `?`, `!!!`,
+		`🇺🇦`, `日本`, strings.Repeat("kyiv ", 500), strings.Repeat(`"(*`, 200),
+	}
+	for _, q := range queries {
+		if _, err := s.Search(context.Background(), q, 10); err != nil {
+			t.Errorf("Search(%q): %v", q, err)
+		}
+		if _, err := s.Autocomplete(context.Background(), q, 10); err != nil {
+			t.Errorf("Autocomplete(%q): %v", q, err)
+		}
+	}
+	// Syntax characters around real words are ignored, not obeyed.
+	assertFirst(t, mustSearch(t, s, `"grain" AND (corridor*) -`, 10), "ua-grain-corridor")
+	assertFirst(t, mustSearch(t, s, `NOT sanctions`, 10), "eu-sanctions-package")
+}
+
+func FuzzQueryWords(f *testing.F) {
+	for _, q := range []string{"kyiv", `"a" AND (b*)`, "Kyïv's grain", "", "日本 🇺🇦"} {
+		f.Add(q)
+	}
+	s := fixtureStore(f)
+	f.Fuzz(func(t *testing.T, q string) {
+		if _, err := s.Search(context.Background(), q, 5); err != nil {
+			t.Errorf("Search(%q): %v", q, err)
+		}
+		if _, err := s.Autocomplete(context.Background(), q, 5); err != nil {
+			t.Errorf("Autocomplete(%q): %v", q, err)
+		}
+	})
+}
+
+func TestSearchBlankIsRecent(t *testing.T) {
+	s := fixtureStore(t)
+	want := ids(mustRecent(t, s, 5))
+	for _, q := range []string{"", "   ", "\t\n"} {
+		if got := ids(mustSearch(t, s, q, 5)); !reflect.DeepEqual(got, want) {
+			t.Errorf("Search(%q) = %v, want Recent %v", q, got, want)
+		}
+		if got := ids(mustAutocomplete(t, s, q, 5)); !reflect.DeepEqual(got, want) {
+			t.Errorf("Autocomplete(%q) = %v, want Recent %v", q, got, want)
+		}
+	}
+}
+
+func mustRecent(t testing.TB, s *Store, limit int) []Hit {
+	t.Helper()
+	hits, err := s.Recent(context.Background(), limit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hits
+}
+
+func TestRecentOrder(t *testing.T) {
+	s := fixtureStore(t)
+	// By Published when known (sahel-juntas was published in 2024 though added
+	// in 2025), else by Added (oil-price-cap, sanctions).
+	assertIDs(t, mustRecent(t, s, 100),
+		"kyiv-energy-grid",     // published 03-05
+		"Taiwan-Strait",        // published 03-04
+		"ua-grain-corridor",    // published 03-02
+		"oil-price-cap",        // added 03-01
+		"arctic-route",         // published 02-27
+		"eu-sanctions-package", // published 02-24
+		"sanctions",            // added 02-01
+		"sahel-juntas",         // published 2024-07-06
+	)
+	hits := mustRecent(t, s, 2)
+	assertIDs(t, hits, "kyiv-energy-grid", "Taiwan-Strait")
+	if !hits[0].Published.Equal(mustTime("2025-03-05T06:30:00Z")) || hits[0].Title != "Kyïv energy grid hit by drones" {
+		t.Errorf("hit %+v", hits[0])
+	}
+	if n := len(mustRecent(t, s, 0)); n != DefaultLimit && n != len(fixture(t)) {
+		t.Errorf("limit 0 gave %d", n)
+	}
+}
+
+func TestAutocomplete(t *testing.T) {
+	s := fixtureStore(t)
+
+	t.Run("last word is a prefix", func(t *testing.T) {
+		assertIDs(t, mustAutocomplete(t, s, "new sanc", 10), "eu-sanctions-package")
+		assertIDs(t, mustAutocomplete(t, s, "packa", 10), "eu-sanctions-package")
+		assertIDs(t, mustAutocomplete(t, s, "black s", 10), "ua-grain-corridor")
+		for _, in := range []string{"Kyï", "kyi", "K"} {
+			hits := mustAutocomplete(t, s, in, 10)
+			if len(hits) != 2 || !contains(hits, "kyiv-energy-grid") || !contains(hits, "ua-grain-corridor") {
+				t.Errorf("%s: %v, want the two Kyiv titles", in, ids(hits))
+			}
+		}
+	})
+
+	t.Run("earlier words are whole and all required", func(t *testing.T) {
+		assertIDs(t, mustAutocomplete(t, s, "energy gr", 10), "kyiv-energy-grid")
+		assertIDs(t, mustAutocomplete(t, s, "energ gr", 10))
+		// A trailing space completes the last word.
+		assertIDs(t, mustAutocomplete(t, s, "gr ", 10))
+		assertIDs(t, mustAutocomplete(t, s, "grid ", 10), "kyiv-energy-grid")
+	})
+
+	t.Run("titles only", func(t *testing.T) {
+		// "Odesa" is only in a body.
+		assertIDs(t, mustAutocomplete(t, s, "odes", 10))
+	})
+
+	t.Run("ID prefix first", func(t *testing.T) {
+		hits := mustAutocomplete(t, s, "TAIWAN-", 10)
+		assertFirst(t, hits, "Taiwan-Strait")
+		if hits[0].Score != IDPrefixScore {
+			t.Errorf("score %v, want IDPrefixScore", hits[0].Score)
+		}
+		hits = mustAutocomplete(t, s, "sanctions", 10)
+		assertIDs(t, hits, "sanctions", "eu-sanctions-package")
+		if hits[0].Score != ExactIDScore {
+			t.Errorf("exact ID score %v", hits[0].Score)
+		}
+	})
+}
+
+func TestAutocompleteLimit(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t)
+	var docs []corpus.Document
+	for i := 0; i < 60; i++ {
+		docs = append(docs, doc(fmt.Sprintf("doc-%02d", i), fmt.Sprintf("Summit number %d in Geneva", i), "body"))
+	}
+	if _, err := s.SyncDocuments(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		input string
+		limit int
+		want  int
+	}{
+		{"summ", 100, MaxAutocomplete},
+		{"summ", 25, 25},
+		{"summ", 7, 7},
+		{"summ", 0, DefaultLimit},
+		{"doc-", 100, MaxAutocomplete}, // ID prefixes
+		{"doc-4", 100, 10},
+		{"", 100, MaxAutocomplete},
+	} {
+		if got := len(mustAutocomplete(t, s, tc.input, tc.limit)); got != tc.want {
+			t.Errorf("Autocomplete(%q, %d): %d hits, want %d", tc.input, tc.limit, got, tc.want)
+		}
+	}
+	if got := len(mustSearch(t, s, "summit", 1000)); got != 60 {
+		t.Errorf("Search limit above the matches: %d hits, want 60", got)
+	}
+	if got := len(mustRecent(t, s, 1000)); got != 60 {
+		t.Errorf("Recent: %d hits, want 60", got)
+	}
+}
+
+func TestQueryWords(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"Kyïv's  GRAIN-deal!", []string{"kyïv", "s", "grain", "deal"}},
+		{`"a" AND (b*)`, []string{"a", "and", "b"}},
+		{"", nil},
+		{"***", nil},
+	} {
+		got := queryWords(tc.in)
+		if len(got) == 0 && len(tc.want) == 0 {
+			continue
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("queryWords(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	if got := matchAny([]string{"a", "and"}); got != `"a" OR "and"` {
+		t.Errorf("matchAny = %s", got)
+	}
+	if got := matchAll([]string{"a", "b"}, true); got != `"a" "b"*` {
+		t.Errorf("matchAll = %s", got)
+	}
+}

@@ -1,0 +1,143 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/geobrief/geobrief/corpus"
+)
+
+// openTest opens a store in a fresh temporary directory, closed when the test ends.
+func openTest(t testing.TB) (*Store, string) {
+	t.Helper()
+	dir := t.TempDir()
+	s, err := Open(context.Background(), dir)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return s, dir
+}
+
+// withHash sets d.Hash from its contents, as the corpus loader does from the file.
+func withHash(d corpus.Document) corpus.Document {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%v\x00%s\x00%s", d.ID, d.Title, d.Body, d.Tags, d.Published, d.Source)
+	d.Hash = hex.EncodeToString(h.Sum(nil))
+	return d
+}
+
+// fixture reads the small hand-written corpus of testdata/documents.json.
+func fixture(t testing.TB) []corpus.Document {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "documents.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []corpus.Document
+	if err := json.Unmarshal(b, &docs); err != nil {
+		t.Fatal(err)
+	}
+	for i := range docs {
+		docs[i] = withHash(docs[i])
+	}
+	return docs
+}
+
+func TestOpenMigratesOnceAcrossReopens(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	for i := 0; i < 3; i++ {
+		s, err := Open(ctx, dir)
+		if err != nil {
+			t.Fatalf("Open #%d: %v", i+1, err)
+		}
+		var versions, distinct, max int
+		if err := s.read.QueryRowContext(ctx,
+			`SELECT count(*), count(DISTINCT version), max(version) FROM schema_migrations`).
+			Scan(&versions, &distinct, &max); err != nil {
+			t.Fatal(err)
+		}
+		if versions != len(migrations) || distinct != len(migrations) || max != len(migrations) {
+			t.Errorf("open #%d: %d version rows (%d distinct, max %d), want %d",
+				i+1, versions, distinct, max, len(migrations))
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, FileName)); err != nil {
+		t.Errorf("database file: %v", err)
+	}
+}
+
+func TestOpenSetsPragmas(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	check := func(pool string, q string, want string) {
+		t.Helper()
+		db := s.read
+		if pool == "write" {
+			db = s.write
+		}
+		var got string
+		if err := db.QueryRowContext(ctx, q).Scan(&got); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		if got != want {
+			t.Errorf("%s pool: %s = %q, want %q", pool, q, got, want)
+		}
+	}
+	for _, pool := range []string{"read", "write"} {
+		check(pool, "PRAGMA journal_mode", "wal")
+		check(pool, "PRAGMA foreign_keys", "1")
+		check(pool, "PRAGMA synchronous", "1") // NORMAL
+		check(pool, "PRAGMA busy_timeout", "5000")
+	}
+}
+
+func TestOpenCreatesDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a", "b")
+	s, err := Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := os.Stat(filepath.Join(dir, FileName)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOpenFailsOnUnusableDirectory(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(context.Background(), file)
+	if err == nil {
+		t.Fatal("Open on a file: want an error")
+	}
+	if !strings.HasPrefix(err.Error(), "store: ") {
+		t.Errorf("error %q should start with \"store:\"", err)
+	}
+}
+
+func mustTime(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
