@@ -56,7 +56,7 @@ func TestParseFileFrontMatter(t *testing.T) {
 		},
 		{
 			name: "tags as a YAML list, nested unknown key skipped",
-			raw: "---\ntitle: It's a list\ntags:\n  - navy\n  - \"shipbuilding\"\nextra:\n  nested: value\n  - item\n---\nText.",
+			raw:  "---\ntitle: It's a list\ntags:\n  - navy\n  - \"shipbuilding\"\nextra:\n  nested: value\n  - item\n---\nText.",
 			want: corpus.Document{
 				Title: "It's a list",
 				Tags:  []string{"navy", "shipbuilding"},
