@@ -73,7 +73,8 @@ func (c *Client) retry(ctx context.Context, req Request, onDelta func(string)) (
 			return resp, delivered, fmt.Errorf("llm: %w after %d attempt(s); last error: %w", ctx.Err(), attempts, err)
 		}
 		var se *StatusError
-		if req.Schema != nil && errors.As(err, &se) && formatRejected(se) {
+		errors.As(err, &se)
+		if req.Schema != nil && se != nil && formatRejected(se) {
 			if next, ok := c.json.stepDown(mode); ok {
 				c.log.Warn("llm: server rejected the JSON mode; stepping down",
 					slog.String("from", mode), slog.String("to", next), slog.String("error", se.Error()))

@@ -179,7 +179,7 @@ func (c *Client) completeOnce(ctx context.Context, req Request, mode string) (Re
 		if se := inBandError(body, c.cfg.APIKey, creq.Model); se != nil {
 			return Response{}, se
 		}
-		return Response{}, &StatusError{Code: http.StatusOK, Model: creq.Model, ErrorCode: "no_choices",
+		return Response{}, &StatusError{Code: http.StatusOK, Model: creq.Model, ErrorCode: codeNoChoices,
 			Message: "the answer had no choices"}
 	}
 	ch := resp.Choices[0]

@@ -69,7 +69,8 @@ func (e *StatusError) Error() string {
 func (e *StatusError) Temporary() bool {
 	switch {
 	case e.Code == http.StatusOK:
-		return inBandRetryable(e.ErrorCode, e.Message)
+		// An answer without choices is usually an upstream hiccup (OpenRouter).
+		return e.ErrorCode == codeNoChoices || inBandRetryable(e.ErrorCode, e.Message)
 	case e.Code == http.StatusTooManyRequests, e.Code == http.StatusRequestTimeout:
 		return true
 	case e.Code == http.StatusNotImplemented, e.Code == http.StatusHTTPVersionNotSupported:
@@ -180,6 +181,9 @@ func retryable(err error) bool {
 	var netErr net.Error
 	return errors.As(err, &netErr)
 }
+
+// codeNoChoices marks a 200 answer that had neither choices nor an error.
+const codeNoChoices = "no_choices"
 
 // errStreamCut: the stream ended without a finish_reason.
 var errStreamCut = errors.New("stream cut before the end")

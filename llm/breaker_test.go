@@ -1,0 +1,113 @@
+package llm
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// fakeClock is a settable clock for Config.Now.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+func TestBreakerOpensFailsFastProbesAndCloses(t *testing.T) {
+	var status atomic.Int32
+	status.Store(500)
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if s := int(status.Load()); s != 200 {
+			apiError(w, s, "down", "")
+			return
+		}
+		completion(w, "ok", "stop", true)
+	})
+	clock := &fakeClock{t: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}
+	c := newTestClient(t, Config{BaseURL: f.url(), MaxRetries: -1, BreakerFailures: 3,
+		BreakerCooldown: 30 * time.Second, Now: clock.Now}, nil)
+	ctx := context.Background()
+
+	// Client errors do not count.
+	status.Store(400)
+	for range 5 {
+		if _, err := c.Complete(ctx, userReq("hi")); errors.Is(err, ErrUnavailable) {
+			t.Fatal("400s opened the circuit")
+		}
+	}
+	status.Store(500)
+	for i := range 3 {
+		if _, err := c.Complete(ctx, userReq("hi")); err == nil || errors.Is(err, ErrUnavailable) {
+			t.Fatalf("call %d: err = %v, want a 500", i, err)
+		}
+	}
+	before := f.calls.Load()
+	_, err := c.Complete(ctx, userReq("hi"))
+	if !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("err = %v, want ErrUnavailable", err)
+	}
+	if f.calls.Load() != before {
+		t.Error("an open circuit still sent the request")
+	}
+
+	// After the cool-down a failing probe opens it again.
+	clock.Add(31 * time.Second)
+	if _, err := c.Complete(ctx, userReq("probe")); err == nil || errors.Is(err, ErrUnavailable) {
+		t.Fatalf("probe: err = %v, want the 500", err)
+	}
+	if _, err := c.Complete(ctx, userReq("hi")); !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("after a failed probe: err = %v, want ErrUnavailable", err)
+	}
+
+	// A successful probe closes it.
+	clock.Add(31 * time.Second)
+	status.Store(200)
+	if _, err := c.Complete(ctx, userReq("probe")); err != nil {
+		t.Fatalf("probe: %v", err)
+	}
+	for range 3 {
+		if _, err := c.Complete(ctx, userReq("hi")); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestBreakerLetsOneProbeThrough(t *testing.T) {
+	b := newBreaker(1, time.Second)
+	now := time.Unix(0, 0)
+	b.done(now, false, outcomeFailure)
+	if ok, _, _ := b.allow(now); ok {
+		t.Fatal("open circuit allowed a call")
+	}
+	now = now.Add(2 * time.Second)
+	ok, probe, _ := b.allow(now)
+	if !ok || !probe {
+		t.Fatal("no probe after the cool-down")
+	}
+	if ok, _, _ := b.allow(now); ok {
+		t.Fatal("a second call went through while the probe runs")
+	}
+	b.done(now, true, outcomeNeutral) // e.g. the prober gave up
+	if ok, probe, _ := b.allow(now); !ok || !probe {
+		t.Fatal("no new probe after a neutral one")
+	}
+	b.done(now, true, outcomeSuccess)
+	if ok, probe, _ := b.allow(now); !ok || probe {
+		t.Fatal("circuit did not close")
+	}
+}
