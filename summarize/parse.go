@@ -1,0 +1,166 @@
+package summarize
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// extractJSON finds the JSON object in a model's answer. Real models wrap it
+// in code fences, put a <think> block or a sentence of prose before it, and
+// leave trailing commas; none of that should cost a repair request.
+func extractJSON(answer string) ([]byte, error) {
+	s := stripThink(answer)
+	start := strings.IndexByte(s, '{')
+	if start < 0 {
+		return nil, errors.New("no JSON object in the answer")
+	}
+	end, ok := matchingBrace(s, start)
+	if !ok {
+		return nil, errors.New("the JSON object is not closed (answer cut off?)")
+	}
+	return dropTrailingCommas(s[start : end+1]), nil
+}
+
+// stripThink removes reasoning blocks that some models (DeepSeek R1, Qwen3)
+// print before the answer. An unclosed block means the answer never came.
+func stripThink(s string) string {
+	for {
+		i := strings.Index(s, "<think>")
+		if i < 0 {
+			return s
+		}
+		j := strings.Index(s[i:], "</think>")
+		if j < 0 {
+			return s[:i]
+		}
+		s = s[:i] + s[i+j+len("</think>"):]
+	}
+}
+
+// matchingBrace returns the index of the brace closing the one at start,
+// skipping braces inside JSON strings.
+func matchingBrace(s string, start int) (int, bool) {
+	depth, inString, escaped := 0, false, false
+	for i := start; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case c == '"':
+			inString = !inString
+		case inString:
+		case c == '{':
+			depth++
+		case c == '}':
+			depth--
+			if depth == 0 {
+				return i, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// dropTrailingCommas removes a comma that directly precedes a closing brace
+// or bracket, outside strings.
+func dropTrailingCommas(s string) []byte {
+	out := make([]byte, 0, len(s))
+	inString, escaped := false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case c == '"':
+			inString = !inString
+		case !inString && c == ',':
+			j := i + 1
+			for j < len(s) && strings.IndexByte(" \t\r\n", s[j]) >= 0 {
+				j++
+			}
+			if j < len(s) && (s[j] == '}' || s[j] == ']') {
+				continue
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// modelBrief is the JSON shape the prompts ask for.
+type modelBrief struct {
+	Headline      string      `json:"headline"`
+	Summary       string      `json:"summary"`
+	KeyFacts      []modelFact `json:"key_facts"`
+	People        []string    `json:"people"`
+	Places        []string    `json:"places"`
+	Organizations []string    `json:"organizations"`
+}
+
+type modelFact struct {
+	Fact  string `json:"fact"`
+	Quote string `json:"quote"`
+}
+
+// parseBrief extracts and validates a brief from a model's answer. The
+// error says what is wrong in words a model can act on in a repair request.
+func parseBrief(answer string) (modelBrief, error) {
+	raw, err := extractJSON(answer)
+	if err != nil {
+		return modelBrief{}, err
+	}
+	var b modelBrief
+	if err := json.Unmarshal(raw, &b); err != nil {
+		return modelBrief{}, fmt.Errorf("invalid JSON: %w", err)
+	}
+	b.Headline = strings.TrimSpace(b.Headline)
+	b.Summary = strings.TrimSpace(b.Summary)
+	switch {
+	case b.Headline == "":
+		return b, errors.New(`"headline" is missing or empty`)
+	case b.Summary == "":
+		return b, errors.New(`"summary" is missing or empty`)
+	case len(b.KeyFacts) == 0:
+		return b, errors.New(`"key_facts" is missing or empty`)
+	}
+	facts := b.KeyFacts[:0]
+	for _, f := range b.KeyFacts {
+		f.Fact, f.Quote = strings.TrimSpace(f.Fact), strings.TrimSpace(f.Quote)
+		if f.Fact == "" && f.Quote == "" {
+			continue
+		}
+		if f.Fact == "" {
+			f.Fact = f.Quote
+		}
+		facts = append(facts, f)
+	}
+	if len(facts) == 0 {
+		return b, errors.New(`every entry of "key_facts" is empty`)
+	}
+	b.KeyFacts = facts
+	return b, nil
+}
+
+// parseTopline extracts the digest top line from a model's answer.
+func parseTopline(answer string) (string, error) {
+	raw, err := extractJSON(answer)
+	if err != nil {
+		return "", err
+	}
+	var v struct {
+		Topline string `json:"topline"`
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return "", fmt.Errorf("invalid JSON: %w", err)
+	}
+	if strings.TrimSpace(v.Topline) == "" {
+		return "", errors.New(`"topline" is missing or empty`)
+	}
+	return strings.TrimSpace(v.Topline), nil
+}

@@ -1,0 +1,475 @@
+package summarize
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/geobrief/geobrief/corpus"
+	"github.com/geobrief/geobrief/llm"
+	"github.com/geobrief/geobrief/prompts"
+	"github.com/geobrief/geobrief/store"
+)
+
+// Completer is the one thing the summarizer needs from an LLM client.
+type Completer interface {
+	Complete(ctx context.Context, req llm.Request) (llm.Response, error)
+}
+
+// Cache keeps Briefs so the same summary is never paid for twice. A miss is
+// an error matching store.ErrNotFound.
+type Cache interface {
+	GetBrief(ctx context.Context, key string) ([]byte, error)
+	PutBrief(ctx context.Context, key, docID string, data []byte) error
+}
+
+// Config tunes the summarizer.
+type Config struct {
+	// Model is the LLM model name; it is part of the cache key.
+	Model string
+	// ContextTokens is the model's context window. Articles that do not fit
+	// are summarized in parts and the parts combined.
+	ContextTokens int
+	// FallbackOffline answers with the extractive Brief, labelled as such,
+	// when the LLM is unavailable, instead of an error.
+	FallbackOffline bool
+	Logger          *slog.Logger
+	Now             func() time.Time
+}
+
+// OfflineModel is the Meta.Model of Briefs made without an LLM.
+const OfflineModel = "offline-extractive"
+
+// maxParallelParts bounds the part requests one long article puts in the
+// LLM client's queue, so one document cannot crowd out everyone else.
+const maxParallelParts = 4
+
+// Summarizer makes Briefs, from the LLM when one is configured and from the
+// extractive summarizer otherwise.
+type Summarizer struct {
+	cfg     Config
+	llm     Completer // nil: offline
+	cache   Cache     // nil: no cache
+	prompts *prompts.Set
+	log     *slog.Logger
+	flights singleflight.Group
+}
+
+// New returns a Summarizer. A nil completer means offline; a nil cache
+// disables caching.
+func New(cfg Config, completer Completer, cache Cache) (*Summarizer, error) {
+	p, err := prompts.Load()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.ContextTokens <= 0 {
+		cfg.ContextTokens = 8192
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Summarizer{cfg: cfg, llm: completer, cache: cache, prompts: p, log: cfg.Logger}, nil
+}
+
+// Offline reports whether Briefs come from the extractive summarizer.
+func (s *Summarizer) Offline() bool { return s.llm == nil }
+
+// Brief summarizes doc. Repeats come from the cache with no LLM call, and
+// concurrent requests for the same Brief share one generation.
+func (s *Summarizer) Brief(ctx context.Context, doc corpus.Document, opts Options) (Brief, error) {
+	opts.Length = opts.Length.orDefault()
+	if s.llm == nil {
+		return s.offline(doc, opts), nil
+	}
+	key := s.cacheKey(doc, opts)
+	if b, ok := s.cached(ctx, key); ok {
+		return b, nil
+	}
+	ch := s.flights.DoChan(key, func() (any, error) {
+		// A flight that finished just before this one started has filled the cache.
+		if b, ok := s.cached(ctx, key); ok {
+			return b, nil
+		}
+		b, err := s.generate(ctx, doc, opts)
+		if err != nil {
+			return Brief{}, err
+		}
+		s.save(ctx, key, b)
+		return b, nil
+	})
+	var res singleflight.Result
+	select {
+	case <-ctx.Done():
+		return Brief{}, fmt.Errorf("summarize %s: %w", doc.ID, ctx.Err())
+	case res = <-ch:
+	}
+	if res.Err != nil {
+		if s.cfg.FallbackOffline && errors.Is(res.Err, llm.ErrUnavailable) {
+			s.log.Warn("LLM unavailable, answering with the offline Brief", slog.String("doc_id", doc.ID), slog.Any("err", res.Err))
+			b := s.offline(doc, opts)
+			b.Meta.Fallback = true
+			return b, nil
+		}
+		return Brief{}, fmt.Errorf("summarize %s: %w", doc.ID, res.Err)
+	}
+	return res.Val.(Brief), nil
+}
+
+func (s *Summarizer) cacheKey(doc corpus.Document, opts Options) string {
+	h := sha256.New()
+	for _, part := range []string{doc.Hash, s.prompts.Version(), s.cfg.Model, string(opts.Length)} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return "brief:" + hex.EncodeToString(h.Sum(nil))
+}
+
+func (s *Summarizer) cached(ctx context.Context, key string) (Brief, bool) {
+	if s.cache == nil {
+		return Brief{}, false
+	}
+	data, err := s.cache.GetBrief(ctx, key)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			s.log.Warn("brief cache read failed", slog.String("key", key), slog.Any("err", err))
+		}
+		return Brief{}, false
+	}
+	var b Brief
+	if err := json.Unmarshal(data, &b); err != nil {
+		s.log.Warn("brief cache entry unreadable; regenerating", slog.String("key", key), slog.Any("err", err))
+		return Brief{}, false
+	}
+	b.Meta.Cached = true
+	return b, true
+}
+
+// save stores a Brief. A failed write costs a future LLM call, not this
+// answer, so it is logged rather than returned.
+func (s *Summarizer) save(ctx context.Context, key string, b Brief) {
+	if s.cache == nil {
+		return
+	}
+	data, err := json.Marshal(b)
+	if err == nil {
+		err = s.cache.PutBrief(ctx, key, b.DocID, data)
+	}
+	if err != nil {
+		s.log.Warn("brief cache write failed", slog.String("doc_id", b.DocID), slog.Any("err", err))
+	}
+}
+
+// tally adds up what the LLM calls of one Brief cost.
+type tally struct {
+	mu     sync.Mutex
+	model  string
+	prompt int
+	answer int
+}
+
+func (t *tally) add(r llm.Response) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if r.Model != "" {
+		t.model = r.Model
+	}
+	t.prompt += r.Usage.PromptTokens
+	t.answer += r.Usage.CompletionTokens
+}
+
+func (s *Summarizer) generate(ctx context.Context, doc corpus.Document, opts Options) (Brief, error) {
+	t := &tally{model: s.cfg.Model}
+	parts := splitArticle(doc.Body, s.partChars())
+	var (
+		mb  modelBrief
+		err error
+	)
+	if len(parts) == 1 {
+		if opts.Progress != nil {
+			opts.Progress(1, 1)
+		}
+		mb, err = s.briefPart(ctx, t, doc.Title, parts[0], 0, 1, opts)
+	} else {
+		mb, err = s.mapReduce(ctx, t, doc.Title, parts, opts)
+	}
+	if err != nil {
+		return Brief{}, err
+	}
+	b := s.assemble(doc, mb, opts)
+	b.Meta.Model = t.model
+	b.Meta.PromptTokens, b.Meta.CompletionTokens = t.prompt, t.answer
+	b.Meta.Parts = len(parts)
+	return b, nil
+}
+
+// partChars is how much article text fits in one request: the context window
+// less the instructions and the room kept for the answer, at a conservative
+// three characters a token.
+func (s *Summarizer) partChars() int {
+	answer := min(answerTokens, s.cfg.ContextTokens/4)
+	return max(s.cfg.ContextTokens-answer-promptOverheadTokens, 200) * 3
+}
+
+const (
+	answerTokens         = 1500
+	promptOverheadTokens = 500
+)
+
+func (s *Summarizer) mapReduce(ctx context.Context, t *tally, title string, parts []string, opts Options) (modelBrief, error) {
+	partials := make([]modelBrief, len(parts))
+	var (
+		mu      sync.Mutex
+		started int
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(maxParallelParts)
+	for i, text := range parts {
+		g.Go(func() error {
+			if opts.Progress != nil {
+				mu.Lock()
+				started++
+				opts.Progress(started, len(parts))
+				mu.Unlock()
+			}
+			mb, err := s.briefPart(gctx, t, title, text, i+1, len(parts), opts)
+			if err != nil {
+				return fmt.Errorf("part %d of %d: %w", i+1, len(parts), err)
+			}
+			partials[i] = mb
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return modelBrief{}, err
+	}
+	// Combine in batches that fit the context, until one brief is left.
+	for len(partials) > 1 {
+		var next []modelBrief
+		for _, batch := range batchBriefs(partials, s.partChars()) {
+			mb, err := s.combine(ctx, t, title, batch, opts)
+			if err != nil {
+				return modelBrief{}, err
+			}
+			next = append(next, mb)
+		}
+		partials = next
+	}
+	return partials[0], nil
+}
+
+func (s *Summarizer) briefPart(ctx context.Context, t *tally, title, text string, part, parts int, opts Options) (modelBrief, error) {
+	data := struct {
+		Title, Article          string
+		Part, Parts             int
+		SummarySentences, Facts int
+	}{title, fenceArticle(text), part, parts, opts.Length.sentences(), opts.Length.facts()}
+	return askJSON(ctx, s, t, "brief", data, briefSchema, opts.Guild, parseBrief)
+}
+
+func (s *Summarizer) combine(ctx context.Context, t *tally, title string, batch []modelBrief, opts Options) (modelBrief, error) {
+	js, err := json.MarshalIndent(batch, "", " ")
+	if err != nil {
+		return modelBrief{}, fmt.Errorf("encode partial briefs: %w", err)
+	}
+	data := struct {
+		Title, PartialBriefs    string
+		SummarySentences, Facts int
+	}{title, neutralize(string(js), "partial_briefs"), opts.Length.sentences(), opts.Length.facts()}
+	return askJSON(ctx, s, t, "combine", data, briefSchema, opts.Guild, parseBrief)
+}
+
+// askJSON renders a task's prompts, asks the LLM, and parses the answer. An
+// answer that cannot be used gets one repair request naming the problem;
+// a second failure is an error.
+func askJSON[T any](ctx context.Context, s *Summarizer, t *tally, task string, data any, schema *llm.Schema, guild string, parse func(string) (T, error)) (T, error) {
+	var zero T
+	system, err := s.prompts.Render(task+".system", data)
+	if err != nil {
+		return zero, err
+	}
+	user, err := s.prompts.Render(task+".user", data)
+	if err != nil {
+		return zero, err
+	}
+	req := llm.Request{
+		Messages:    []llm.Message{{Role: "system", Content: system}, {Role: "user", Content: user}},
+		Schema:      schema,
+		MaxTokens:   answerTokens,
+		Temperature: 0,
+		Guild:       guild,
+	}
+	resp, err := s.llm.Complete(ctx, req)
+	if err != nil {
+		return zero, err
+	}
+	t.add(resp)
+	v, problem := parseAnswer(resp, parse)
+	if problem == nil {
+		return v, nil
+	}
+	s.log.Info("LLM answer unusable; asking for a repair", slog.String("task", task), slog.String("problem", problem.Error()))
+	repair, err := s.prompts.Render("repair.user", struct {
+		Problem string
+		Shorter bool
+	}{problem.Error(), resp.FinishReason == "length"})
+	if err != nil {
+		return zero, err
+	}
+	req.Messages = append(req.Messages,
+		llm.Message{Role: "assistant", Content: resp.Content},
+		llm.Message{Role: "user", Content: repair})
+	resp, err = s.llm.Complete(ctx, req)
+	if err != nil {
+		return zero, err
+	}
+	t.add(resp)
+	v, problem2 := parseAnswer(resp, parse)
+	if problem2 != nil {
+		return zero, fmt.Errorf("the model's answer was unusable twice (%v; after repair: %v)", problem, problem2)
+	}
+	return v, nil
+}
+
+func parseAnswer[T any](resp llm.Response, parse func(string) (T, error)) (T, error) {
+	v, err := parse(resp.Content)
+	if err != nil && resp.FinishReason == "length" {
+		err = fmt.Errorf("the answer was cut off at the token limit: %w", err)
+	}
+	return v, err
+}
+
+// fenceArticle keeps the article inside its delimiters: a document that
+// contains the closing tag itself must not be able to end the data block
+// and speak as the prompt.
+func fenceArticle(text string) string { return neutralize(text, "article") }
+
+func neutralize(text, tag string) string {
+	closing := "</" + tag + ">"
+	if !strings.Contains(strings.ToLower(text), closing) {
+		return text
+	}
+	var b strings.Builder
+	lower := strings.ToLower(text)
+	for {
+		i := strings.Index(lower, closing)
+		if i < 0 {
+			b.WriteString(text)
+			return b.String()
+		}
+		b.WriteString(text[:i])
+		b.WriteString("</ " + tag + ">")
+		text, lower = text[i+len(closing):], lower[i+len(closing):]
+	}
+}
+
+// assemble turns the model's brief into a Brief, checking every quote
+// against the article.
+func (s *Summarizer) assemble(doc corpus.Document, mb modelBrief, opts Options) Brief {
+	g := newGrounder(doc.Title + "\n" + doc.Body)
+	b := Brief{
+		DocID:         doc.ID,
+		Headline:      mb.Headline,
+		Summary:       mb.Summary,
+		People:        cleanNames(mb.People),
+		Places:        cleanNames(mb.Places),
+		Organizations: cleanNames(mb.Organizations),
+		Meta:          Meta{PromptVersion: s.prompts.Version(), CreatedAt: s.cfg.Now().UTC()},
+	}
+	seen := map[string]bool{}
+	for _, f := range mb.KeyFacts {
+		if len(b.Facts) == maxFacts {
+			break
+		}
+		if seen[normalize(f.Quote)] {
+			continue
+		}
+		seen[normalize(f.Quote)] = true
+		b.Facts = append(b.Facts, Fact{Text: f.Fact, Quote: f.Quote, Verified: g.supports(f.Quote)})
+	}
+	b.countFacts()
+	return b
+}
+
+// A Brief carries 3 to 7 key facts.
+const (
+	minFacts = 3
+	maxFacts = 7
+)
+
+func (b *Brief) countFacts() {
+	b.Meta.FactsGiven = len(b.Facts)
+	b.Meta.FactsVerified = 0
+	for _, f := range b.Facts {
+		if f.Verified {
+			b.Meta.FactsVerified++
+		}
+	}
+}
+
+func cleanNames(names []string) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		if n == "" || seen[strings.ToLower(n)] || len(out) == 10 {
+			continue
+		}
+		seen[strings.ToLower(n)] = true
+		out = append(out, n)
+	}
+	return out
+}
+
+func (l Length) orDefault() Length {
+	switch l {
+	case Short, Detailed:
+		return l
+	}
+	return Standard
+}
+
+// sentences and facts per Length; the prompts and the offline summarizer
+// use the same numbers.
+func (l Length) sentences() int {
+	switch l {
+	case Short:
+		return 2
+	case Detailed:
+		return 4
+	}
+	return 3
+}
+
+func (l Length) facts() int {
+	switch l {
+	case Short:
+		return 3
+	case Detailed:
+		return 7
+	}
+	return 5
+}
+
+// ParseLength reads a user's length choice.
+func ParseLength(s string) (Length, error) {
+	switch l := Length(strings.ToLower(strings.TrimSpace(s))); l {
+	case "":
+		return Standard, nil
+	case Short, Standard, Detailed:
+		return l, nil
+	}
+	return "", fmt.Errorf("unknown length %q: use short, standard or detailed", s)
+}
