@@ -1,0 +1,53 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"text/tabwriter"
+	"time"
+
+	"github.com/geobrief/geobrief/config"
+	"github.com/geobrief/geobrief/store"
+)
+
+// usageCmd prints LLM token usage per day and guild for the last 30 days.
+func usageCmd(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
+	st, err := store.Open(ctx, cfg.DataDir)
+	if err != nil {
+		return fmt.Errorf("cannot open the data folder (DATA_DIR=%q): %w", cfg.DataDir, err)
+	}
+	defer st.Close()
+	since := time.Now().UTC().AddDate(0, 0, -30).Format("2006-01-02")
+	rows, err := st.Usage(ctx, since)
+	if err != nil {
+		return err
+	}
+	if len(rows) == 0 {
+		fmt.Fprintln(stdout, "No LLM usage recorded in the last 30 days.")
+		return nil
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "DAY\tGUILD\tCALLS\tPROMPT\tCOMPLETION\tTOTAL\t")
+	var calls, prompt, answer int
+	for _, r := range rows {
+		guild := r.Guild
+		if guild == "" {
+			guild = "(command line)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t\n", r.Day, guild, r.Calls, r.PromptTokens, r.CompletionTokens, r.PromptTokens+r.CompletionTokens)
+		calls, prompt, answer = calls+r.Calls, prompt+r.PromptTokens, answer+r.CompletionTokens
+	}
+	fmt.Fprintf(tw, "total\t\t%d\t%d\t%d\t%d\t\n", calls, prompt, answer, prompt+answer)
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if cfg.LLM.DailyTokenBudget > 0 {
+		fmt.Fprintf(stdout, "Daily budget: %d tokens overall (LLM_DAILY_TOKEN_BUDGET)\n", cfg.LLM.DailyTokenBudget)
+	}
+	if cfg.LLM.GuildTokenBudget > 0 {
+		fmt.Fprintf(stdout, "Daily budget per guild: %d tokens (LLM_GUILD_DAILY_TOKEN_BUDGET)\n", cfg.LLM.GuildTokenBudget)
+	}
+	return nil
+}
