@@ -126,6 +126,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	sw := &statusWriter{ResponseWriter: w}
 	var info reqInfo
+	defer s.logRequest(r, sw, &info, start)
 	switch r.URL.Path {
 	case "/v1/chat/completions":
 		if r.Method != http.MethodPost {
@@ -145,9 +146,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(sw, http.StatusNotFound, typeNotFound, "unknown_url",
 			fmt.Sprintf("mockllm: no route for %s %s; the base URL ends in /v1 (POST /v1/chat/completions, GET /v1/models)", r.Method, r.URL.Path))
 	}
+}
+
+// logRequest writes the request's log line; it runs deferred, so aborted
+// requests are logged too.
+func (s *Server) logRequest(r *http.Request, sw *statusWriter, info *reqInfo, start time.Time) {
 	status := sw.status
 	if status == 0 && r.Context().Err() != nil {
-		status = 499 // nginx's "client closed request": the client left first
+		status = 499 // nginx's "client closed request": ended unanswered (client gone or shutdown)
 	}
 	attrs := []slog.Attr{
 		slog.String("method", r.Method),
@@ -212,11 +218,11 @@ func (s *Server) completions(w http.ResponseWriter, r *http.Request, info *reqIn
 		delay = ms.latency
 	}
 	if !sleep(ctx, delay) {
-		return
+		abort()
 	}
 	if ms.has(ModeHang) {
 		<-ctx.Done()
-		return
+		abort()
 	}
 
 	fault := s.roll()
@@ -355,6 +361,13 @@ func truncateRunes(s string, n int) string {
 		n--
 	}
 	return s
+}
+
+// abort ends a request whose context is done without answering: the client
+// left, or the server is shutting down (the binary's requests inherit its
+// context). Returning would send an empty 200 to a client still listening.
+func abort() {
+	panic(http.ErrAbortHandler)
 }
 
 // sleep waits d or until ctx is done; it reports whether d elapsed.
