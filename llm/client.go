@@ -129,7 +129,7 @@ func New(cfg Config, ledger Ledger) *Client {
 
 	oc := openai.DefaultConfig(cfg.APIKey)
 	oc.BaseURL = cfg.BaseURL
-	oc.HTTPClient = &hc
+	oc.HTTPClient = closingDoer{client: &hc}
 
 	return &Client{
 		cfg:           cfg,

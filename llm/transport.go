@@ -96,6 +96,29 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
+// closingDoer sits between go-openai and the http.Client. go-openai does
+// not close the body of an error answer to a streaming request; with a
+// Client.Timeout and a wrapped Transport, net/http then keeps a timer
+// goroutine alive until the timeout. Reading and closing error bodies here
+// ends it with the call.
+type closingDoer struct {
+	client *http.Client
+}
+
+func (d closingDoer) Do(req *http.Request) (*http.Response, error) {
+	resp, err := d.client.Do(req)
+	if err != nil || (resp.StatusCode >= 200 && resp.StatusCode < 400) {
+		return resp, err
+	}
+	body, rerr := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	_ = resp.Body.Close()
+	if rerr != nil {
+		return nil, rerr
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, nil
+}
+
 // addZeroTemperature inserts "temperature":0 into a JSON object that has no
 // temperature key. go-openai drops Temperature when it is zero (omitempty),
 // and servers then use their own default (Ollama: 0.8 to 1.0).
