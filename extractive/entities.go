@@ -1,6 +1,7 @@
 package extractive
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -122,6 +123,12 @@ func classifyRun(run []string, atStart bool, people, places, orgs *tally) {
 		return
 	}
 	name := strings.Join(run, " ")
+	if k := slices.Index(run, "and"); k >= 0 && !placeNames[name] && !orgNames[name] {
+		// "Russia and Ukraine": two names unless the whole is known.
+		classifyRun(run[:k], atStart, people, places, orgs)
+		classifyRun(run[k+1:], false, people, places, orgs)
+		return
+	}
 	if isOrg(run) {
 		orgs.add(name)
 		return
@@ -342,7 +349,8 @@ var orgNames = setOf("NATO", "Nato", "UN", "EU", "OPEC", "Opec", "IMF", "WTO", "
 	"Duma", "Knesset", "Congress", "Senate", "Parliament", "Commons", "Google", "Microsoft", "Apple", "Sony", "Nintendo",
 	"Yahoo", "Amazon", "eBay", "Intel", "IBM", "Vodafone", "Nokia", "Samsung", "Facebook", "Twitter", "Meta", "OpenAI",
 	"Airbus", "Boeing", "Ofcom", "Ofgem", "Fifa", "FIFA", "Uefa", "UEFA", "IOC", "ICC", "ICJ", "ECB", "Fed",
-	"Bank of England", "Federal Reserve", "Eurostat", "OECD", "Nasa", "NASA", "Sinn Fein", "SNP", "UKIP", "Ukip")
+	"Bank of England", "Federal Reserve", "Eurostat", "OECD", "Nasa", "NASA", "Sinn Fein", "SNP", "UKIP", "Ukip",
+	"Treasury", "Foreign Office", "Home Office", "State Department", "Elysee", "Élysée", "Politburo", "Quai d'Orsay")
 
 // placeNames is a small gazetteer: countries, capitals, large cities and
 // regions that geopolitics news names most often.

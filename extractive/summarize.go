@@ -2,6 +2,7 @@ package extractive
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -88,6 +89,8 @@ type Tuning struct {
 	Position      float64 // weight of the lead prior
 	PositionDecay float64 // exponent of the lead prior
 	MMRLambda     float64 // 1 is pure score, lower favours novelty
+	// MinWords scales down sentences shorter than this many words.
+	MinWords float64
 }
 
 // DefaultTuning returns the parameters tuned on news articles with
@@ -99,51 +102,80 @@ func DefaultTuning() Tuning {
 // unit is one sentence of the body with what ranking needs.
 type unit struct {
 	text        string
-	terms       []string
-	vec         map[string]float64 // TF-IDF, unit length
+	terms       []int  // content term ids, in order
+	vec         vector // TF-IDF, unit length
 	words       int
 	short       bool // a heading, a subheading or a dateline
 	boilerplate bool // an attribution or a call to action
 }
 
+// vector is a sparse vector sorted by term id.
+type vector []entry
+
+type entry struct {
+	id int
+	w  float64
+}
+
 type document struct {
-	title     []string
+	title     []int // distinct title term ids
 	units     []unit
+	terms     int // number of distinct terms
 	longUnits int
 }
 
 func newDocument(title string, sents []string) *document {
-	d := &document{title: uniq(contentTerms(title))}
-	df := map[string]int{}
+	d := &document{}
+	ids := map[string]int{}
+	intern := func(ts []string) []int {
+		out := make([]int, len(ts))
+		for i, t := range ts {
+			id, ok := ids[t]
+			if !ok {
+				id = len(ids)
+				ids[t] = id
+			}
+			out[i] = id
+		}
+		return out
+	}
+	d.title = uniqInts(intern(contentTerms(title)))
 	for _, s := range sents {
-		u := unit{text: s, terms: contentTerms(s), words: len(words(s))}
+		ws := words(s)
+		u := unit{text: s, terms: intern(contentWords(ws)), words: len(ws)}
 		u.short = u.words < 6 || !endsSentence(s) && u.words < 10
 		u.boilerplate = isBoilerplate(s)
-		for _, t := range uniq(u.terms) {
-			df[t]++
-		}
 		d.units = append(d.units, u)
 		if !u.short {
 			d.longUnits++
 		}
 	}
+	d.terms = len(ids)
+	df := make([]int, d.terms)
+	tf := make([]float64, d.terms)
+	for _, u := range d.units {
+		for _, t := range uniqInts(u.terms) {
+			df[t]++
+		}
+	}
 	n := float64(len(sents))
 	for i := range d.units {
 		u := &d.units[i]
-		u.vec = map[string]float64{}
 		for _, t := range u.terms {
-			u.vec[t]++
+			tf[t]++
 		}
 		var norm float64
-		for t, tf := range u.vec {
-			w := (1 + math.Log(tf)) * math.Log(1+n/float64(df[t]))
-			u.vec[t] = w
+		for _, t := range uniqInts(u.terms) {
+			w := (1 + math.Log(tf[t])) * math.Log(1+n/float64(df[t]))
+			tf[t] = 0
+			u.vec = append(u.vec, entry{t, w})
 			norm += w * w
 		}
+		sort.Slice(u.vec, func(a, b int) bool { return u.vec[a].id < u.vec[b].id })
 		if norm > 0 {
 			norm = math.Sqrt(norm)
-			for t := range u.vec {
-				u.vec[t] /= norm
+			for k := range u.vec {
+				u.vec[k].w /= norm
 			}
 		}
 	}
@@ -154,10 +186,10 @@ func (d *document) longCount() int { return d.longUnits }
 
 // rank scores every unit; higher is better. Scores are in [0, 1].
 func (d *document) rank(w Tuning) []float64 {
-	centroid := map[string]float64{}
+	centroid := make([]float64, d.terms)
 	for _, u := range d.units {
-		for t, v := range u.vec {
-			centroid[t] += v
+		for _, e := range u.vec {
+			centroid[e.id] += e.w
 		}
 	}
 	var cnorm float64
@@ -165,23 +197,36 @@ func (d *document) rank(w Tuning) []float64 {
 		cnorm += v * v
 	}
 	cnorm = math.Sqrt(cnorm)
+	inTitle := make([]bool, d.terms)
+	for _, t := range d.title {
+		inTitle[t] = true
+	}
 
 	scores := make([]float64, len(d.units))
 	pos := 0
 	for i, u := range d.units {
 		var c float64
 		if cnorm > 0 {
-			for t, v := range u.vec {
-				c += v * centroid[t]
+			for _, e := range u.vec {
+				c += e.w * centroid[e.id]
 			}
 			c /= cnorm
 		}
 		var ts float64
 		if len(d.title) > 0 {
-			ts = float64(overlap(d.title, u.terms)) / float64(len(d.title))
+			hits := 0
+			for _, e := range u.vec {
+				if inTitle[e.id] {
+					hits++
+				}
+			}
+			ts = float64(hits) / float64(len(d.title))
 		}
 		p := 1 / math.Pow(float64(1+pos), w.PositionDecay)
 		s := w.Centroid*c + w.Title*ts + w.Position*p
+		if float64(u.words) < w.MinWords {
+			s *= float64(u.words) / w.MinWords
+		}
 		if u.short || u.boilerplate {
 			s *= 0.2
 		} else {
@@ -375,36 +420,37 @@ func isBoilerplate(s string) bool {
 	return strings.HasPrefix(low, "(") && strings.HasSuffix(low, ")") && len(low) < 80
 }
 
-func cosine(a, b map[string]float64) float64 {
-	if len(a) > len(b) {
-		a, b = b, a
-	}
+func cosine(a, b vector) float64 {
 	var s float64
-	for t, v := range a {
-		s += v * b[t]
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i].id < b[j].id:
+			i++
+		case a[i].id > b[j].id:
+			j++
+		default:
+			s += a[i].w * b[j].w
+			i++
+			j++
+		}
 	}
 	return s
 }
 
-func overlap(set, terms []string) int {
-	n := 0
-	for _, t := range set {
-		for _, u := range terms {
-			if t == u {
-				n++
-				break
+func uniqInts(ts []int) []int {
+	out := make([]int, 0, len(ts))
+	if len(ts) > 32 {
+		seen := make(map[int]bool, len(ts))
+		for _, t := range ts {
+			if !seen[t] {
+				seen[t] = true
+				out = append(out, t)
 			}
 		}
+		return out
 	}
-	return n
-}
-
-func uniq(ts []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, t := range ts {
-		if !seen[t] {
-			seen[t] = true
+	for i, t := range ts {
+		if !slices.Contains(ts[:i], t) {
 			out = append(out, t)
 		}
 	}

@@ -3,34 +3,50 @@ package extractive
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // words splits s into lowercased word tokens: runs of letters and digits,
-// keeping inner apostrophes, hyphens and dots between digits ("3.5").
+// keeping inner apostrophes, hyphens and dots or commas between digits
+// ("don't", "well-known", "3.5", "10,000").
 func words(s string) []string {
-	var out []string
-	rs := []rune(s)
-	for i := 0; i < len(rs); {
-		if !isWordRune(rs[i]) {
-			i++
+	out := make([]string, 0, len(s)/6+1)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !isWordRune(r) {
+			i += size
 			continue
 		}
-		j := i + 1
-		for j < len(rs) {
-			if isWordRune(rs[j]) {
-				j++
+		start, prev := i, r
+		i += size
+		for i < len(s) {
+			r, size = utf8.DecodeRuneInString(s[i:])
+			if isWordRune(r) {
+				prev = r
+				i += size
 				continue
 			}
-			if j+1 < len(rs) && isWordRune(rs[j+1]) && isInnerMark(rs[j], rs[j-1], rs[j+1]) {
-				j += 2
+			next, nsize := utf8.DecodeRuneInString(s[i+size:])
+			if nsize > 0 && isWordRune(next) && isInnerMark(r, prev, next) {
+				prev = next
+				i += size + nsize
 				continue
 			}
 			break
 		}
-		out = append(out, strings.ToLower(string(rs[i:j])))
-		i = j
+		out = append(out, lower(s[start:i]))
 	}
 	return out
+}
+
+// lower is strings.ToLower without an allocation for lowercase ASCII.
+func lower(w string) string {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c >= 'A' && c <= 'Z' || c >= 0x80 {
+			return strings.ToLower(w)
+		}
+	}
+	return w
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
@@ -61,9 +77,11 @@ func term(w string) string {
 }
 
 // contentTerms returns the normalised non-stopword terms of s.
-func contentTerms(s string) []string {
-	ws := words(s)
-	out := ws[:0]
+func contentTerms(s string) []string { return contentWords(words(s)) }
+
+// contentWords filters and normalises lowercased tokens in place.
+func contentWords(ws []string) []string {
+	out := make([]string, 0, len(ws))
 	for _, w := range ws {
 		if stopwords[w] || len(w) < 2 && !unicode.IsDigit(rune(w[0])) {
 			continue

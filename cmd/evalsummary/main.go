@@ -20,7 +20,7 @@ import (
 func main() {
 	corpusDir := flag.String("corpus", "", "corpus folder holding article/ and summary/")
 	n := flag.Int("n", 0, "sentences per summary; 0 matches each reference's sentence count")
-	tune := flag.Bool("tune", false, "grid-search the ranking parameters with 2-fold cross-validation")
+	tune := flag.Bool("tune", false, "grid-search the ranking parameters (2-fold cross-validation, scored at reference length and at 3 sentences); ignores -n")
 	flag.Parse()
 	if *corpusDir == "" {
 		fmt.Fprintln(os.Stderr, "evalsummary: -corpus is required")
@@ -42,7 +42,7 @@ func run(w io.Writer, dir string, n int, tune bool) error {
 		return fmt.Errorf("no articles with summaries under %s", dir)
 	}
 	if tune {
-		return runTune(w, docs, n)
+		return runTune(w, docs)
 	}
 	return report(w, docs, n)
 }
