@@ -326,8 +326,9 @@ func (s *Server) roll() string {
 // applyFaults turns a good JSON answer into what the modes ask for.
 func applyFaults(content string, ms modeSet, repair bool) string {
 	if ms.has(ModeInvalid) || (ms.has(ModeInvalidOnce) && !repair) {
-		// Drop the closing brace and leave a dangling comma: never valid.
-		content = strings.TrimSuffix(content, "}") + `, "note": `
+		// Drop the colon after the first key: the braces still balance, so
+		// this reads as a syntax error rather than a cut-off answer.
+		content = strings.Replace(content, `":`, `" `, 1)
 	}
 	if ms.has(ModeFence) {
 		content = "```json\n" + content + "\n```"

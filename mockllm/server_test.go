@@ -821,3 +821,15 @@ func TestLogsOneLinePerRequest(t *testing.T) {
 		t.Errorf("log line %s", lines[0])
 	}
 }
+
+func TestBriefFollowsLengthHints(t *testing.T) {
+	article := readArticle(t)
+	_, _, c := setup(t, Options{})
+	req := briefRequest("mock", article)
+	req.Messages[0].Content = "task: brief\nAnswer JSON with\n  \"summary\": 1 sentences;\n  \"key_facts\": 2 objects {\"fact\", \"quote\"};"
+	b := decodeBrief(t, complete(t, c, req).Choices[0].Message.Content)
+	if len(b.KeyFacts) != 2 || len(extractive.Sentences(b.Summary)) > 2 {
+		t.Errorf("asked for 1 summary sentence and 2 facts, got summary %q and %d facts", b.Summary, len(b.KeyFacts))
+	}
+	checkBrief(t, b, article)
+}

@@ -3,7 +3,9 @@ package mockllm
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -26,6 +28,7 @@ const (
 	combineFacts   = 5
 	toplineMax     = 3 // sentences of a topline
 	factMaxRunes   = 200
+	maxHint        = 12 // largest count a prompt may ask for
 )
 
 // inventedQuote is the quote of the fact added by the "unquoted" mode. It is
@@ -73,13 +76,13 @@ func badPrompt(code, format string, args ...any) error {
 // like the original task, because the input is searched in every user
 // message from the last one back.
 func answer(msgs []chatMessage, unquoted bool) (string, error) {
-	task, err := findTask(msgs)
+	task, system, err := findTask(msgs)
 	if err != nil {
 		return "", err
 	}
 	switch task {
 	case taskBrief:
-		return answerBrief(msgs, unquoted)
+		return answerBrief(msgs, lengthHints(system), unquoted)
 	case taskCombine:
 		return answerCombine(msgs, unquoted)
 	default:
@@ -87,7 +90,8 @@ func answer(msgs []chatMessage, unquoted bool) (string, error) {
 	}
 }
 
-func findTask(msgs []chatMessage) (string, error) {
+// findTask returns the task named by the first system message, and that message.
+func findTask(msgs []chatMessage) (task, system string, err error) {
 	const want = `the first line of the system message must be "task: brief", "task: combine" or "task: topline"`
 	for _, m := range msgs {
 		if m.Role != "system" && m.Role != "developer" {
@@ -96,16 +100,16 @@ func findTask(msgs []chatMessage) (string, error) {
 		first, _, _ := strings.Cut(strings.TrimLeft(m.Content, " \t\r\n"), "\n")
 		key, value, ok := strings.Cut(first, ":")
 		if !ok || !strings.EqualFold(strings.TrimSpace(key), "task") {
-			return "", badPrompt("missing_task", "no task line: %s", want)
+			return "", "", badPrompt("missing_task", "no task line: %s", want)
 		}
 		task := strings.ToLower(strings.TrimSpace(value))
 		switch task {
 		case taskBrief, taskCombine, taskTopline:
-			return task, nil
+			return task, m.Content, nil
 		}
-		return "", badPrompt("unknown_task", "unknown task %q: %s", strings.TrimSpace(value), want)
+		return "", "", badPrompt("unknown_task", "unknown task %q: %s", strings.TrimSpace(value), want)
 	}
-	return "", badPrompt("missing_task", "no system message: %s", want)
+	return "", "", badPrompt("missing_task", "no system message: %s", want)
 }
 
 // block finds the text between a line that is exactly open and the LAST line
@@ -162,13 +166,36 @@ func findTitle(text string) string {
 	return ""
 }
 
-func answerBrief(msgs []chatMessage, unquoted bool) (string, error) {
+// Counts a brief prompt may ask for, as in `"summary": 3 sentences` and
+// `"key_facts": 5 objects`. They are hints beyond the contract: without them
+// the mock uses briefSentences and briefFacts.
+var (
+	summaryHint = regexp.MustCompile(`"summary":\s*(\d+)`)
+	factsHint   = regexp.MustCompile(`"key_facts":\s*(\d+)`)
+)
+
+// lengthHints reads the counts the system message asks for.
+func lengthHints(system string) extractive.Options {
+	opts := extractive.Options{SummarySentences: briefSentences, Facts: briefFacts}
+	read := func(re *regexp.Regexp, dst *int) {
+		if m := re.FindStringSubmatch(system); m != nil {
+			if n, err := strconv.Atoi(m[1]); err == nil && n >= 1 && n <= maxHint {
+				*dst = n
+			}
+		}
+	}
+	read(summaryHint, &opts.SummarySentences)
+	read(factsHint, &opts.Facts)
+	return opts
+}
+
+func answerBrief(msgs []chatMessage, opts extractive.Options, unquoted bool) (string, error) {
 	article, before, ok := block(msgs, "<article>", "</article>")
 	if !ok || strings.TrimSpace(article) == "" {
 		return "", badPrompt("missing_article", "task brief needs the article between a line <article> and a line </article> in a user message")
 	}
 	title := findTitle(before)
-	sum := extractive.Summarize(title, article, extractive.Options{SummarySentences: briefSentences, Facts: briefFacts})
+	sum := extractive.Summarize(title, article, opts)
 	b := briefJSON{
 		Headline:      sum.Headline,
 		Summary:       strings.Join(sum.Summary, " "),
