@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -60,7 +61,7 @@ func Load(fsys fs.FS) ([]Document, []Warning) {
 		}
 		id := strings.TrimSuffix(name, path.Ext(name))
 		if first, ok := byID[id]; ok {
-			warnings = append(warnings, Warning{File: name, Reason: "duplicate ID " + quote(id) + ", already read from " + first})
+			warnings = append(warnings, Warning{File: name, Reason: "duplicate ID " + strconv.Quote(id) + ", already read from " + first})
 			continue
 		}
 		doc, reason, skip := loadFile(fsys, name)
@@ -105,5 +106,3 @@ func loadFile(fsys fs.FS, name string) (doc Document, reason string, skip bool) 
 	}
 	return doc, "", false
 }
-
-func quote(s string) string { return `"` + s + `"` }

@@ -58,7 +58,8 @@ const utf8BOM = "\xEF\xBB\xBF"
 // (title, source, url, published, language, tags; others are ignored), and a
 // closing "---". Without a title, the first line is taken as the title when it
 // reads as a headline, and is then left out of Body; otherwise the title is
-// the first sentence, cut to at most 100 characters.
+// the first sentence, cut to at most 100 characters. A title given in the
+// front matter is kept as written, whatever its length.
 //
 // Errors say in a few lowercase words why the file cannot be used.
 func ParseFile(name string, raw []byte, modTime time.Time) (Document, error) {
