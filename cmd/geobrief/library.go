@@ -104,6 +104,11 @@ func corpusLoad(fsys fs.FS) loaded {
 
 func (l *library) sync(ctx context.Context, log *slog.Logger, in loaded) error {
 	for _, w := range in.warnings {
+		if w.File == "" {
+			// The folder itself could not be read. Syncing the empty list would
+			// drop every indexed document, so keep the index as it is.
+			return fmt.Errorf("cannot read the documents folder: %s", w.Reason)
+		}
 		log.Warn("document skipped", slog.String("file", w.File), slog.String("reason", w.Reason))
 	}
 	start := time.Now()
