@@ -330,3 +330,29 @@ func TestParseLength(t *testing.T) {
 		t.Error("unknown length accepted")
 	}
 }
+
+func TestToplineFromBriefsOnly(t *testing.T) {
+	items := []ToplineItem{
+		{Headline: "Envoy in Oman", Summary: "The envoy met Iran in Oman. Talks went on late."},
+		{Headline: "Navy plans", Summary: "Putin discussed the navy. It is growing."},
+	}
+	offline, _ := New(Config{}, nil, nil)
+	got, err := offline.Topline(context.Background(), items, "")
+	if err != nil || got != "The envoy met Iran in Oman. Putin discussed the navy." {
+		t.Fatalf("offline topline = %q, %v", got, err)
+	}
+	f := &fakeLLM{answer: func(_ int64, req llm.Request) (llm.Response, error) {
+		if !strings.HasPrefix(req.Messages[0].Content, "task: topline") || !strings.Contains(req.Messages[1].Content, "Navy plans") || req.Schema.Name != "topline" {
+			return llm.Response{}, fmt.Errorf("unexpected request %+v", req)
+		}
+		return reply(`{"topline": "Diplomacy and defence dominate."}`)
+	}}
+	s := newTestSummarizer(t, f, nil, Config{})
+	got, err = s.Topline(context.Background(), items, "guild-1")
+	if err != nil || got != "Diplomacy and defence dominate." || f.reqs[0].Guild != "guild-1" {
+		t.Fatalf("topline = %q, %v", got, err)
+	}
+	if got, _ := s.Topline(context.Background(), nil, ""); got != "" || f.calls.Load() != 1 {
+		t.Fatal("an empty digest should cost no call")
+	}
+}
