@@ -1,0 +1,154 @@
+package digest
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/geobrief/geobrief/corpus"
+	"github.com/geobrief/geobrief/extractive"
+	"github.com/geobrief/geobrief/summarize"
+)
+
+// Documents lists what entered the corpus since a moment, newest first.
+type Documents interface {
+	AddedSince(ctx context.Context, since time.Time, limit int) ([]corpus.Document, error)
+}
+
+// Summarizer makes the Briefs a digest is built from, and its top line.
+type Summarizer interface {
+	Brief(ctx context.Context, doc corpus.Document, opts summarize.Options) (summarize.Brief, error)
+	Topline(ctx context.Context, items []summarize.ToplineItem, guild string) (string, error)
+}
+
+// Item is one document in a digest.
+type Item struct {
+	DocID     string    `json:"doc_id"`
+	Hash      string    `json:"-"`
+	Headline  string    `json:"headline"`
+	Sentence  string    `json:"summary"`
+	Source    string    `json:"source,omitempty"`
+	URL       string    `json:"url,omitempty"`
+	Published time.Time `json:"published,omitzero"`
+	// Updated marks a document sent before whose content has changed since.
+	Updated bool `json:"updated,omitempty"`
+}
+
+// Digest is what gets posted.
+type Digest struct {
+	Since   time.Time `json:"since"`
+	Topline string    `json:"topline,omitempty"`
+	Items   []Item    `json:"items"`
+	// Offline is true when the Briefs came from the extractive summarizer.
+	Offline bool `json:"offline"`
+}
+
+// Builder assembles digests.
+type Builder struct {
+	docs     Documents
+	sum      Summarizer
+	maxItems int
+	log      *slog.Logger
+}
+
+// NewBuilder returns a Builder putting at most maxItems documents in a digest.
+func NewBuilder(docs Documents, sum Summarizer, maxItems int, log *slog.Logger) *Builder {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Builder{docs: docs, sum: sum, maxItems: maxItems, log: log}
+}
+
+// briefParallelism bounds the Briefs requested at once. The LLM client has
+// its own concurrency limit; this only keeps a 200-item digest from filling
+// its waiting line and being told the bot is busy.
+const briefParallelism = 16
+
+// Request says what to build.
+type Request struct {
+	Since time.Time
+	// Sent maps the IDs of documents this channel already got to the hash
+	// they had then. Those are skipped unless their content changed.
+	Sent  map[string]string
+	Guild string
+	// Progress, when set, hears how many items are summarized so far.
+	Progress func(done, total int)
+}
+
+// Build makes the digest of the documents added since r.Since. Briefs come
+// from the summarizer's cache when present, so a digest costs at most one
+// summary per new document plus one call for the top line.
+func (b *Builder) Build(ctx context.Context, r Request) (Digest, error) {
+	docs, err := b.docs.AddedSince(ctx, r.Since, 0)
+	if err != nil {
+		return Digest{}, fmt.Errorf("digest: %w", err)
+	}
+	d := Digest{Since: r.Since}
+	var picked []corpus.Document
+	for _, doc := range docs {
+		hash, sent := r.Sent[doc.ID]
+		if sent && hash == doc.Hash {
+			continue
+		}
+		picked = append(picked, doc)
+		d.Items = append(d.Items, Item{DocID: doc.ID, Hash: doc.Hash, Source: doc.Source, URL: doc.URL, Published: doc.Published, Updated: sent})
+		if len(picked) == b.maxItems {
+			break
+		}
+	}
+	if len(picked) == 0 {
+		return d, nil
+	}
+
+	briefs := make([]summarize.Brief, len(picked))
+	var (
+		mu   sync.Mutex
+		done int
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(briefParallelism)
+	for i, doc := range picked {
+		g.Go(func() error {
+			br, err := b.sum.Brief(gctx, doc, summarize.Options{Length: summarize.Short, Guild: r.Guild})
+			if err != nil {
+				return fmt.Errorf("digest: %w", err)
+			}
+			briefs[i] = br
+			if r.Progress != nil {
+				mu.Lock()
+				done++
+				r.Progress(done, len(picked))
+				mu.Unlock()
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return Digest{}, err
+	}
+
+	top := make([]summarize.ToplineItem, len(briefs))
+	d.Offline = true
+	for i, br := range briefs {
+		d.Items[i].Headline = br.Headline
+		d.Items[i].Sentence = firstSentence(br.Summary)
+		top[i] = summarize.ToplineItem{Headline: br.Headline, Summary: br.Summary}
+		d.Offline = d.Offline && br.Meta.Offline
+	}
+	d.Topline, err = b.sum.Topline(ctx, top, r.Guild)
+	if err != nil {
+		return Digest{}, fmt.Errorf("digest: %w", err)
+	}
+	return d, nil
+}
+
+func firstSentence(s string) string {
+	if sents := extractive.Sentences(s); len(sents) > 0 {
+		return sents[0]
+	}
+	return s
+}

@@ -1,0 +1,85 @@
+package digest
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// messageLimit is Discord's limit on a message's content, in characters.
+const messageLimit = 2000
+
+// Render turns a digest into Discord messages, in order, each within
+// Discord's limit. Items are never split across messages.
+func Render(d Digest, heading string, skipEmpty bool) []string {
+	if len(d.Items) == 0 {
+		if skipEmpty {
+			return nil
+		}
+		return []string{clip(fmt.Sprintf("**%s**\nNo new documents since %s.", heading, d.Since.UTC().Format("2 Jan 2006 15:04 MST")), messageLimit)}
+	}
+	var blocks []string
+	head := "**" + heading + "**"
+	if d.Offline {
+		head += " _(offline summaries)_"
+	}
+	if d.Topline != "" {
+		head += "\n" + d.Topline
+	}
+	blocks = append(blocks, head)
+	for i, it := range d.Items {
+		blocks = append(blocks, renderItem(i+1, it))
+	}
+	var msgs []string
+	var cur strings.Builder
+	for _, b := range blocks {
+		b = clip(b, messageLimit)
+		if cur.Len() > 0 && utf8.RuneCountInString(cur.String())+2+utf8.RuneCountInString(b) > messageLimit {
+			msgs = append(msgs, cur.String())
+			cur.Reset()
+		}
+		if cur.Len() > 0 {
+			cur.WriteString("\n\n")
+		}
+		cur.WriteString(b)
+	}
+	if cur.Len() > 0 {
+		msgs = append(msgs, cur.String())
+	}
+	return msgs
+}
+
+func renderItem(n int, it Item) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "**%d. %s**", n, clip(it.Headline, 256))
+	if it.Updated {
+		b.WriteString(" _(Updated)_")
+	}
+	b.WriteString("\n" + clip(it.Sentence, 600))
+	var src []string
+	if it.Source != "" {
+		src = append(src, clip(it.Source, 200))
+	}
+	if !it.Published.IsZero() {
+		src = append(src, it.Published.Format("2 Jan 2006"))
+	}
+	if it.URL != "" {
+		src = append(src, "<"+clip(it.URL, 300)+">")
+	}
+	src = append(src, "`"+it.DocID+"`")
+	b.WriteString("\n_" + strings.Join(src, " · ") + "_")
+	return b.String()
+}
+
+// clip cuts s to at most n characters at a word boundary, with an ellipsis.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)[:n-1]
+	cut := string(r)
+	if i := strings.LastIndexByte(cut, ' '); i > len(cut)/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:") + "…"
+}
