@@ -1,0 +1,215 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/geobrief/geobrief/corpus"
+	"github.com/geobrief/geobrief/store"
+)
+
+const (
+	maxChoices    = 25
+	maxChoiceName = 100
+	maxCustomID   = 100
+	maxLabel      = 80
+	// closeMatch: another hit scoring within this fraction of the best one
+	// is offered as an alternative.
+	closeMatch = 0.2
+)
+
+// articleOption is the autocompleted "article" option of /summarize and /facts.
+func articleOption() *discordgo.ApplicationCommandOption {
+	return &discordgo.ApplicationCommandOption{
+		Type:         discordgo.ApplicationCommandOptionString,
+		Name:         "article",
+		Description:  "The news document: pick one from the list, or type words to search",
+		Required:     true,
+		Autocomplete: true,
+		MaxLength:    200,
+	}
+}
+
+// completeArticle lists documents matching what the user typed so far, or
+// the most recent ones when nothing is typed. It only reads the index.
+func (b *Bot) completeArticle(ctx context.Context, _ *request, focused *discordgo.ApplicationCommandInteractionDataOption) ([]*discordgo.ApplicationCommandOptionChoice, error) {
+	input := ""
+	if focused.Type == discordgo.ApplicationCommandOptionString {
+		input = strings.TrimSpace(focused.StringValue())
+	}
+	var hits []store.Hit
+	var err error
+	if input == "" {
+		hits, err = b.lib.Recent(ctx, maxChoices)
+	} else {
+		hits, err = b.lib.Autocomplete(ctx, input, maxChoices)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("bot: autocomplete %q: %w", input, err)
+	}
+	return hitChoices(hits), nil
+}
+
+// hitChoices turns hits into at most 25 choices named by title and date,
+// whose value is the document ID.
+func hitChoices(hits []store.Hit) []*discordgo.ApplicationCommandOptionChoice {
+	choices := []*discordgo.ApplicationCommandOptionChoice{}
+	for _, h := range hits {
+		if len(choices) == maxChoices {
+			break
+		}
+		if h.ID == "" || utf8.RuneCountInString(h.ID) > maxChoiceName {
+			continue
+		}
+		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{
+			Name:  choiceName(h),
+			Value: h.ID,
+		})
+	}
+	return choices
+}
+
+func choiceName(h store.Hit) string {
+	title := oneLine(h.Title)
+	if title == "" {
+		title = h.ID
+	}
+	date := ""
+	if d := hitDate(h); !d.IsZero() {
+		date = " · " + d.Format("2006-01-02")
+	}
+	return cut(title, maxChoiceName-utf8.RuneCountInString(date)) + date
+}
+
+func hitDate(h store.Hit) time.Time {
+	if !h.Published.IsZero() {
+		return h.Published
+	}
+	return h.Added
+}
+
+// resolved is the document an article option pointed at, and the other
+// documents that matched almost as well.
+type resolved struct {
+	doc    corpus.Document
+	others []store.Hit
+}
+
+// resolveArticle finds the document for an option value: an ID picked from
+// autocomplete, or free text that is searched.
+func (b *Bot) resolveArticle(ctx context.Context, input string) (resolved, error) {
+	input = strings.TrimSpace(input)
+	if input == "" {
+		return resolved{}, &noMatchError{}
+	}
+	doc, err := b.lib.Document(ctx, input)
+	if err == nil {
+		return resolved{doc: doc}, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return resolved{}, fmt.Errorf("bot: document %q: %w", input, err)
+	}
+	hits, err := b.lib.Search(ctx, input, 3)
+	if err != nil {
+		return resolved{}, fmt.Errorf("bot: search %q: %w", input, err)
+	}
+	if len(hits) == 0 {
+		return resolved{}, &noMatchError{query: input}
+	}
+	doc, err = b.lib.Document(ctx, hits[0].ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return resolved{}, &noMatchError{query: input}
+	}
+	if err != nil {
+		return resolved{}, fmt.Errorf("bot: document %q: %w", hits[0].ID, err)
+	}
+	r := resolved{doc: doc}
+	best := hits[0].Score
+	margin := closeMatch * abs(best)
+	for _, h := range hits[1:] {
+		if h.Score >= best-margin && h.ID != doc.ID {
+			r.others = append(r.others, h)
+		}
+	}
+	return r, nil
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// summarizeButtons offers one "summarize this instead" button per hit.
+func summarizeButtons(hits []store.Hit) []discordgo.MessageComponent {
+	var rows []discordgo.MessageComponent
+	var row []discordgo.MessageComponent
+	for _, h := range hits {
+		id := summarizeButtonPrefix + ":" + h.ID
+		if utf8.RuneCountInString(id) > maxCustomID {
+			continue // the ID cannot travel in a button
+		}
+		label := oneLine(h.Title)
+		if label == "" {
+			label = h.ID
+		}
+		row = append(row, discordgo.Button{
+			Label:    cut("Summarize: "+label, maxLabel),
+			Style:    discordgo.SecondaryButton,
+			CustomID: id,
+		})
+		if len(row) == 5 {
+			rows = append(rows, discordgo.ActionsRow{Components: row})
+			row = nil
+			if len(rows) == 5 {
+				return rows
+			}
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, discordgo.ActionsRow{Components: row})
+	}
+	return rows
+}
+
+// sourceLine describes where a document comes from, for an embed's author.
+func sourceLine(doc corpus.Document) string {
+	var parts []string
+	if doc.Source != "" {
+		parts = append(parts, oneLine(doc.Source))
+	}
+	if !doc.Published.IsZero() {
+		parts = append(parts, doc.Published.Format("2 Jan 2006"))
+	}
+	if t := oneLine(doc.Title); t != "" {
+		parts = append(parts, t)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// webURL returns u when it is an absolute http(s) URL Discord accepts.
+func webURL(u string) string {
+	p, err := url.Parse(strings.TrimSpace(u))
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || len(u) > 2048 {
+		return ""
+	}
+	return p.String()
+}
+
+// oneLine collapses whitespace, so titles cannot break a layout.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+var markdownEscaper = strings.NewReplacer(
+	`\`, `\\`, "*", `\*`, "_", `\_`, "~", `\~`, "`", "\\`", "|", `\|`, ">", `\>`, "[", `\[`, "]", `\]`,
+)
+
+// escapeMarkdown makes text from documents show literally.
+func escapeMarkdown(s string) string { return markdownEscaper.Replace(s) }

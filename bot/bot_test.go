@@ -1,0 +1,630 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/geobrief/geobrief/bot/discordfake"
+	"github.com/geobrief/geobrief/corpus"
+	"github.com/geobrief/geobrief/llm"
+	"github.com/geobrief/geobrief/summarize"
+)
+
+func TestRegistersCommandsOnce(t *testing.T) {
+	h := setup(t, nil)
+	var puts []discordfake.Request
+	for _, r := range h.f.Requests() {
+		if r.Method == http.MethodPut {
+			puts = append(puts, r)
+		}
+	}
+	if len(puts) != 1 || puts[0].Path != "/api/v9/applications/"+h.f.AppID+"/guilds/700000000000000001/commands" {
+		t.Fatalf("PUTs: %+v", puts)
+	}
+	var cmds []discordgo.ApplicationCommand
+	if err := puts[0].Decode(&cmds); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range cmds {
+		names = append(names, c.Name)
+		if c.Name == "summarize" || c.Name == "facts" {
+			if a := c.Options[0]; a.Name != "article" || !a.Autocomplete || !a.Required {
+				t.Errorf("%s article option: %+v", c.Name, a)
+			}
+		}
+	}
+	slices.Sort(names)
+	if want := []string{"facts", "help", "search", "summarize"}; !slices.Equal(names, want) {
+		t.Errorf("registered %v, want %v", names, want)
+	}
+	if !strings.HasPrefix(puts[0].Header.Get("Authorization"), "Bot ") {
+		t.Errorf("authorization %q", puts[0].Header.Get("Authorization"))
+	}
+	ids := h.f.Identifies()
+	if len(ids) != 1 || !strings.Contains(string(ids[0]), `"intents":0`) {
+		t.Errorf("identify: %s", ids)
+	}
+
+	// A second start with the same definitions skips the PUT.
+	b2, err := New(Config{Token: "t", GuildID: "700000000000000001", APIURL: h.f.URL(), Logger: h.b.log}, h.lib, h.sum)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b2.Open(h.ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer b2.Close(context.Background())
+	n := 0
+	for _, r := range h.f.Requests() {
+		if r.Method == http.MethodPut {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d PUTs after a restart with unchanged commands, want 1", n)
+	}
+}
+
+func TestGlobalRegistrationWithoutGuild(t *testing.T) {
+	h := setup(t, func(c *Config, _ *fakeBriefer) { c.GuildID = "" })
+	if _, err := h.f.WaitFor(h.ctx, func(r discordfake.Request) bool {
+		return r.Method == http.MethodPut && r.Path == "/api/v9/applications/"+h.f.AppID+"/commands"
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSummarizeEndToEnd(t *testing.T) {
+	h := setup(t, nil)
+	in := h.slash("summarize", "u1", opt("article", "2024-05-sahel-elections"), opt("length", "short"))
+	cb, ed := h.dispatch(in)
+	typ, _ := callbackData(t, cb)
+	if typ != 5 {
+		t.Fatalf("callback type %d, want 5", typ)
+	}
+	if !ed.Time.After(cb.Time) {
+		t.Error("edit before the deferral")
+	}
+	m := decodeMessage(t, ed)
+	if len(m.Embeds) != 1 {
+		t.Fatalf("embeds: %+v", m)
+	}
+	e := m.Embeds[0]
+	if e.Title != "Headline for 2024-05-sahel-elections" || e.Description != "Voters went to the polls. Turnout was high." {
+		t.Errorf("title/description: %q / %q", e.Title, e.Description)
+	}
+	if len(e.Fields) != 1 || e.Fields[0].Name != "Turnout was 61%." || !strings.Contains(e.Fields[0].Value, "turnout reached 61 percent") {
+		t.Errorf("fields (verified facts only): %+v", e.Fields)
+	}
+	if e.URL != "https://example.org/2024-05-sahel-elections" || e.Author == nil || !strings.Contains(e.Author.Name, "Wire · 2 May 2024") {
+		t.Errorf("source: url %q author %+v", e.URL, e.Author)
+	}
+	for _, want := range []string{"ID 2024-05-sahel-elections", "model mock-1", "fresh", "facts verified 1/2", "1 part"} {
+		if !strings.Contains(e.Footer.Text, want) {
+			t.Errorf("footer %q lacks %q", e.Footer.Text, want)
+		}
+	}
+	if m.AllowedMentions == nil || m.AllowedMentions.Parse == nil || len(m.AllowedMentions.Parse) != 0 {
+		t.Errorf("allowed_mentions: %s", ed.Body)
+	}
+	if !strings.Contains(string(ed.Body), `"allowed_mentions":{"parse":[]`) {
+		t.Errorf("edit body lacks an empty parse list: %s", ed.Body)
+	}
+	eventually(t, "summarize/ok counted", func() bool { return h.b.metrics.interactions.get("summarize", "ok") == 1 })
+}
+
+func TestLengthOptionReachesBriefer(t *testing.T) {
+	got := make(chan summarize.Options, 1)
+	h := setup(t, func(_ *Config, s *fakeBriefer) {
+		s.run = func(_ context.Context, doc corpus.Document, o summarize.Options) (summarize.Brief, error) {
+			got <- o
+			return sampleBrief(doc), nil
+		}
+	})
+	h.dispatch(h.slash("summarize", "u1", opt("article", "far"), opt("length", "detailed")))
+	if o := <-got; o.Length != summarize.Detailed || o.Guild != "700000000000000001" || o.Progress == nil {
+		t.Errorf("options %+v", o)
+	}
+}
+
+func TestFreeTextOffersCloseMatches(t *testing.T) {
+	h := setup(t, nil)
+	_, ed := h.dispatch(h.slash("summarize", "u1", opt("article", "sahel votes")))
+	m := decodeMessage(t, ed)
+	if !strings.Contains(m.Content, "Title of 2024-05-sahel-elections") {
+		t.Errorf("content should say which document was used: %q", m.Content)
+	}
+	if ids := buttonIDs(m.Components); !slices.Equal(ids, []string{"sum:sahel-2", "sum:sahel-3"}) {
+		t.Errorf("buttons %v", ids)
+	}
+
+	// A clear winner gets no buttons.
+	_, ed = h.dispatch(h.slash("summarize", "u2", opt("article", "far")))
+	if m := decodeMessage(t, ed); len(m.Components) != 0 || m.Content != "" {
+		t.Errorf("exact ID: content %q components %v", m.Content, m.Components)
+	}
+}
+
+func TestButtonSummarizes(t *testing.T) {
+	h := setup(t, nil)
+	in := h.interaction(3, map[string]any{"custom_id": "sum:sahel-3", "component_type": 2}, "u1")
+	cb, ed := h.dispatch(in)
+	if typ, _ := callbackData(t, cb); typ != 5 {
+		t.Fatalf("callback type %d", typ)
+	}
+	if m := decodeMessage(t, ed); len(m.Embeds) != 1 || m.Embeds[0].Title != "Headline for sahel-3" {
+		t.Errorf("edit %s", ed.Body)
+	}
+}
+
+func TestAutocomplete(t *testing.T) {
+	h := setup(t, func(_ *Config, s *fakeBriefer) { s.delay = time.Hour }) // never used
+	focused := func(cmd, value string) map[string]any {
+		return h.interaction(4, map[string]any{"id": "1", "name": cmd, "type": 1, "options": []map[string]any{
+			{"name": "article", "type": 3, "value": value, "focused": true},
+		}}, "u1")
+	}
+	cb, _ := h.dispatch(focused("summarize", ""))
+	typ, m := callbackData(t, cb)
+	if typ != 8 || len(m.Choices) != 25 {
+		t.Fatalf("empty input: type %d, %d choices", typ, len(m.Choices))
+	}
+	for _, c := range m.Choices {
+		if n := len([]rune(c["name"].(string))); n > 100 {
+			t.Errorf("choice name of %d characters", n)
+		}
+		if !strings.HasPrefix(c["value"].(string), "recent-") {
+			t.Errorf("value %v is not a document ID", c["value"])
+		}
+	}
+
+	cb, _ = h.dispatch(focused("facts", "sahel"))
+	_, m = callbackData(t, cb)
+	if len(m.Choices) != 3 || m.Choices[0]["value"] != "2024-05-sahel-elections" || m.Choices[0]["name"] != "Sahel votes · 2024-05-02" {
+		t.Errorf("typed input choices %v", m.Choices)
+	}
+}
+
+func TestSearchHelpFacts(t *testing.T) {
+	h := setup(t, nil)
+	_, ed := h.dispatch(h.slash("search", "u1", opt("query", "sahel")))
+	m := decodeMessage(t, ed)
+	if len(m.Embeds) != 1 || !strings.Contains(m.Embeds[0].Description, "1. **Sahel votes** · 2 May 2024 · `2024-05-sahel-elections`") {
+		t.Errorf("search embed %s", ed.Body)
+	}
+	if ids := buttonIDs(m.Components); len(ids) != 3 || ids[0] != "sum:2024-05-sahel-elections" {
+		t.Errorf("search buttons %v", ids)
+	}
+	_, ed = h.dispatch(h.slash("search", "u1", opt("query", "nothing")))
+	if m := decodeMessage(t, ed); !strings.Contains(m.Content, "No document matches") {
+		t.Errorf("empty search: %q", m.Content)
+	}
+
+	_, ed = h.dispatch(h.slash("help", "u1"))
+	if m := decodeMessage(t, ed); len(m.Embeds) != 1 || !strings.Contains(m.Embeds[0].Description, "/summarize") {
+		t.Errorf("help %s", ed.Body)
+	}
+
+	_, ed = h.dispatch(h.slash("facts", "u1", opt("article", "far")))
+	m = decodeMessage(t, ed)
+	if len(m.Embeds) != 1 || m.Embeds[0].Title != "Key facts: Title of far" || len(m.Embeds[0].Fields) != 1 {
+		t.Errorf("facts %s", ed.Body)
+	}
+}
+
+func TestUserFacingErrors(t *testing.T) {
+	var mu sync.Mutex
+	fail := map[string]error{}
+	h := setup(t, func(_ *Config, s *fakeBriefer) {
+		s.run = func(_ context.Context, doc corpus.Document, _ summarize.Options) (summarize.Brief, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			if doc.ID == "sahel-3" {
+				panic("boom")
+			}
+			if err := fail[doc.ID]; err != nil {
+				return summarize.Brief{}, err
+			}
+			return sampleBrief(doc), nil
+		}
+	})
+	fail["far"] = fmt.Errorf("summarize: %w", llm.ErrBusy)
+	fail["sahel-2"] = fmt.Errorf("summarize: %w", llm.ErrUnavailable)
+	fail["2024-05-sahel-elections"] = fmt.Errorf("summarize: %w", llm.ErrBudgetExhausted)
+	tests := []struct{ article, want string }{
+		{"no such thing", "Try `/search query:no such thing`"},
+		{"far", msgBusy},
+		{"sahel-2", msgUnavailable},
+		{"2024-05-sahel-elections", msgBudget},
+		{"sahel-3", msgInternal},
+	}
+	for n, tt := range tests {
+		_, ed := h.dispatch(h.slash("summarize", fmt.Sprint("user", n), opt("article", tt.article)))
+		m := decodeMessage(t, ed)
+		if !strings.Contains(m.Content, tt.want) || len(m.Embeds) != 0 {
+			t.Errorf("%s: got %q, want %q", tt.article, m.Content, tt.want)
+		}
+		if m.AllowedMentions == nil {
+			t.Errorf("%s: error message without allowed_mentions", tt.article)
+		}
+	}
+	eventually(t, "panic counted", func() bool { return h.b.metrics.interactions.get("summarize", "panic") == 1 })
+	// Still serving after the panic.
+	_, ed := h.dispatch(h.slash("help", "u9"))
+	if len(decodeMessage(t, ed).Embeds) != 1 {
+		t.Error("no help after a panic")
+	}
+}
+
+func TestHugeDocumentFitsAndMentionsNeverParse(t *testing.T) {
+	h := setup(t, func(_ *Config, s *fakeBriefer) {
+		s.run = func(_ context.Context, doc corpus.Document, _ summarize.Options) (summarize.Brief, error) {
+			long := strings.Repeat("@everyone <@&123456> said words here. ", 800)
+			var facts []summarize.Fact
+			for range 40 {
+				facts = append(facts, summarize.Fact{Text: long[:900], Quote: long[:3000], Verified: true})
+			}
+			return summarize.Brief{Headline: long[:1000], Summary: long, Facts: facts,
+				Meta: summarize.Meta{Model: strings.Repeat("m", 3000), Parts: 9, FactsGiven: 40, FactsVerified: 40}}, nil
+		}
+	})
+	h.lib.docs["far"] = corpus.Document{ID: "far", Title: strings.Repeat("@here title ", 100), Source: strings.Repeat("src ", 200), URL: "https://example.org/far"}
+	_, ed := h.dispatch(h.slash("summarize", "u1", opt("article", "far")))
+	m := decodeMessage(t, ed)
+	if len(m.Embeds) != 1 {
+		t.Fatalf("no embed: %.300s", ed.Body)
+	}
+	checkLimits(t, m.Embeds)
+	if len(m.Embeds[0].Fields) == 0 {
+		t.Error("every fact was dropped")
+	}
+	// The fake answers 400 like Discord for anything over a limit: none.
+	for _, r := range h.f.Requests() {
+		if r.Method == http.MethodPatch {
+			if msg := decodeMessage(t, r); msg.AllowedMentions == nil || len(msg.AllowedMentions.Parse) != 0 {
+				t.Errorf("PATCH without an empty parse list: %.200s", r.Body)
+			}
+		}
+	}
+	eventually(t, "the edit succeeded", func() bool { return h.b.metrics.interactions.get("summarize", "ok") == 1 })
+}
+
+func TestEveryMessageDisablesMentions(t *testing.T) {
+	h := setup(t, func(c *Config, _ *fakeBriefer) { c.UserRatePerMinute = 1 })
+	h.dispatch(h.slash("summarize", "u1", opt("article", "far")))
+	h.dispatch(h.slash("summarize", "u1", opt("article", "far"))) // rate limited
+	h.dispatch(h.slash("search", "u1", opt("query", "@everyone")))
+	h.dispatch(h.slash("help", "u1"))
+	checked := 0
+	for _, r := range h.f.Requests() {
+		body := r.Body
+		if strings.HasSuffix(r.Path, "/callback") {
+			var cb struct {
+				Type int             `json:"type"`
+				Data json.RawMessage `json:"data"`
+			}
+			_ = json.Unmarshal(r.Body, &cb)
+			if cb.Type == 8 {
+				continue // autocomplete results are not messages
+			}
+			body = cb.Data
+		} else if !strings.Contains(r.Path, "/webhooks/") && !strings.Contains(r.Path, "/messages") {
+			continue
+		}
+		checked++
+		if !strings.Contains(string(body), `"allowed_mentions":{"parse":[]`) {
+			t.Errorf("%s %s without an empty parse list: %.200s", r.Method, r.Path, body)
+		}
+	}
+	if checked < 7 {
+		t.Errorf("checked only %d messages", checked)
+	}
+}
+
+func TestPerUserRateLimit(t *testing.T) {
+	h := setup(t, func(c *Config, _ *fakeBriefer) { c.UserRatePerMinute = 2 })
+	for range 2 {
+		if cb, _ := h.dispatch(h.slash("summarize", "u1", opt("article", "far"))); !strings.Contains(string(cb.Body), `"type":5`) {
+			t.Fatalf("allowed summary: %s", cb.Body)
+		}
+	}
+	cb, _ := h.dispatch(h.slash("summarize", "u1", opt("article", "far")))
+	typ, m := callbackData(t, cb)
+	if typ != 4 || m.Flags != int(discordgo.MessageFlagsEphemeral) || !strings.Contains(m.Content, "2 summaries a minute") {
+		t.Errorf("third summary: type %d flags %d %q", typ, m.Flags, m.Content)
+	}
+	// Others and other commands are not limited.
+	if cb, _ := h.dispatch(h.slash("summarize", "u2", opt("article", "far"))); !strings.Contains(string(cb.Body), `"type":5`) {
+		t.Errorf("another user: %s", cb.Body)
+	}
+	if cb, _ := h.dispatch(h.slash("help", "u1")); !strings.Contains(string(cb.Body), `"type":5`) {
+		t.Errorf("help: %s", cb.Body)
+	}
+}
+
+func TestProgressEditsAreThrottled(t *testing.T) {
+	h := setup(t, func(c *Config, s *fakeBriefer) {
+		c.ProgressInterval = 200 * time.Millisecond
+		s.run = func(_ context.Context, doc corpus.Document, o summarize.Options) (summarize.Brief, error) {
+			for p := 1; p <= 4; p++ {
+				o.Progress(p, 4)
+				time.Sleep(120 * time.Millisecond)
+			}
+			return sampleBrief(doc), nil
+		}
+	})
+	in := h.slash("summarize", "u1", opt("article", "far"))
+	_, final := h.dispatch(in)
+	var edits []discordfake.Request
+	for _, r := range h.f.Requests() {
+		if r.Method == http.MethodPatch && strings.Contains(r.Path, in["token"].(string)) {
+			edits = append(edits, r)
+		}
+	}
+	if len(edits) < 2 || edits[len(edits)-1].Time != final.Time {
+		t.Fatalf("%d edits; the last must be the answer", len(edits))
+	}
+	progress := edits[:len(edits)-1]
+	if len(progress) > 3 {
+		t.Errorf("%d progress edits in 480 ms at one per 200 ms", len(progress))
+	}
+	if m := decodeMessage(t, progress[0]); m.Content != "Summarizing part 1 of 4…" {
+		t.Errorf("first progress %q", m.Content)
+	}
+	for k := 1; k < len(progress); k++ {
+		if gap := progress[k].Time.Sub(progress[k-1].Time); gap < 190*time.Millisecond {
+			t.Errorf("progress edits %v apart", gap)
+		}
+	}
+}
+
+func TestEditsDoNotWaitOnEachOther(t *testing.T) {
+	h := setup(t, nil)
+	h.f.Latency = 150 * time.Millisecond
+	const n = 8
+	var ins []map[string]any
+	for k := range n {
+		in := h.slash("help", fmt.Sprint("u", k))
+		ins = append(ins, in)
+		if err := h.f.Dispatch(h.ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := time.Now()
+	for _, in := range ins {
+		h.await(in)
+	}
+	// One shared bucket would serialize the edits: n × 150 ms = 1.2 s.
+	if d := time.Since(start); d > 800*time.Millisecond {
+		t.Errorf("%d edits took %v", n, d)
+	}
+}
+
+func TestShutdownDrains(t *testing.T) {
+	h := setup(t, func(_ *Config, s *fakeBriefer) { s.delay = 400 * time.Millisecond })
+	in := h.slash("summarize", "u1", opt("article", "far"))
+	if err := h.f.Dispatch(h.ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.f.WaitCallback(h.ctx, in["id"].(string)); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := h.b.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ed, err := h.f.WaitEdit(context.Background(), in["token"].(string), nil) // already there
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := decodeMessage(t, ed); len(m.Embeds) != 1 {
+		t.Errorf("in-flight summary not finished: %s", ed.Body)
+	}
+	if err := h.f.WaitConnected(ctxDone()); err == nil {
+		t.Error("gateway still connected after Close")
+	}
+}
+
+func TestShutdownTimeoutCancels(t *testing.T) {
+	h := setup(t, func(_ *Config, s *fakeBriefer) { s.delay = time.Hour })
+	in := h.slash("summarize", "u1", opt("article", "far"))
+	if err := h.f.Dispatch(h.ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.f.WaitCallback(h.ctx, in["id"].(string)); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_ = h.b.Close(ctx)
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("Close took %v", d)
+	}
+	ed, err := h.f.WaitEdit(context.Background(), in["token"].(string), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := decodeMessage(t, ed); m.Content != msgRestarting {
+		t.Errorf("cancelled interaction answered %q", m.Content)
+	}
+}
+
+// ctxDone returns an already cancelled context.
+func ctxDone() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
+}
+
+func TestMetricsAndHealth(t *testing.T) {
+	h := setup(t, func(c *Config, _ *fakeBriefer) {
+		c.MetricsAddr = "127.0.0.1:0"
+		c.MoreMetrics = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			_, _ = io.WriteString(w, "geobrief_llm_calls_total 3\n")
+		})
+	})
+	h.dispatch(h.slash("help", "u1"))
+	eventually(t, "help counted", func() bool { return h.b.metrics.interactions.get("help", "ok") == 1 })
+	get := func(path string) (int, string) {
+		resp, err := http.Get("http://" + h.b.MetricsAddr() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, _ := get("/healthz"); code != 200 {
+		t.Errorf("/healthz %d", code)
+	}
+	_, body := get("/metrics")
+	for _, want := range []string{
+		`geobrief_discord_interactions_total{command="help",outcome="ok"} 1`,
+		`geobrief_discord_ack_seconds_count 1`,
+		`geobrief_discord_ack_seconds_bucket{le="+Inf"} 1`,
+		"geobrief_llm_calls_total 3",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %q:\n%s", want, body)
+		}
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	lib, sum := testLibrary(), &fakeBriefer{}
+	if _, err := New(Config{}, lib, sum); err == nil || !strings.Contains(err.Error(), "DISCORD_TOKEN") {
+		t.Errorf("no token: %v", err)
+	}
+	if _, err := New(Config{Token: "t", APIURL: "ftp://x"}, lib, sum); err == nil || !strings.Contains(err.Error(), "DISCORD_API_URL") {
+		t.Errorf("bad API URL: %v", err)
+	}
+}
+
+// Recorded payloads, fed straight through the router (REST to the fake).
+func TestRecordedPayloads(t *testing.T) {
+	f := discordfake.New()
+	defer f.Close()
+	b, err := New(Config{Token: "t", APIURL: f.URL(), Logger: discardLogger()}, testLibrary(), &fakeBriefer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	tests := []struct {
+		file     string
+		callback int
+		check    func(t *testing.T, m message)
+	}{
+		{"summarize_command.json", 5, func(t *testing.T, m message) {
+			if len(m.Embeds) != 1 || m.Embeds[0].Title != "Headline for 2024-05-sahel-elections" {
+				t.Errorf("summarize: %+v", m)
+			}
+		}},
+		{"autocomplete_empty.json", 8, func(t *testing.T, m message) {
+			if len(m.Choices) != 25 {
+				t.Errorf("%d choices", len(m.Choices))
+			}
+		}},
+		{"autocomplete_typed.json", 8, func(t *testing.T, m message) {
+			if len(m.Choices) != 3 {
+				t.Errorf("%d choices", len(m.Choices))
+			}
+		}},
+		{"button_summarize.json", 5, func(t *testing.T, m message) {
+			if len(m.Embeds) != 1 {
+				t.Errorf("button: %+v", m)
+			}
+		}},
+		{"search_dm.json", 5, func(t *testing.T, m message) {
+			if len(buttonIDs(m.Components)) != 3 {
+				t.Errorf("search in a DM: %+v", m)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			raw, err := os.ReadFile(filepath.Join("testdata", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var i discordgo.Interaction
+			if err := json.Unmarshal(raw, &i); err != nil {
+				t.Fatal(err)
+			}
+			b.handle(&i)
+			cb, err := f.WaitCallback(ctx, i.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			typ, m := callbackData(t, cb)
+			if typ != tt.callback {
+				t.Fatalf("callback type %d, want %d", typ, tt.callback)
+			}
+			if typ == 5 {
+				ed, err := f.WaitEdit(ctx, i.Token, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !strings.HasPrefix(ed.Path, "/api/v9/webhooks/100000000000000001/") {
+					t.Errorf("edit path %s", ed.Path)
+				}
+				m = decodeMessage(t, ed)
+			}
+			tt.check(t, m)
+		})
+	}
+}
+
+func TestRunStopsOnCancel(t *testing.T) {
+	f := discordfake.New()
+	defer f.Close()
+	b, err := New(Config{Token: "t", APIURL: f.URL(), Logger: discardLogger()}, testLibrary(), &fakeBriefer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer wcancel()
+	if err := f.WaitConnected(wctx); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil && !errors.Is(err, context.Canceled) {
+			t.Errorf("Run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return")
+	}
+}
+
+// eventually polls cond for up to 5 s: outcomes are counted just after the
+// last request the fake sees.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Errorf("not true after 5 s: %s", what)
+}

@@ -1,0 +1,49 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/geobrief/geobrief/summarize"
+)
+
+// /facts article:<autocomplete>
+func (b *Bot) factsCommand() *command {
+	return &command{
+		def: &discordgo.ApplicationCommand{
+			Name:        "facts",
+			Description: "The verified key facts of a news document, with their quotes",
+			Options:     []*discordgo.ApplicationCommandOption{articleOption()},
+		},
+		limited:  true,
+		complete: b.completeArticle,
+		run: func(ctx context.Context, r *request, opts options) (reply, error) {
+			res, err := b.resolveArticle(ctx, opts.string("article"))
+			if err != nil {
+				return reply{}, err
+			}
+			br, err := b.briefer.Brief(ctx, res.doc, summarize.Options{
+				Length:   summarize.Standard,
+				Guild:    r.i.GuildID,
+				Progress: partProgress(r),
+			})
+			if err != nil {
+				return reply{}, fmt.Errorf("bot: facts of %q: %w", res.doc.ID, err)
+			}
+			e := &discordgo.MessageEmbed{
+				Title:  "Key facts: " + oneLine(titleOf(res.doc)),
+				URL:    webURL(res.doc.URL),
+				Color:  0x2b6cb0,
+				Author: sourceAuthor(res.doc),
+				Footer: &discordgo.MessageEmbedFooter{Text: footerText(res.doc, br.Meta)},
+				Fields: factFields(br.VerifiedFacts()),
+			}
+			if len(e.Fields) == 0 {
+				e.Description = "No fact could be checked against the article's own words. Try `/summarize` for its summary."
+			}
+			return reply{embeds: []*discordgo.MessageEmbed{e}}, nil
+		},
+	}
+}

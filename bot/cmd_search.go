@@ -1,0 +1,61 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+const searchResults = 5
+
+// /search query:
+func (b *Bot) searchCommand() *command {
+	return &command{
+		def: &discordgo.ApplicationCommand{
+			Name:        "search",
+			Description: "Find news documents; each result has a button to summarize it",
+			Options: []*discordgo.ApplicationCommandOption{{
+				Type:        discordgo.ApplicationCommandOptionString,
+				Name:        "query",
+				Description: "Words to look for",
+				Required:    true,
+				MaxLength:   200,
+			}},
+		},
+		run: func(ctx context.Context, _ *request, opts options) (reply, error) {
+			q := strings.TrimSpace(opts.string("query"))
+			hits, err := b.lib.Search(ctx, q, searchResults)
+			if err != nil {
+				return reply{}, fmt.Errorf("bot: search %q: %w", q, err)
+			}
+			if len(hits) == 0 {
+				return reply{content: fmt.Sprintf("No document matches “%s”. Try fewer or other words.", escapeMarkdown(cut(oneLine(q), 100)))}, nil
+			}
+			var lines []string
+			for n, h := range hits {
+				line := fmt.Sprintf("%d. **%s**", n+1, escapeMarkdown(cut(oneLine(titleOf2(h.Title, h.ID)), 200)))
+				if d := hitDate(h); !d.IsZero() {
+					line += " · " + d.Format("2 Jan 2006")
+				}
+				line += " · `" + strings.ReplaceAll(h.ID, "`", "") + "`"
+				lines = append(lines, line)
+			}
+			e := &discordgo.MessageEmbed{
+				Title:       "Search: " + oneLine(q),
+				Description: strings.Join(lines, "\n"),
+				Color:       0x2b6cb0,
+				Footer:      &discordgo.MessageEmbedFooter{Text: "Press a button to summarize a result."},
+			}
+			return reply{embeds: []*discordgo.MessageEmbed{e}, components: summarizeButtons(hits)}, nil
+		},
+	}
+}
+
+func titleOf2(title, id string) string {
+	if strings.TrimSpace(title) != "" {
+		return title
+	}
+	return id
+}

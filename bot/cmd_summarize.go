@@ -1,0 +1,171 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/geobrief/geobrief/corpus"
+	"github.com/geobrief/geobrief/summarize"
+)
+
+const summarizeButtonPrefix = "sum"
+
+// /summarize article:<autocomplete> [length]
+func (b *Bot) summarizeCommand() *command {
+	return &command{
+		def: &discordgo.ApplicationCommand{
+			Name:        "summarize",
+			Description: "Summary and verified key facts of a news document",
+			Options: []*discordgo.ApplicationCommandOption{
+				articleOption(),
+				{
+					Type:        discordgo.ApplicationCommandOptionString,
+					Name:        "length",
+					Description: "How long the summary should be (default standard)",
+					Choices: []*discordgo.ApplicationCommandOptionChoice{
+						{Name: "short", Value: string(summarize.Short)},
+						{Name: "standard", Value: string(summarize.Standard)},
+						{Name: "detailed", Value: string(summarize.Detailed)},
+					},
+				},
+			},
+		},
+		limited:  true,
+		complete: b.completeArticle,
+		run: func(ctx context.Context, r *request, opts options) (reply, error) {
+			length := summarize.Length(opts.string("length"))
+			switch length {
+			case summarize.Short, summarize.Standard, summarize.Detailed:
+			default:
+				length = summarize.Standard
+			}
+			return b.summarize(ctx, r, opts.string("article"), length)
+		},
+	}
+}
+
+// The "sum:<docid>" button under /search results and alternatives.
+func (b *Bot) summarizeButton() *button {
+	return &button{
+		prefix:  summarizeButtonPrefix,
+		limited: true,
+		run: func(ctx context.Context, r *request, id string) (reply, error) {
+			return b.summarize(ctx, r, id, summarize.Standard)
+		},
+	}
+}
+
+func (b *Bot) summarize(ctx context.Context, r *request, article string, length summarize.Length) (reply, error) {
+	res, err := b.resolveArticle(ctx, article)
+	if err != nil {
+		return reply{}, err
+	}
+	br, err := b.briefer.Brief(ctx, res.doc, summarize.Options{
+		Length:   length,
+		Guild:    r.i.GuildID,
+		Progress: partProgress(r),
+	})
+	if err != nil {
+		return reply{}, fmt.Errorf("bot: brief of %q: %w", res.doc.ID, err)
+	}
+	out := reply{embeds: []*discordgo.MessageEmbed{briefEmbed(res.doc, br)}}
+	if len(res.others) > 0 {
+		if len(res.others) > 2 {
+			res.others = res.others[:2]
+		}
+		out.content = fmt.Sprintf("Summarized **%s** (`%s`). Other documents match almost as well:",
+			escapeMarkdown(cut(oneLine(titleOf(res.doc)), 200)), res.doc.ID)
+		out.components = summarizeButtons(res.others)
+	}
+	return out, nil
+}
+
+// partProgress reports multi-part summaries in the deferred reply.
+func partProgress(r *request) func(part, parts int) {
+	return func(part, parts int) {
+		if parts > 1 {
+			r.progress(fmt.Sprintf("Summarizing part %d of %d…", part, parts))
+		}
+	}
+}
+
+// briefEmbed shows a Brief: headline, summary, verified facts with their
+// quotes, the source and how it was made.
+func briefEmbed(doc corpus.Document, br summarize.Brief) *discordgo.MessageEmbed {
+	title := oneLine(br.Headline)
+	if title == "" {
+		title = oneLine(titleOf(doc))
+	}
+	e := &discordgo.MessageEmbed{
+		Title:       title,
+		URL:         webURL(doc.URL),
+		Description: strings.TrimSpace(br.Summary),
+		Color:       0x2b6cb0,
+		Author:      sourceAuthor(doc),
+		Footer:      &discordgo.MessageEmbedFooter{Text: footerText(doc, br.Meta)},
+	}
+	if br.Meta.Offline {
+		e.Color = 0x718096
+	}
+	e.Fields = factFields(br.VerifiedFacts())
+	return e
+}
+
+// factFields makes one field per fact: the fact, then its quote. The first
+// facts are kept longest when the reply must shrink.
+func factFields(facts []summarize.Fact) []*discordgo.MessageEmbedField {
+	var fields []*discordgo.MessageEmbedField
+	for _, f := range facts {
+		quote := oneLine(f.Quote)
+		value := "> “" + quote + "”"
+		if quote == "" {
+			value = emptyField
+		}
+		fields = append(fields, &discordgo.MessageEmbedField{Name: oneLine(f.Text), Value: value})
+	}
+	return fields
+}
+
+func sourceAuthor(doc corpus.Document) *discordgo.MessageEmbedAuthor {
+	line := sourceLine(doc)
+	if line == "" {
+		return nil
+	}
+	return &discordgo.MessageEmbedAuthor{Name: line, URL: webURL(doc.URL)}
+}
+
+// footerText says which document and how the Brief was made.
+func footerText(doc corpus.Document, m summarize.Meta) string {
+	parts := []string{"ID " + doc.ID}
+	switch {
+	case m.Fallback:
+		parts = append(parts, "offline summary (LLM unavailable)")
+	case m.Offline:
+		parts = append(parts, "offline summary")
+	}
+	if m.Model != "" {
+		parts = append(parts, "model "+m.Model)
+	}
+	if m.Cached {
+		parts = append(parts, "cached")
+	} else {
+		parts = append(parts, "fresh")
+	}
+	parts = append(parts, fmt.Sprintf("facts verified %d/%d", m.FactsVerified, m.FactsGiven))
+	if m.Parts == 1 {
+		parts = append(parts, "1 part")
+	} else if m.Parts > 1 {
+		parts = append(parts, fmt.Sprintf("%d parts", m.Parts))
+	}
+	return strings.Join(parts, " · ")
+}
+
+func titleOf(doc corpus.Document) string {
+	if doc.Title != "" {
+		return doc.Title
+	}
+	return doc.ID
+}

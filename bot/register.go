@@ -1,0 +1,80 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// register overwrites the commands in one bulk call (to the guild when
+// GuildID is set, else globally), unless Discord already has exactly these
+// definitions: Discord allows 200 command creates a day per guild.
+func (b *Bot) register(ctx context.Context, appID string) error {
+	existing, err := b.session.ApplicationCommands(appID, b.cfg.GuildID, discordgo.WithContext(ctx))
+	if err != nil {
+		b.log.Warn("cannot list registered commands; overwriting", slog.Any("error", err))
+	} else if sameCommands(existing, b.defs) {
+		b.log.Info("commands unchanged; registration skipped", slog.Int("commands", len(b.defs)))
+		return nil
+	}
+	if _, err := b.session.ApplicationCommandBulkOverwrite(appID, b.cfg.GuildID, b.defs, discordgo.WithContext(ctx)); err != nil {
+		return fmt.Errorf("bot: cannot register commands: %w", err)
+	}
+	b.log.Info("commands registered", slog.Int("commands", len(b.defs)), slog.String("guild_id", b.cfg.GuildID))
+	return nil
+}
+
+// commandShape is what a definition means to users, without the IDs and
+// versions Discord adds.
+type commandShape struct {
+	Name        string        `json:"name"`
+	Description string        `json:"description"`
+	Type        int           `json:"type"`
+	Options     []optionShape `json:"options,omitempty"`
+}
+
+type optionShape struct {
+	Type         int           `json:"type"`
+	Name         string        `json:"name"`
+	Description  string        `json:"description"`
+	Required     bool          `json:"required"`
+	Autocomplete bool          `json:"autocomplete"`
+	Choices      []choiceShape `json:"choices,omitempty"`
+	Options      []optionShape `json:"options,omitempty"`
+	MaxLength    int           `json:"max_length,omitempty"`
+}
+
+type choiceShape struct {
+	Name  string `json:"name"`
+	Value any    `json:"value"`
+}
+
+// shapes returns the canonical JSON of cmds, keyed and sorted by name.
+func shapes(cmds []*discordgo.ApplicationCommand) (string, error) {
+	raw, err := json.Marshal(cmds)
+	if err != nil {
+		return "", err
+	}
+	var list []commandShape
+	if err := json.Unmarshal(raw, &list); err != nil {
+		return "", err
+	}
+	out := map[string]commandShape{}
+	for _, c := range list {
+		if c.Type == 0 {
+			c.Type = int(discordgo.ChatApplicationCommand)
+		}
+		out[c.Name] = c
+	}
+	canon, err := json.Marshal(out) // map keys are sorted
+	return string(canon), err
+}
+
+func sameCommands(a, b []*discordgo.ApplicationCommand) bool {
+	sa, err1 := shapes(a)
+	sb, err2 := shapes(b)
+	return err1 == nil && err2 == nil && len(a) == len(b) && sa == sb
+}
