@@ -85,6 +85,43 @@ var migrations = []string{
 		completion_tokens INTEGER NOT NULL,
 		PRIMARY KEY (day, guild)
 	) WITHOUT ROWID;`,
+
+	// 4: digest schedules, editions and what each channel was sent. An
+	// edition's row is its claim: it is inserted before anything is posted,
+	// with the messages to post, so a restart posts exactly what was claimed
+	// (with the same nonces) instead of building a second digest.
+	`CREATE TABLE digest_schedules (
+		channel_id TEXT PRIMARY KEY,
+		guild_id   TEXT NOT NULL,
+		times      TEXT NOT NULL,
+		zone       TEXT NOT NULL,
+		paused     TEXT NOT NULL DEFAULT '',
+		created    INTEGER NOT NULL
+	);
+	CREATE TABLE digest_editions (
+		key        TEXT PRIMARY KEY,
+		channel_id TEXT NOT NULL,
+		due_at     INTEGER NOT NULL,
+		status     TEXT NOT NULL CHECK (status IN ('claimed', 'posted', 'missed', 'failed')),
+		reason     TEXT NOT NULL DEFAULT '',
+		updated    INTEGER NOT NULL
+	);
+	CREATE INDEX digest_editions_channel ON digest_editions (channel_id, due_at);
+	CREATE TABLE digest_parts (
+		edition_key TEXT NOT NULL REFERENCES digest_editions (key) ON DELETE CASCADE,
+		idx         INTEGER NOT NULL,
+		nonce       TEXT NOT NULL,
+		content     TEXT NOT NULL,
+		message_id  TEXT NOT NULL DEFAULT '',
+		PRIMARY KEY (edition_key, idx)
+	);
+	CREATE TABLE digest_sent (
+		channel_id  TEXT NOT NULL,
+		doc_id      TEXT NOT NULL,
+		hash        TEXT NOT NULL,
+		edition_key TEXT NOT NULL,
+		PRIMARY KEY (channel_id, doc_id)
+	) WITHOUT ROWID;`,
 }
 
 // migrate applies the migrations the database has not seen yet, each in its
