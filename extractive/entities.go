@@ -150,6 +150,11 @@ func classifyRun(run []string, atStart bool, people, places, orgs *tally) {
 		for len(rest) > 0 && titleLen(rest) > 0 {
 			rest = rest[titleLen(rest):]
 		}
+		if len(rest) > 0 && connectors[rest[0]] {
+			// "Bishop of Durham", "President of France": an office, not a name.
+			classifyRun(rest[1:], false, people, places, orgs)
+			return
+		}
 		if len(rest) > 0 && !placeNames[strings.Join(rest, " ")] && !isOrg(rest) {
 			p := strings.Join(rest, " ")
 			if len(rest) == 1 && honorifics[run[k+n-1]] {
@@ -274,7 +279,7 @@ func isOrg(run []string) bool {
 		return true
 	}
 	if len(run) == 1 {
-		return isAcronym(name) && !placeNames[name]
+		return isAcronym(name) && !placeNames[name] && !commonAcronyms[name]
 	}
 	for _, w := range run {
 		if orgCues[w] {
@@ -295,6 +300,11 @@ func titleLen(run []string) int {
 	return 0
 }
 
+// commonAcronyms are capitalised abbreviations that name no organization.
+var commonAcronyms = setOf("PC", "PCs", "TV", "GDP", "CEO", "CFO", "DVD", "CD", "MP", "MPs", "MEP", "MEPs", "OK", "AM",
+	"PM", "PR", "IT", "AI", "HIV", "AIDS", "SMS", "ID", "VAT", "GMT", "BST", "UTC", "FM", "DJ", "HD", "PhD", "Q1", "Q2",
+	"Q3", "Q4", "ISBN", "URL", "USB", "LED", "GPS", "BC", "AD", "ET", "EST", "PST", "NB", "PS", "II", "III", "IV", "VI")
+
 var connectors = setOf("of", "for", "de", "du", "del", "da", "bin", "ibn", "al", "van", "von", "der", "la", "le", "the", "and")
 
 var honorifics = setOf("Mr", "Mrs", "Ms", "Dr", "Sir", "Dame", "Lord", "Lady", "Prof", "Professor")
@@ -304,7 +314,9 @@ var titles = setOf("President", "Minister", "Chancellor", "Secretary", "King", "
 	"Mayor", "Sheikh", "Ayatollah", "Premier", "Chairman", "Chairwoman", "Spokesman", "Spokeswoman", "Envoy",
 	"Judge", "Justice", "Rep", "Representative", "Speaker", "Emir", "Sultan", "Cardinal", "Archbishop", "Bishop",
 	"Director", "Commissioner", "Chief", "Leader", "Captain", "Capt", "Lt", "Sgt", "Coach", "Manager", "Striker",
-	"Defender", "Goalkeeper", "Midfielder", "Singer", "Actor", "Actress", "Presenter", "Boss", "Vice")
+	"Defender", "Goalkeeper", "Midfielder", "Singer", "Actor", "Actress", "Presenter", "Boss", "Vice", "Rt", "Rev",
+	"Revd", "Reverend", "Father", "Imam", "Rabbi", "Patriarch", "Metropolitan", "Marshal", "Field", "Deputy",
+	"Premier", "Dictator", "Warlord", "Opposition", "Activist", "Dissident", "Prosecutor", "Lawmaker", "MP", "MEP")
 
 var twoWordTitles = setOf("Prime Minister", "Foreign Minister", "Defence Minister", "Defense Minister",
 	"Foreign Secretary", "Home Secretary", "Secretary General", "Secretary-General", "Vice President",
@@ -326,7 +338,7 @@ var notNameWords = setOf("The", "A", "An", "This", "That", "These", "Those", "It
 	"Democrats", "Republican", "Republicans", "Liberal", "English", "British", "American", "European", "French",
 	"German", "Russian", "Chinese", "Ukrainian", "Israeli", "Palestinian", "Iranian", "Arab", "Muslim", "Christian",
 	"Jewish", "Christmas", "Premiership", "Premier", "Division", "Grand", "Slam", "Final", "Finals", "Tour",
-	"Rings", "Oscar", "Oscars", "Grammy", "Grammys", "Brit", "Brits", "Microsoft", "Google", "Apple", "Sony")
+	"Rings", "Code", "Trojan", "Virus", "Oscar", "Oscars", "Grammy", "Grammys", "Brit", "Brits", "Microsoft", "Google", "Apple", "Sony")
 
 var orgCues = setOf("Ministry", "Council", "Bank", "Party", "Union", "Organization", "Organisation", "Commission",
 	"Agency", "Committee", "Court", "Parliament", "Assembly", "Army", "Navy", "Forces", "Force", "Corporation",
@@ -337,7 +349,7 @@ var orgCues = setOf("Ministry", "Council", "Bank", "Party", "Union", "Organizati
 	"Network", "Networks", "Club", "United", "City", "Rovers", "Athletic", "FC", "Police", "Secretariat", "Cabinet",
 	"Government", "Exchange", "Reserve", "Treasury", "Tribunal", "Directorate", "Command", "Corps", "Council's",
 	"Communications", "Systems", "Technologies", "Software", "Electronics", "Entertainment", "Media", "Energy",
-	"Oil", "Petroleum", "Gas", "Times", "Post", "Journal", "News", "Press", "Broadcasting", "Channel", "Radio")
+	"Oil", "Petroleum", "Economics", "Consulting", "Capital", "Partners", "Securities", "Investments", "Gas", "Times", "Post", "Journal", "News", "Press", "Broadcasting", "Channel", "Radio")
 
 var orgNames = setOf("NATO", "Nato", "UN", "EU", "OPEC", "Opec", "IMF", "WTO", "WHO", "OSCE", "ASEAN", "Asean",
 	"BRICS", "Brics", "G7", "G20", "Kremlin", "Pentagon", "White House", "Downing Street", "Whitehall", "Hamas",

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"sort"
 
 	"github.com/geobrief/geobrief/extractive"
 )
@@ -11,11 +12,11 @@ import (
 // score is only compared within an article, so one weight can be fixed.
 func grid() []extractive.Tuning {
 	var out []extractive.Tuning
-	for _, title := range []float64{0, 0.1, 0.25} {
-		for _, pos := range []float64{0, 0.1, 0.2, 0.4} {
+	for _, title := range []float64{0, 0.05, 0.1} {
+		for _, pos := range []float64{0, 0.05, 0.1} {
 			for _, decay := range []float64{0.3, 1} {
-				for _, lambda := range []float64{0.7, 0.85, 1} {
-					for _, minWords := range []float64{0, 12, 20} {
+				for _, lambda := range []float64{0.8, 0.85, 0.9} {
+					for _, minWords := range []float64{8, 12, 16} {
 						out = append(out, extractive.Tuning{Centroid: 1, Title: title, Position: pos,
 							PositionDecay: decay, MMRLambda: lambda, MinWords: minWords})
 					}
@@ -60,14 +61,21 @@ func runTune(w io.Writer, docs []doc) error {
 		fmt.Fprintf(w, "fold %d: best on train %+v (train %.4f); held-out: tuned %.4f, default %.4f, lead-N %.4f\n",
 			f, best, bestScore, tuned, def, lead)
 	}
-	best, bestScore := g[0], -1.0
-	for _, t := range g {
-		if s, _ := tuneScore(docs, &t); s > bestScore {
-			best, bestScore = t, s
-		}
+	type ranked struct {
+		t     extractive.Tuning
+		score float64
 	}
+	all := make([]ranked, 0, len(g))
+	for _, t := range g {
+		s, _ := tuneScore(docs, &t)
+		all = append(all, ranked{t, s})
+	}
+	sort.SliceStable(all, func(a, b int) bool { return all[a].score > all[b].score })
 	def, lead := tuneScore(docs, nil)
-	fmt.Fprintf(w, "all articles: best %+v (%.4f); default %.4f; lead-N %.4f\n", best, bestScore, def, lead)
+	fmt.Fprintf(w, "all articles: default %.4f; lead-N %.4f; best parameter sets:\n", def, lead)
+	for _, r := range all[:min(8, len(all))] {
+		fmt.Fprintf(w, "  %.4f %+v\n", r.score, r.t)
+	}
 	return nil
 }
 
