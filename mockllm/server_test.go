@@ -606,6 +606,30 @@ func TestStreamFaults(t *testing.T) {
 		t.Errorf("cut-stream: done %v, finish %q, usage %v, content %q", ps.done, ps.finish, ps.usage, ps.content)
 	}
 
+	// go-openai sees a cut stream end in a plain io.EOF: only the missing
+	// finish_reason tells.
+	cut, err := c.CreateChatCompletionStream(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var finish openai.FinishReason
+	for {
+		ch, err := cut.Recv()
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				t.Errorf("cut stream via go-openai: %v, want io.EOF", err)
+			}
+			break
+		}
+		for _, c := range ch.Choices {
+			finish = c.FinishReason
+		}
+	}
+	cut.Close()
+	if finish != "" {
+		t.Errorf("cut stream via go-openai had finish_reason %q", finish)
+	}
+
 	req.Model = "mock:length"
 	_, body = post(t, ts, "/v1/chat/completions", mustJSON(t, req))
 	if ps := parseStream(t, body); ps.finish != "length" || !ps.done {
