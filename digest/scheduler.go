@@ -1,0 +1,249 @@
+package digest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/geobrief/geobrief/store"
+)
+
+// Poster sends one message to a Discord channel. The nonce makes a repeated
+// create of the same message a no-op on Discord's side.
+type Poster interface {
+	Post(ctx context.Context, channelID, content, nonce string) (messageID string, err error)
+}
+
+// ErrChannelUnavailable is what a Poster returns (wrapped) when the channel
+// is deleted or the bot may not post there: retrying will not help.
+var ErrChannelUnavailable = errors.New("channel deleted or closed to the bot")
+
+// SchedulerConfig tunes the Scheduler.
+type SchedulerConfig struct {
+	// Window is how far back a channel's first digest reaches.
+	Window time.Duration
+	// Catchup is how late an edition may still be posted after downtime.
+	Catchup time.Duration
+	// SkipEmpty posts nothing when there is nothing new.
+	SkipEmpty bool
+	// Every is how often schedules are checked (default 30s).
+	Every  time.Duration
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// Scheduler posts every due edition of every schedule exactly once.
+//
+// The protocol: build the digest, then claim the edition in the store
+// together with its messages and nonces (one transaction; only one claim can
+// win), then post each message with its nonce and record the message ID.
+// A crash before the claim leaves nothing behind, so the edition is built
+// again; a crash after it leaves the claim, and the next run posts the
+// remaining messages with the same nonces, which Discord deduplicates.
+type Scheduler struct {
+	st      *store.Store
+	builder *Builder
+	poster  Poster
+	cfg     SchedulerConfig
+	log     *slog.Logger
+}
+
+// NewScheduler returns a Scheduler.
+func NewScheduler(st *store.Store, builder *Builder, poster Poster, cfg SchedulerConfig) *Scheduler {
+	if cfg.Every <= 0 {
+		cfg.Every = 30 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Window <= 0 {
+		cfg.Window = 24 * time.Hour
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Scheduler{st: st, builder: builder, poster: poster, cfg: cfg, log: cfg.Logger}
+}
+
+// Run checks the schedules at once and then every cfg.Every until ctx ends.
+func (s *Scheduler) Run(ctx context.Context) {
+	t := time.NewTicker(s.cfg.Every)
+	defer t.Stop()
+	for {
+		if err := s.RunOnce(ctx, s.cfg.Now()); err != nil && ctx.Err() == nil {
+			s.log.Error("digest scheduler", slog.Any("err", err))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// lookback bounds how far back missed editions are looked for after a long
+// downtime.
+const lookback = 7 * 24 * time.Hour
+
+// RunOnce finishes interrupted editions, then posts or records as missed
+// every edition due by now.
+func (s *Scheduler) RunOnce(ctx context.Context, now time.Time) error {
+	unfinished, err := s.st.UnfinishedEditions(ctx)
+	if err != nil {
+		return err
+	}
+	for _, e := range unfinished {
+		if now.Sub(e.DueAt) > s.cfg.Catchup {
+			// Too late to post: give its documents back to the next digest.
+			s.log.Warn("digest edition abandoned: too late to finish", slog.String("edition", e.Key))
+			if err := s.st.FailEdition(ctx, e.Key, "could not be posted within the catch-up window"); err != nil {
+				return err
+			}
+			continue
+		}
+		s.postParts(ctx, e)
+	}
+
+	schedules, err := s.st.Schedules(ctx, "")
+	if err != nil {
+		return err
+	}
+	for _, row := range schedules {
+		if row.Paused != "" {
+			continue
+		}
+		if err := s.runSchedule(ctx, row, now); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			s.log.Error("digest schedule failed; will retry", slog.String("channel_id", row.ChannelID), slog.Any("err", err))
+		}
+	}
+	return nil
+}
+
+func (s *Scheduler) runSchedule(ctx context.Context, row store.ScheduleRow, now time.Time) error {
+	sched, err := FromRow(row)
+	if err != nil {
+		return err
+	}
+	from := now.Add(-lookback)
+	if row.Created.After(from) {
+		from = row.Created // nothing is missed before the schedule existed
+	}
+	editions, err := sched.Editions(from, now)
+	if err != nil {
+		return err
+	}
+	for _, e := range editions {
+		status, err := s.st.EditionStatus(ctx, e.Key())
+		if err != nil {
+			return err
+		}
+		if status != "" {
+			continue
+		}
+		if now.Sub(e.At) > s.cfg.Catchup {
+			s.log.Warn("digest edition missed: the bot was down", slog.String("edition", e.Key()), slog.Time("due", e.At))
+			if err := s.st.RecordMissed(ctx, e.Key(), e.ChannelID, e.At); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := s.publish(ctx, sched, e, now); err != nil {
+			return fmt.Errorf("edition %s: %w", e.Key(), err)
+		}
+	}
+	return nil
+}
+
+func (s *Scheduler) publish(ctx context.Context, sched Schedule, e Edition, now time.Time) error {
+	since, ok, err := s.st.LastEditionAt(ctx, e.ChannelID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		since = e.At.Add(-s.cfg.Window)
+	}
+	sent, err := s.st.SentDocs(ctx, e.ChannelID)
+	if err != nil {
+		return err
+	}
+	d, err := s.builder.Build(ctx, Request{Since: since, Sent: sent, Guild: sched.GuildID})
+	if err != nil {
+		return err
+	}
+	msgs := Render(d, Heading(e, sched.Zone), s.cfg.SkipEmpty)
+	row := store.EditionRow{Key: e.Key(), ChannelID: e.ChannelID, DueAt: e.At}
+	for i, m := range msgs {
+		row.Parts = append(row.Parts, store.EditionPart{Index: i, Nonce: e.Nonce(i), Content: m})
+	}
+	items := make([]store.SentDoc, len(d.Items))
+	for i, it := range d.Items {
+		items[i] = store.SentDoc{DocID: it.DocID, Hash: it.Hash}
+	}
+	claimed, err := s.st.ClaimEdition(ctx, row, items)
+	if err != nil || !claimed {
+		return err
+	}
+	s.log.Info("digest edition claimed", slog.String("edition", e.Key()), slog.Int("items", len(d.Items)), slog.Int("messages", len(msgs)))
+	s.postParts(ctx, row)
+	return nil
+}
+
+// postParts posts the messages of a claimed edition that have no message
+// ID yet. A channel that is gone pauses its schedule; any other failure is
+// retried on the next run with the same nonce.
+func (s *Scheduler) postParts(ctx context.Context, e store.EditionRow) {
+	for _, p := range e.Parts {
+		if p.MessageID != "" {
+			continue
+		}
+		id, err := s.poster.Post(ctx, e.ChannelID, p.Content, p.Nonce)
+		if errors.Is(err, ErrChannelUnavailable) {
+			reason := err.Error()
+			s.log.Warn("digest channel unavailable; schedule paused", slog.String("channel_id", e.ChannelID), slog.String("reason", reason))
+			if perr := s.st.PauseSchedule(ctx, e.ChannelID, reason); perr != nil {
+				s.log.Error("cannot pause schedule", slog.Any("err", perr))
+			}
+			if ferr := s.st.FailEdition(ctx, e.Key, reason); ferr != nil {
+				s.log.Error("cannot record failed edition", slog.Any("err", ferr))
+			}
+			return
+		}
+		if err != nil {
+			s.log.Warn("digest post failed; will retry", slog.String("edition", e.Key), slog.Int("part", p.Index), slog.Any("err", err))
+			return
+		}
+		if err := s.st.MarkPartPosted(ctx, e.Key, p.Index, id); err != nil {
+			s.log.Error("digest posted but not recorded; the nonce prevents a duplicate on retry", slog.String("edition", e.Key), slog.Any("err", err))
+			return
+		}
+	}
+	s.log.Info("digest edition posted", slog.String("edition", e.Key))
+}
+
+// Heading is the first line of an edition.
+func Heading(e Edition, zone string) string {
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		loc = time.UTC
+	}
+	return fmt.Sprintf("News digest · %s, %s (%s)", e.At.In(loc).Format("Mon 2 Jan 2006"), e.Clock, zone)
+}
+
+// FromRow reads a stored schedule.
+func FromRow(r store.ScheduleRow) (Schedule, error) {
+	times, err := ParseTimes(r.Times)
+	if err != nil {
+		return Schedule{}, fmt.Errorf("schedule of channel %s: %w", r.ChannelID, err)
+	}
+	return Schedule{ChannelID: r.ChannelID, GuildID: r.GuildID, Times: times, Zone: r.Zone, Paused: r.Paused, Created: r.Created}, nil
+}
+
+// ToRow is the stored form of a schedule.
+func (s Schedule) ToRow() store.ScheduleRow {
+	return store.ScheduleRow{ChannelID: s.ChannelID, GuildID: s.GuildID, Times: FormatTimes(s.Times), Zone: s.Zone, Paused: s.Paused, Created: s.Created}
+}

@@ -1,0 +1,244 @@
+package digest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/geobrief/geobrief/corpus"
+	"github.com/geobrief/geobrief/store"
+)
+
+// channelPoster behaves like a Discord channel: it keeps messages and drops
+// a create whose nonce it has already seen, answering with the first
+// message's ID.
+type channelPoster struct {
+	mu       sync.Mutex
+	messages []string
+	byNonce  map[string]string
+	calls    int
+	// fail, when set, decides the outcome of a call before it is stored;
+	// failAfter decides after (the message is stored, the caller errs).
+	fail      func(call int) error
+	failAfter func(call int) error
+}
+
+func (p *channelPoster) Post(_ context.Context, channelID, content, nonce string) (string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.calls++
+	if p.fail != nil {
+		if err := p.fail(p.calls); err != nil {
+			return "", err
+		}
+	}
+	if p.byNonce == nil {
+		p.byNonce = map[string]string{}
+	}
+	id, seen := p.byNonce[nonce]
+	if !seen {
+		p.messages = append(p.messages, content)
+		id = fmt.Sprintf("m%d", len(p.messages))
+		p.byNonce[nonce] = id
+	}
+	if p.failAfter != nil {
+		if err := p.failAfter(p.calls); err != nil {
+			return "", err
+		}
+	}
+	return id, nil
+}
+
+// growingDocs is a corpus that gains a document every hour from base on.
+type growingDocs struct{ now *time.Time }
+
+func (g growingDocs) AddedSince(_ context.Context, since time.Time, limit int) ([]corpus.Document, error) {
+	var out []corpus.Document
+	for t := g.now.Truncate(time.Hour); !t.Before(since) && !t.Before(base); t = t.Add(-time.Hour) {
+		out = append(out, corpus.Document{ID: "doc-" + t.UTC().Format("0102-15"), Title: "News at " + t.UTC().Format("15:04"), Hash: "h", Added: t})
+	}
+	return out, nil
+}
+
+type rig struct {
+	st     *store.Store
+	poster *channelPoster
+	sched  *Scheduler
+	now    time.Time
+	sum    *fakeSummarizer
+}
+
+func newRig(t *testing.T, cfg SchedulerConfig, dir string) *rig {
+	t.Helper()
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	st, err := store.Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	r := &rig{st: st, poster: &channelPoster{}, now: base, sum: &fakeSummarizer{}}
+	if cfg.Catchup == 0 {
+		cfg.Catchup = 2 * time.Hour
+	}
+	cfg.Now = func() time.Time { return r.now }
+	r.sched = NewScheduler(st, NewBuilder(growingDocs{&r.now}, r.sum, 10, nil), r.poster, cfg)
+	return r
+}
+
+func (r *rig) setSchedule(t *testing.T, channel, times, zone string) {
+	t.Helper()
+	if err := r.st.PutSchedule(context.Background(), store.ScheduleRow{ChannelID: channel, GuildID: "g", Times: times, Zone: zone, Created: r.now}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// advance runs the scheduler every 10 minutes until the clock reaches end.
+func (r *rig) advance(t *testing.T, end time.Time) {
+	t.Helper()
+	for !r.now.After(end) {
+		if err := r.sched.RunOnce(context.Background(), r.now); err != nil {
+			t.Fatal(err)
+		}
+		r.now = r.now.Add(10 * time.Minute)
+	}
+}
+
+func TestSchedulePostsEachEditionOnceAcrossDays(t *testing.T) {
+	r := newRig(t, SchedulerConfig{}, "")
+	r.setSchedule(t, "kyiv", "08:00,18:00", "Europe/Kyiv")
+	r.setSchedule(t, "tokyo", "09:00", "Asia/Tokyo")
+	r.advance(t, base.Add(72*time.Hour))
+	// 3 days: Kyiv twice a day (6), Tokyo once a day (3).
+	if len(r.poster.messages) != 9 {
+		t.Fatalf("posted %d messages, want 9:\n%s", len(r.poster.messages), strings.Join(r.poster.messages, "\n---\n"))
+	}
+	// No document appears twice in one channel.
+	for _, ch := range []string{"kyiv", "tokyo"} {
+		eds, _ := r.st.Editions(context.Background(), ch, 100)
+		for _, e := range eds {
+			if e.Status != store.EditionPosted {
+				t.Fatalf("edition %s is %s", e.Key, e.Status)
+			}
+		}
+	}
+	seen := map[string]int{}
+	for _, m := range r.poster.messages {
+		if !strings.Contains(m, "(Europe/Kyiv)") {
+			continue
+		}
+		for _, line := range strings.Split(m, "\n") {
+			if i := strings.Index(line, "`doc-"); i >= 0 {
+				seen[line[i:]]++
+			}
+		}
+	}
+	for doc, n := range seen {
+		if n > 1 {
+			t.Fatalf("%s sent %d times to one channel", doc, n)
+		}
+	}
+	if len(seen) < 60 {
+		t.Fatalf("only %d documents reached the Kyiv channel", len(seen))
+	}
+}
+
+func TestCrashAfterPostBeforeRecordPostsOnce(t *testing.T) {
+	r := newRig(t, SchedulerConfig{}, "")
+	r.setSchedule(t, "c", "08:00", "UTC")
+	crashed := false
+	r.poster.failAfter = func(int) error {
+		if !crashed {
+			crashed = true
+			return errors.New("connection reset after the message was created")
+		}
+		return nil
+	}
+	r.advance(t, base.Add(3*time.Hour))
+	if len(r.poster.messages) != 1 || r.poster.calls != 2 {
+		t.Fatalf("messages=%d calls=%d, want 1 message after 2 calls", len(r.poster.messages), r.poster.calls)
+	}
+	if st, _ := r.st.EditionStatus(context.Background(), "c/2026-11-28/08:00"); st != store.EditionPosted {
+		t.Fatalf("status %q", st)
+	}
+}
+
+func TestRestartBetweenClaimAndPost(t *testing.T) {
+	dir := t.TempDir()
+	r := newRig(t, SchedulerConfig{}, dir)
+	r.setSchedule(t, "c", "08:00", "UTC")
+	r.poster.fail = func(int) error { return errors.New("process killed") }
+	r.advance(t, base.Add(2*time.Hour+5*time.Minute)) // claimed at 08:00, every post fails
+	if len(r.poster.messages) != 0 {
+		t.Fatal("posted despite failing")
+	}
+	claimed, _ := r.st.UnfinishedEditions(context.Background())
+	if len(claimed) != 1 {
+		t.Fatalf("unfinished = %+v", claimed)
+	}
+	r.st.Close()
+
+	// A new process over the same data posts the claimed messages, once.
+	r2 := newRig(t, SchedulerConfig{}, dir)
+	r2.now = base.Add(2*time.Hour + 30*time.Minute) // 09:30, within the 2h catch-up of 08:00
+	r2.advance(t, base.Add(5*time.Hour))
+	if len(r2.poster.messages) != 1 || !strings.Contains(r2.poster.messages[0], claimed[0].Parts[0].Content[:40]) {
+		t.Fatalf("after restart: %d messages", len(r2.poster.messages))
+	}
+	if r2.sum.briefs.Load() != 0 {
+		t.Fatal("the restart rebuilt the digest instead of posting the claimed one")
+	}
+}
+
+func TestDowntimeCatchupAndMissed(t *testing.T) {
+	r := newRig(t, SchedulerConfig{Catchup: 2 * time.Hour}, "")
+	r.setSchedule(t, "c", "07:00,10:00", "UTC")
+	// Down from 06:00 until 11:30: 07:00 is 4.5 h late (missed), 10:00 is 1.5 h late (posted).
+	r.now = base.Add(5*time.Hour + 30*time.Minute)
+	if err := r.sched.RunOnce(context.Background(), r.now); err != nil {
+		t.Fatal(err)
+	}
+	st07, _ := r.st.EditionStatus(context.Background(), "c/2026-11-28/07:00")
+	st10, _ := r.st.EditionStatus(context.Background(), "c/2026-11-28/10:00")
+	if st07 != store.EditionMissed || st10 != store.EditionPosted || len(r.poster.messages) != 1 {
+		t.Fatalf("07:00 %s, 10:00 %s, %d messages", st07, st10, len(r.poster.messages))
+	}
+}
+
+func TestChannelGonePausesWithoutRetrying(t *testing.T) {
+	r := newRig(t, SchedulerConfig{}, "")
+	r.setSchedule(t, "c", "08:00,09:00", "UTC")
+	r.poster.fail = func(int) error { return fmt.Errorf("discord: 404 Unknown Channel: %w", ErrChannelUnavailable) }
+	r.advance(t, base.Add(10*time.Hour))
+	if r.poster.calls != 1 {
+		t.Fatalf("%d post attempts to a deleted channel, want 1", r.poster.calls)
+	}
+	rows, _ := r.st.Schedules(context.Background(), "g")
+	if len(rows) != 1 || !strings.Contains(rows[0].Paused, "Unknown Channel") {
+		t.Fatalf("schedule = %+v", rows)
+	}
+	if sent, _ := r.st.SentDocs(context.Background(), "c"); len(sent) != 0 {
+		t.Fatalf("documents of a failed edition count as sent: %v", sent)
+	}
+}
+
+func TestUpdatedDocumentComesAgain(t *testing.T) {
+	r := newRig(t, SchedulerConfig{SkipEmpty: true}, "")
+	docs := fakeDocs{{ID: "a", Title: "Story A", Hash: "v1", Added: base.Add(time.Hour)}}
+	r.sched.builder = NewBuilder(docs, r.sum, 10, nil)
+	r.setSchedule(t, "c", "08:00,12:00,16:00", "UTC")
+	r.advance(t, base.Add(5*time.Hour)) // 08:00 posts A; 12:00 has nothing new and is skipped
+	docs[0].Hash, docs[0].Added = "v2", base.Add(7*time.Hour)
+	r.advance(t, base.Add(11*time.Hour)) // 16:00 posts A again as Updated
+	if len(r.poster.messages) != 2 || strings.Contains(r.poster.messages[0], "Updated") || !strings.Contains(r.poster.messages[1], "_(Updated)_") {
+		t.Fatalf("messages:\n%s", strings.Join(r.poster.messages, "\n---\n"))
+	}
+	if st, _ := r.st.EditionStatus(context.Background(), "c/2026-11-28/12:00"); st != store.EditionPosted {
+		t.Fatalf("skipped empty edition has status %q", st)
+	}
+}
