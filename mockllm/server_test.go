@@ -721,8 +721,6 @@ func TestBadRequests(t *testing.T) {
 		{"bad json", "POST", "/v1/chat/completions", `{"model": "mock", "messages": [`, 400, "invalid_json"},
 		{"trailing data", "POST", "/v1/chat/completions", `{"model":"mock"} {}`, 400, "invalid_json"},
 		{"wrong content type", "POST", "/v1/chat/completions", `{"model":"mock","messages":[{"role":"user","content":42}]}`, 400, "invalid_json"},
-		{"no system message", "POST", "/v1/chat/completions", body("mock", userArticle), 400, "missing_task"},
-		{"no task line", "POST", "/v1/chat/completions", body("mock", msg("system", "You are helpful."), userArticle), 400, "missing_task"},
 		{"unknown task", "POST", "/v1/chat/completions", body("mock", msg("system", "task: poem"), userArticle), 400, "unknown_task"},
 		{"no article", "POST", "/v1/chat/completions", body("mock", msg("system", "task: brief"), msg("user", "hello")), 400, "missing_article"},
 		{"empty article", "POST", "/v1/chat/completions", body("mock", msg("system", "task: brief"), msg("user", "<article>\n\n</article>")), 400, "missing_article"},
@@ -856,4 +854,29 @@ func TestBriefFollowsLengthHints(t *testing.T) {
 		t.Errorf("asked for 1 summary sentence and 2 facts, got summary %q and %d facts", b.Summary, len(b.KeyFacts))
 	}
 	checkBrief(t, b, article)
+}
+
+// A chat that is none of geobrief's tasks (the capability probe of
+// `geobrief check`, or a user poking the server with curl) gets a small
+// JSON answer instead of an error.
+func TestChatWithoutTaskGetsGenericAnswer(t *testing.T) {
+	srv := httptest.NewServer(New(Options{}))
+	defer srv.Close()
+	for _, sys := range []string{`{"role":"system","content":"Answer with a JSON object only."},`, ""} {
+		resp, err := http.Post(srv.URL+"/v1/chat/completions", "application/json",
+			strings.NewReader(`{"model":"mock","messages":[`+sys+`{"role":"user","content":"Reply with {\"ok\": true}."}]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out struct {
+			Choices []struct {
+				Message struct{ Content string } `json:"message"`
+			} `json:"choices"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&out)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 || len(out.Choices) != 1 || out.Choices[0].Message.Content != genericAnswer {
+			t.Fatalf("status %d, %+v, %v", resp.StatusCode, out, err)
+		}
+	}
 }

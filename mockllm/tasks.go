@@ -2,6 +2,7 @@ package mockllm
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -75,8 +76,17 @@ func badPrompt(code, format string, args ...any) error {
 // same conversation plus an assistant answer and a complaint) is answered
 // like the original task, because the input is searched in every user
 // message from the last one back.
+// genericAnswer is the reply to a chat without a task line.
+const genericAnswer = `{"ok": true}`
+
 func answer(msgs []chatMessage, unquoted bool) (string, error) {
 	task, system, err := findTask(msgs)
+	var pe *promptError
+	if errors.As(err, &pe) && pe.code == "missing_task" {
+		// A chat that is none of geobrief's tasks, such as the capability
+		// probe of `geobrief check`: answer like a small obliging model.
+		return genericAnswer, nil
+	}
 	if err != nil {
 		return "", err
 	}
