@@ -29,8 +29,8 @@ type Config struct {
 	MaxRetries int
 	// MaxConcurrency is how many calls may be in flight (default 4).
 	MaxConcurrency int
-	// MaxWaiting is how many callers may queue for a slot (default 64); one
-	// more gets ErrBusy.
+	// MaxWaiting is how many callers may queue for a slot (default 64;
+	// negative means none); one more gets ErrBusy.
 	MaxWaiting int
 	// BreakerFailures consecutive failed calls open the circuit (default 5)
 	// for BreakerCooldown (default 30s).

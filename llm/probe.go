@@ -112,8 +112,5 @@ func BaseURLWarning(baseURL string) string {
 			return "" // /v1, /api/v1 (OpenRouter), /v1beta/openai ...
 		}
 	}
-	if strings.HasSuffix(path, "/openai") { // Azure-style and Groq's /openai/v1 differ; leave them be
-		return ""
-	}
 	return fmt.Sprintf("OPENAI_BASE_URL has no /v1: try %s", u.Scheme+"://"+u.Host+path+"/v1")
 }

@@ -91,9 +91,8 @@ func (e *StatusError) looksLikeWrongPath() bool {
 	if strings.Contains(m, "model") {
 		return false
 	}
-	return m == "" || strings.Contains(m, "page not found") || strings.Contains(m, "cannot post") ||
-		strings.Contains(m, "no route") || strings.Contains(m, "not found") && !strings.Contains(m, "model") ||
-		strings.Contains(m, "<html")
+	return m == "" || m == "(an html page)" || strings.Contains(m, "not found") ||
+		strings.Contains(m, "no route") || strings.Contains(m, "cannot post")
 }
 
 // inBandRetryable decides for an error object found in a 200 body or a
