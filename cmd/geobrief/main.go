@@ -24,6 +24,8 @@ Usage:
   geobrief summarize [--doc ID] [--length short|standard|detailed] [--json] QUERY
   geobrief search [--limit N] [--json] QUERY
   geobrief check        show the configuration and test the LLM endpoint
+  geobrief digest [--since 24h|7d|DATE] [--json]
+                        a digest of the documents added recently (a preview: records nothing)
   geobrief usage        LLM token usage per day and guild
   geobrief bot          run the Discord bot
 
@@ -90,6 +92,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, lookup co
 		return checkCmd(ctx, cfg, log, stdout)
 	case "usage":
 		return usageCmd(ctx, cfg, log, stdout)
+	case "digest":
+		return digestCmd(ctx, cfg, log, rest, stdout, stderr)
 	case "bot":
 		return botCmd(ctx, cfg, log)
 	}

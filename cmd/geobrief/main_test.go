@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/geobrief/geobrief/config"
 	"github.com/geobrief/geobrief/mockllm"
@@ -173,6 +174,37 @@ func TestInjectionDocument(t *testing.T) {
 			if f.Verified && !strings.Contains(string(raw), strings.TrimSuffix(f.Quote, "…")) {
 				t.Fatalf("%s: verified fact not in the article: %+v", model, f)
 			}
+		}
+	}
+}
+
+func TestDigestPreview(t *testing.T) {
+	out, errOut, code := runCLI(t, map[string]string{}, "digest", "--since", "2025-01-01")
+	if code != 0 || !strings.Contains(out, "**1. ") || !strings.Contains(out, "offline summaries") {
+		t.Fatalf("exit %d: %s\n%s", code, errOut, out)
+	}
+	out, _, code = runCLI(t, map[string]string{}, "digest", "--since", "24h")
+	if code != 0 || !strings.Contains(out, "No new documents since") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	_, errOut, code = runCLI(t, map[string]string{}, "digest", "--since", "last week")
+	if code != 2 || !strings.Contains(errOut, "not a duration") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+}
+
+func TestParseSince(t *testing.T) {
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	for in, want := range map[string]time.Time{
+		"24h": now.Add(-24 * time.Hour), "90m": now.Add(-90 * time.Minute), "7d": now.AddDate(0, 0, -7),
+	} {
+		if got, err := parseSince(in, now); err != nil || !got.Equal(want) {
+			t.Errorf("parseSince(%q) = %v, %v", in, got, err)
+		}
+	}
+	for _, bad := range []string{"", "-5h", "yesterday", "7w"} {
+		if _, err := parseSince(bad, now); err == nil {
+			t.Errorf("parseSince(%q) accepted", bad)
 		}
 	}
 }
