@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/geobrief/geobrief/corpus"
+	"github.com/geobrief/geobrief/digest"
 	"github.com/geobrief/geobrief/llm"
 	"github.com/geobrief/geobrief/mockllm"
 	"github.com/geobrief/geobrief/store"
@@ -39,6 +40,7 @@ func main() {
 	addedLatency(ctx, *latency, *misses)
 	singleflight(ctx, *latency)
 	repeatedWorkload(ctx)
+	digestOf200(ctx, *latency)
 	for _, r := range strings.Split(*retries, ",") {
 		var n int
 		_, err := fmt.Sscan(r, &n)
@@ -59,6 +61,9 @@ type rig struct {
 }
 
 func newRig(ctx context.Context, opts mockllm.Options, lcfg llm.Config) *rig {
+	if lcfg.MaxWaiting == 0 {
+		lcfg.MaxWaiting = 256
+	}
 	r := &rig{mock: mockllm.New(opts)}
 	r.srv = httptest.NewServer(r.mock)
 	var err error
@@ -169,6 +174,31 @@ func repeatedWorkload(ctx context.Context) {
 	close(work)
 	wg.Wait()
 	fmt.Printf("repeated workload, 1,000 requests over 100 documents: %d LLM calls, %s wall\n", r.mock.Calls(), time.Since(start).Round(time.Millisecond))
+}
+
+// digestOf200: 200 new documents, LLM_MAX_CONCURRENCY=8, the mock at the
+// given latency. Then the next digest over the same documents.
+func digestOf200(ctx context.Context, latency time.Duration) {
+	r := newRig(ctx, mockllm.Options{Latency: latency}, llm.Config{MaxConcurrency: 8})
+	defer r.close()
+	ds := docs(200)
+	now := time.Now()
+	for i := range ds {
+		ds[i].Added = now.Add(-time.Duration(i) * time.Minute)
+	}
+	_, err := r.st.SyncDocuments(ctx, ds)
+	check(err)
+	b := digest.NewBuilder(r.st, r.sum, 200, nil)
+	start := time.Now()
+	d, err := b.Build(ctx, digest.Request{Since: now.Add(-24 * time.Hour)})
+	check(err)
+	wall := time.Since(start)
+	first := r.mock.Calls()
+	start = time.Now()
+	_, err = b.Build(ctx, digest.Request{Since: now.Add(-24 * time.Hour)})
+	check(err)
+	fmt.Printf("digest of %d new documents, LLM_MAX_CONCURRENCY=8: %s wall (aim %s), %d LLM calls; the same digest again: %d more calls (all top line), %s\n",
+		len(d.Items), wall.Round(time.Millisecond), (200*latency/8 + time.Second).Round(time.Millisecond), first, r.mock.Calls()-first, time.Since(start).Round(time.Millisecond))
 }
 
 // flakyEndpoint: 429 (Retry-After: 1) on 30% and 500 on 10% of requests.
