@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/geobrief/geobrief/corpus"
@@ -76,10 +77,18 @@ func (s *Store) SyncDocuments(ctx context.Context, docs []corpus.Document) (Sync
 			}
 		}()
 
+		// New documents go in oldest first, so that rowids follow Added:
+		// broad searches and autocomplete look at the newest rowids first.
+		order := make([]int, 0, len(want))
 		for i, d := range docs {
-			if want[d.ID] != i {
-				continue // a later document has the same ID
+			if want[d.ID] == i { // else a later document has the same ID
+				order = append(order, i)
 			}
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return docs[a].Added.Compare(docs[b].Added) })
+
+		for _, i := range order {
+			d := docs[i]
 			hash, ok := stored[d.ID]
 			switch {
 			case ok && hash == d.Hash:
@@ -145,6 +154,13 @@ func (s *Store) SyncDocuments(ctx context.Context, docs []corpus.Document) (Sync
 	})
 	if err != nil {
 		return SyncStats{}, fmt.Errorf("store: cannot sync documents: %w", err)
+	}
+	// A large sync leaves a WAL file the size of its transaction; fold it
+	// into the database and truncate it now rather than keep it around.
+	if st.Added+st.Updated+st.Removed >= 1000 {
+		if _, err := s.write.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+			return st, fmt.Errorf("store: cannot checkpoint after sync: %w", err)
+		}
 	}
 	return st, nil
 }

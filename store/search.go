@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -38,47 +40,161 @@ func clampLimit(limit, max int) int {
 	return limit
 }
 
+// Tuning of the bounded ranking; see Search. The costs behind these numbers
+// are in BENCHMARKS.md: FTS5's bm25() reads the whole document list of every
+// word it scores (to count the documents holding it) and costs about 1.5 µs
+// per ranked row, so a word found in half of 100,000 documents costs about
+// 80 ms to rank over the body index, and 1.7 ms over the title index.
+const (
+	// narrowDocs is the most documents a word may appear in for Search to
+	// rank it over titles and bodies of the whole corpus.
+	narrowDocs = 500
+	// titleWindow is how many of the newest title matches Search ranks when
+	// a query has broad words.
+	titleWindow = 150
+	// suggestWindow is how many of the newest title matches Autocomplete
+	// orders for display.
+	suggestWindow = 100
+)
+
 // Search finds documents for a free-text query: first a document whose ID
-// equals the query (ignoring ASCII case), then full-text matches of any of the
-// query's words ranked by BM25, with title matches weighing ten times body
-// matches. Words are matched without regard to case or diacritics, and plurals
-// and other inflections match their stem ("sanctions" finds "sanction"). The
-// query is never interpreted as FTS syntax. A blank query returns Recent.
+// equals the query (ignoring ASCII case), then documents holding any of the
+// query's words, best first. Words are matched without regard to case or
+// diacritics, and plurals and other inflections match their stem
+// ("sanctions" finds "sanction"). The query is never interpreted as FTS
+// syntax. A blank query returns Recent.
+//
+// Ranking is BM25 with title matches weighing ten times body matches, bounded
+// so that no query reads more than a few thousand index entries:
+//   - narrow words (in at most 500 documents) are ranked over the titles and
+//     bodies of the whole corpus;
+//   - broad words are ranked over titles only, among the 150 newest documents
+//     with a query word in their title; these hits follow the narrow ones;
+//   - if that still leaves room, the newest documents holding a broad word
+//     anywhere follow.
+//
+// Scores are comparable within one result list only.
 func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, error) {
 	limit = clampLimit(limit, MaxLimit)
 	words := queryWords(query)
 	if len(words) == 0 && strings.TrimSpace(query) == "" {
 		return s.Recent(ctx, limit)
 	}
-
-	var hits []Hit
-	exact, err := s.exactID(ctx, strings.TrimSpace(query))
-	if err != nil {
-		return nil, fmt.Errorf("store: cannot search: %w", err)
-	}
-	if exact != nil {
-		hits = append(hits, *exact)
-	}
-	if len(words) == 0 {
-		return hits, nil
-	}
-
-	// Ask for one more in case the exact ID match is among the text matches.
-	rows, err := s.read.QueryContext(ctx, `
-		SELECT d.id, d.title, d.published, d.added, -f.rank
-		FROM (SELECT rowid, rank FROM documents_fts
-		      WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?) AS f
-		JOIN documents AS d ON d.n = f.rowid
-		ORDER BY f.rank`,
-		matchAny(dropStopWords(words)), limit+len(hits))
-	if err != nil {
-		return nil, fmt.Errorf("store: cannot search: %w", err)
-	}
-	hits, err = appendHits(hits, rows, limit)
+	hits, err := s.search(ctx, strings.TrimSpace(query), dropStopWords(words), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: cannot search: %w", err)
 	}
 	return hits, nil
+}
+
+func (s *Store) search(ctx context.Context, query string, words []string, limit int) ([]Hit, error) {
+	var hits []Hit
+	exact, err := s.exactID(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if exact != nil {
+		hits = append(hits, *exact)
+	}
+	if len(words) == 0 || len(hits) >= limit {
+		return hits, nil
+	}
+
+	var narrow, broad []string
+	for _, w := range words {
+		var n int
+		if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM documents_fts
+			WHERE documents_fts MATCH ? LIMIT ?)`, ftsString(w), narrowDocs+1).Scan(&n); err != nil {
+			return nil, err
+		}
+		if n > narrowDocs {
+			broad = append(broad, w)
+		} else if n > 0 {
+			narrow = append(narrow, w)
+		}
+	}
+
+	// Ask for one more in case the exact ID match is among the text matches.
+	if len(narrow) > 0 {
+		rows, err := s.read.QueryContext(ctx, `
+			SELECT d.id, d.title, d.published, d.added, f.score
+			FROM (SELECT rowid, -bm25(documents_fts, 10.0, 1.0) AS score FROM documents_fts
+			      WHERE documents_fts MATCH ? ORDER BY score DESC LIMIT ?) AS f
+			JOIN documents AS d ON d.n = f.rowid
+			ORDER BY f.score DESC`,
+			matchAny(narrow), limit+1)
+		if err != nil {
+			return nil, err
+		}
+		if hits, err = appendHits(hits, rows, limit); err != nil {
+			return nil, err
+		}
+	}
+	if len(broad) == 0 || len(hits) >= limit {
+		return hits, nil
+	}
+
+	// Broad words: rank the newest title matches of every word.
+	expr := matchAny(words)
+	var from int64
+	err = s.read.QueryRowContext(ctx, `SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?
+		ORDER BY rowid DESC LIMIT 1 OFFSET ?`, expr, titleWindow-1).Scan(&from)
+	if err != nil && err != sql.ErrNoRows {
+		return nil, err
+	}
+	rows, err := s.read.QueryContext(ctx, `
+		SELECT d.id, d.title, d.published, d.added, f.score
+		FROM (SELECT rowid, -bm25(titles_fts) AS score FROM titles_fts
+		      WHERE titles_fts MATCH ? AND rowid >= ? ORDER BY score DESC LIMIT ?) AS f
+		JOIN documents AS d ON d.n = f.rowid
+		ORDER BY f.score DESC`,
+		expr, from, limit+len(hits))
+	if err != nil {
+		return nil, err
+	}
+	n := len(hits)
+	if hits, err = appendHits(hits, rows, limit); err != nil {
+		return nil, err
+	}
+	scoreBelow(hits, n)
+	if len(hits) >= limit {
+		return hits, nil
+	}
+
+	// Broad words found in no title: the newest documents with them.
+	rows, err = s.read.QueryContext(ctx, `
+		SELECT d.id, d.title, d.published, d.added, 0
+		FROM (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?
+		      ORDER BY rowid DESC LIMIT ?) AS f
+		JOIN documents AS d ON d.n = f.rowid
+		ORDER BY f.rowid DESC`,
+		matchAny(broad), limit+len(hits))
+	if err != nil {
+		return nil, err
+	}
+	n = len(hits)
+	if hits, err = appendHits(hits, rows, limit); err != nil {
+		return nil, err
+	}
+	for i := n; i < len(hits); i++ {
+		hits[i].Score = 1 / float64(2+i-n)
+	}
+	scoreBelow(hits, n)
+	return hits, nil
+}
+
+// scoreBelow rescales the scores of hits[from:], which come from a later
+// stage of a search, below the lowest score of hits[:from], keeping their
+// order, so that scores decrease along the list.
+func scoreBelow(hits []Hit, from int) {
+	if from == 0 || from >= len(hits) {
+		return
+	}
+	floor := hits[from-1].Score
+	for i := from; i < len(hits); i++ {
+		sc := max(hits[i].Score, 0)
+		hits[i].Score = floor * sc / (sc + 1)
+	}
 }
 
 // exactID returns the document whose ID equals id ignoring ASCII case, or nil.
@@ -104,10 +220,14 @@ func (s *Store) exactID(ctx context.Context, id string) (*Hit, error) {
 	return &h, nil
 }
 
-// Autocomplete suggests documents while the user types: documents whose ID
-// starts with the input, then documents whose title holds every word of the
-// input, the last word as a prefix (unless the input ends with a space).
-// It returns at most min(limit, 25) hits; blank input returns Recent.
+// Autocomplete suggests documents while the user types: the document whose
+// ID is the input, documents whose ID starts with the input (up to half the
+// list), then documents whose title holds every word of the input, the last
+// word as a prefix (unless the input ends with a space), then further ID
+// matches. Among the 100 newest such titles, those starting with the input
+// come first, then those where the first word appears earlier, then shorter
+// titles, then newer ones. It returns at most min(limit, 25) hits; blank input
+// returns Recent.
 func (s *Store) Autocomplete(ctx context.Context, input string, limit int) ([]Hit, error) {
 	limit = clampLimit(limit, MaxAutocomplete)
 	trimmed := strings.TrimSpace(input)
@@ -115,8 +235,8 @@ func (s *Store) Autocomplete(ctx context.Context, input string, limit int) ([]Hi
 		return s.Recent(ctx, limit)
 	}
 
-	var hits []Hit
 	// IDs hold no spaces; don't look for one when the input does.
+	var idHits []Hit
 	if !strings.ContainsFunc(trimmed, unicode.IsSpace) {
 		rows, err := s.read.QueryContext(ctx, `SELECT id, title, published, added,
 			CASE WHEN id = ?1 COLLATE NOCASE THEN ?4 ELSE ?5 END
@@ -127,33 +247,74 @@ func (s *Store) Autocomplete(ctx context.Context, input string, limit int) ([]Hi
 		if err != nil {
 			return nil, fmt.Errorf("store: cannot autocomplete: %w", err)
 		}
-		if hits, err = appendHits(hits, rows, limit); err != nil {
+		if idHits, err = appendHits(nil, rows, limit); err != nil {
 			return nil, fmt.Errorf("store: cannot autocomplete: %w", err)
 		}
 	}
-	if len(hits) >= limit {
-		return hits, nil
+
+	var titleHits []Hit
+	if words := queryWords(input); len(words) > 0 {
+		rows, err := s.read.QueryContext(ctx, `
+			SELECT d.id, d.title, d.published, d.added, 0
+			FROM (SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?
+			      ORDER BY rowid DESC LIMIT ?) AS f
+			JOIN documents AS d ON d.n = f.rowid
+			ORDER BY f.rowid DESC`,
+			matchAll(words, !endsWithSeparator(input)), suggestWindow)
+		if err != nil {
+			return nil, fmt.Errorf("store: cannot autocomplete: %w", err)
+		}
+		if titleHits, err = appendHits(nil, rows, suggestWindow); err != nil {
+			return nil, fmt.Errorf("store: cannot autocomplete: %w", err)
+		}
+		rankSuggestions(titleHits, strings.ToLower(trimmed), words)
 	}
 
-	words := queryWords(input)
-	if len(words) == 0 {
-		return hits, nil
+	// The exact ID first, ID prefixes up to half the list, titles, then any
+	// remaining ID prefixes.
+	hits := make([]Hit, 0, limit)
+	seen := make(map[string]bool)
+	add := func(h Hit) {
+		if len(hits) < limit && !seen[h.ID] {
+			seen[h.ID] = true
+			hits = append(hits, h)
+		}
 	}
-	prefix := !endsWithSeparator(input)
-	rows, err := s.read.QueryContext(ctx, `
-		SELECT d.id, d.title, d.published, d.added, -f.rank
-		FROM (SELECT rowid, rank FROM titles_fts
-		      WHERE titles_fts MATCH ? ORDER BY rank LIMIT ?) AS f
-		JOIN documents AS d ON d.n = f.rowid
-		ORDER BY f.rank`,
-		matchAll(words, prefix), limit+len(hits))
-	if err != nil {
-		return nil, fmt.Errorf("store: cannot autocomplete: %w", err)
+	for i, h := range idHits {
+		if i < (limit+1)/2 || h.Score == ExactIDScore {
+			add(h)
+		}
 	}
-	if hits, err = appendHits(hits, rows, limit); err != nil {
-		return nil, fmt.Errorf("store: cannot autocomplete: %w", err)
+	for _, h := range titleHits {
+		add(h)
+	}
+	for _, h := range idHits {
+		add(h)
 	}
 	return hits, nil
+}
+
+// rankSuggestions scores and sorts title matches, newest first on input: a
+// title starting with the input scores highest, then titles whose first
+// matching word comes early, then short titles; the sort is stable, so ties
+// stay newest first.
+func rankSuggestions(hits []Hit, input string, words []string) {
+	first := words[0]
+	for i := range hits {
+		title := queryWords(hits[i].Title)
+		score := 1 / float64(1+len(title)) // shorter titles first
+		if strings.HasPrefix(strings.ToLower(hits[i].Title), input) {
+			score += 4
+		}
+		for pos, w := range title {
+			if strings.HasPrefix(w, first) || strings.HasPrefix(first, w) {
+				score += 2 / float64(1+pos)
+				break
+			}
+		}
+		hits[i].Score = score
+	}
+	slices.SortStableFunc(hits, func(a, b Hit) int { return cmp.Compare(b.Score, a.Score) })
 }
 
 // Recent returns the most recent documents: by Published when known, else by

@@ -349,3 +349,57 @@ func TestQueryWords(t *testing.T) {
 		t.Errorf("matchAll = %s", got)
 	}
 }
+
+// TestSearchBroadWords covers words found in more than narrowDocs documents,
+// which Search ranks over titles and then by recency.
+func TestSearchBroadWords(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t)
+	var docs []corpus.Document
+	for i := 0; i < narrowDocs+100; i++ {
+		docs = append(docs, doc(fmt.Sprintf("body-%03d", i), fmt.Sprintf("Meeting number %d", i),
+			"the summit in Geneva went on"))
+	}
+	for i := 0; i < 5; i++ {
+		docs = append(docs, doc(fmt.Sprintf("title-%d", i), fmt.Sprintf("Summit talks %d", i), "talks"))
+	}
+	docs = append(docs, doc("zeppelin", "Airships return", "a zeppelin flew over the summit"))
+	if _, err := s.SyncDocuments(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+
+	checkDecreasing := func(hits []Hit) {
+		t.Helper()
+		for i := 1; i < len(hits); i++ {
+			if hits[i].Score > hits[i-1].Score {
+				t.Errorf("scores increase at %d: %v", i, ids(hits))
+			}
+		}
+	}
+
+	hits := mustSearch(t, s, "summits", 10)
+	if len(hits) != 10 {
+		t.Fatalf("summits: %d hits, want 10", len(hits))
+	}
+	for i, h := range hits {
+		isTitle := strings.HasPrefix(h.ID, "title-")
+		if i < 5 && !isTitle || i >= 5 && isTitle {
+			t.Errorf("summits: title matches should come first: %v", ids(hits))
+			break
+		}
+	}
+	checkDecreasing(hits)
+
+	// The narrow word ranks first; the broad word's title matches follow.
+	hits = mustSearch(t, s, "summit zeppelin", 6)
+	assertFirst(t, hits, "zeppelin")
+	if len(hits) != 6 || !strings.HasPrefix(hits[1].ID, "title-") {
+		t.Errorf("summit zeppelin: %v", ids(hits))
+	}
+	checkDecreasing(hits)
+
+	// A broad word in no title still finds documents, newest first.
+	hits = mustSearch(t, s, "geneva", 3)
+	assertIDs(t, hits, "body-599", "body-598", "body-597")
+	checkDecreasing(hits)
+}

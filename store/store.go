@@ -78,6 +78,9 @@ func openPool(path, txlock string) (*sql.DB, error) {
 	q.Set("_foreign_keys", "1")
 	q.Set("_synchronous", "NORMAL")
 	q.Set("_txlock", txlock)
+	// Without a limit the WAL file keeps the size of the largest transaction
+	// (a first sync of 100,000 documents: about 500 MB) after checkpoints.
+	q.Add("_pragma", "journal_size_limit(67108864)")
 	dsn := (&url.URL{Scheme: "file", OmitHost: true, Path: path, RawQuery: q.Encode()}).String()
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {

@@ -1,0 +1,214 @@
+// Command searchbench measures the store's search index on a synthetic corpus:
+// index build time, Search and Autocomplete latency, memory, and restart time.
+//
+//	go run ./cmd/searchbench [-docs 100000] [-queries 2000] [-dir DIR] [-seed 1]
+//
+// The corpus is generated from a fixed seed, so two runs index the same
+// documents and ask the same queries.
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/geobrief/geobrief/corpus"
+	"github.com/geobrief/geobrief/store"
+)
+
+func main() {
+	var (
+		ndocs    = flag.Int("docs", 100000, "number of synthetic documents")
+		nqueries = flag.Int("queries", 2000, "number of Search queries and of Autocomplete inputs")
+		dir      = flag.String("dir", "", "database directory (default: a new temporary directory, removed at the end)")
+		seed     = flag.Uint64("seed", 1, "seed of the corpus and query generator")
+	)
+	flag.Parse()
+	if err := run(context.Background(), *ndocs, *nqueries, *dir, *seed); err != nil {
+		fmt.Fprintln(os.Stderr, "searchbench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, ndocs, nqueries int, dir string, seed uint64) error {
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "searchbench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	} else if _, err := os.Stat(filepath.Join(dir, store.FileName)); err == nil {
+		return fmt.Errorf("%s already exists: give an empty -dir", filepath.Join(dir, store.FileName))
+	}
+
+	gen := newGenerator(seed)
+	t0 := time.Now()
+	docs := gen.documents(ndocs)
+	fmt.Printf("corpus:        %d documents, %.1f MB of text, generated in %v\n",
+		len(docs), float64(textBytes(docs))/1e6, time.Since(t0).Round(time.Millisecond))
+
+	s, err := store.Open(ctx, dir)
+	if err != nil {
+		return err
+	}
+	t0 = time.Now()
+	st, err := s.SyncDocuments(ctx, docs)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("index build:   %v (%+v)\n", time.Since(t0).Round(time.Millisecond), st)
+	fmt.Printf("database:      %.1f MB on disk (%s), %.1f MB of WAL\n", fileMB(dir, store.FileName),
+		store.FileName, fileMB(dir, store.FileName+"-wal"))
+
+	queries := gen.queries(nqueries)
+	prefixes := gen.prefixes(docs, nqueries)
+
+	// One untimed pass warms the page cache and the statement caches, as a
+	// running bot would be.
+	for _, q := range queries[:min(100, len(queries))] {
+		if _, err := s.Search(ctx, q, 10); err != nil {
+			return err
+		}
+	}
+
+	var hitsTotal, empty int
+	searchLat, err := measure(queries, func(q string) error {
+		hits, err := s.Search(ctx, q, 10)
+		hitsTotal += len(hits)
+		if len(hits) == 0 {
+			empty++
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	report("search", searchLat)
+	fmt.Printf("               %.1f hits per query, %d queries without a hit\n",
+		float64(hitsTotal)/float64(len(queries)), empty)
+
+	hitsTotal, empty = 0, 0
+	acLat, err := measure(prefixes, func(p string) error {
+		hits, err := s.Autocomplete(ctx, p, 25)
+		hitsTotal += len(hits)
+		if len(hits) == 0 {
+			empty++
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	report("autocomplete", acLat)
+	fmt.Printf("               %.1f hits per input, %d inputs without a hit\n",
+		float64(hitsTotal)/float64(len(prefixes)), empty)
+
+	recentLat, err := measure(make([]string, 200), func(string) error {
+		_, err := s.Recent(ctx, 25)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	report("recent", recentLat)
+
+	// The documents stay in memory, as they do in the bot (the corpus loader
+	// holds them); SQLite's memory is outside the Go heap.
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fmt.Printf("memory:        VmRSS %s, VmHWM %s after build and queries (live Go heap %.0f MB, mostly the corpus)\n",
+		procStatus("VmRSS"), procStatus("VmHWM"), float64(ms.HeapAlloc)/1e6)
+
+	// Restart: what the bot does on start with an unchanged corpus.
+	if err := s.Close(); err != nil {
+		return err
+	}
+	t0 = time.Now()
+	s, err = store.Open(ctx, dir)
+	if err != nil {
+		return err
+	}
+	tOpen := time.Since(t0)
+	st, err = s.SyncDocuments(ctx, docs)
+	if err != nil {
+		return err
+	}
+	tSync := time.Since(t0) - tOpen
+	if _, err := s.Search(ctx, queries[0], 10); err != nil {
+		return err
+	}
+	tTotal := time.Since(t0)
+	fmt.Printf("restart:       %v (open %v, sync %v %+v, first query %v)\n",
+		tTotal.Round(time.Millisecond), tOpen.Round(time.Millisecond), tSync.Round(time.Millisecond),
+		st, (tTotal - tOpen - tSync).Round(time.Microsecond))
+	return s.Close()
+}
+
+// measure times f on each input, in order, and returns the sorted latencies.
+func measure(inputs []string, f func(string) error) ([]time.Duration, error) {
+	lat := make([]time.Duration, 0, len(inputs))
+	for _, in := range inputs {
+		t0 := time.Now()
+		if err := f(in); err != nil {
+			return nil, fmt.Errorf("%q: %w", in, err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	slices.Sort(lat)
+	return lat, nil
+}
+
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(float64(len(sorted))*p/100+0.5) - 1
+	return sorted[max(0, min(i, len(sorted)-1))]
+}
+
+func report(name string, lat []time.Duration) {
+	r := func(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/1e6) }
+	fmt.Printf("%-14s %d calls: p50 %s, p90 %s, p99 %s, max %s\n", name+":", len(lat),
+		r(percentile(lat, 50)), r(percentile(lat, 90)), r(percentile(lat, 99)), r(lat[len(lat)-1]))
+}
+
+func textBytes(docs []corpus.Document) int {
+	n := 0
+	for _, d := range docs {
+		n += len(d.Title) + len(d.Body)
+	}
+	return n
+}
+
+func fileMB(dir, name string) float64 {
+	info, err := os.Stat(filepath.Join(dir, name))
+	if err != nil {
+		return 0
+	}
+	return float64(info.Size()) / 1e6
+}
+
+// procStatus returns a field of /proc/self/status such as "VmRSS", or "n/a".
+func procStatus(field string) string {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return "n/a"
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "n/a"
+}
