@@ -62,19 +62,20 @@ func extractEntities(title string, sents []string) entities {
 	if title != "" {
 		all = append([]string{title}, sents...)
 	}
+	toks := make([][]token, len(all))
 	// Words seen in lower case are common words when capitalised at the
 	// start of a sentence ("Officials said ...").
 	lower := map[string]bool{}
-	for _, s := range all {
-		for _, w := range strings.Fields(s) {
-			w = strings.TrimFunc(w, notLetter)
-			if r, _ := utf8.DecodeRuneInString(w); unicode.IsLower(r) {
-				lower[w] = true
+	for si, s := range all {
+		toks[si] = tokenize(s)
+		for _, t := range toks[si] {
+			if r, _ := utf8.DecodeRuneInString(t.text); unicode.IsLower(r) {
+				lower[t.text] = true
 			}
 		}
 	}
-	for si, s := range all {
-		toks := tokenize(s)
+	for si := range all {
+		toks := toks[si]
 		headline := si == 0 && title != ""
 		for i := 0; i < len(toks); {
 			if !isCapitalised(toks[i].text) {

@@ -82,7 +82,8 @@ func lineUnits(text string) []span {
 		}
 		// Hard-wrapped prose: a line ends its unit only when the next line
 		// is blank (handled above) or it looks like a heading.
-		if i+1 < len(lines) && !lines[i+1].blank && isHeadingLine(text[l.start:l.end], text[lines[i+1].start:lines[i+1].end]) {
+		if i+1 < len(lines) && !lines[i+1].blank && (isBullet(text[lines[i+1].start:lines[i+1].end]) ||
+			isHeadingLine(text[l.start:l.end], text[lines[i+1].start:lines[i+1].end])) {
 			flush()
 		}
 	}
@@ -91,8 +92,8 @@ func lineUnits(text string) []span {
 }
 
 // isHardWrapped reports whether the text looks like prose wrapped at a fixed
-// width: many long lines end without sentence punctuation and are followed by
-// another non-blank line.
+// width: many long lines end without sentence punctuation and the next line
+// goes on with a lowercase word, a number or after a comma.
 func isHardWrapped(text string, lines []line) bool {
 	nonBlank, open := 0, 0
 	for i, l := range lines {
@@ -100,12 +101,35 @@ func isHardWrapped(text string, lines []line) bool {
 			continue
 		}
 		nonBlank++
+		if i+1 >= len(lines) || lines[i+1].blank {
+			continue
+		}
 		s := strings.TrimSpace(text[l.start:l.end])
-		if i+1 < len(lines) && !lines[i+1].blank && utf8.RuneCountInString(s) >= 40 && !endsSentence(s) {
+		if utf8.RuneCountInString(s) < 40 || endsSentence(s) {
+			continue
+		}
+		next, _ := utf8.DecodeRuneInString(strings.TrimSpace(text[lines[i+1].start:lines[i+1].end]))
+		last, _ := utf8.DecodeLastRuneInString(s)
+		if unicode.IsLower(next) || unicode.IsDigit(next) || last == ',' || last == ';' || isLowerJoiner(lastWord(s)) {
 			open++
 		}
 	}
-	return open >= 2 && open*4 >= nonBlank
+	return open >= 2 && open*5 >= nonBlank
+}
+
+// isBullet reports a line that starts a list item: "- ", "* ", "• ", "1. ".
+func isBullet(s string) bool {
+	s = strings.TrimSpace(s)
+	for _, p := range []string{"- ", "* ", "• ", "– ", "— "} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	i := 0
+	for i < len(s) && i < 3 && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i > 0 && i+1 < len(s) && (s[i] == '.' || s[i] == ')') && s[i+1] == ' '
 }
 
 // isHeadingLine reports whether cur, inside hard-wrapped prose, is a heading:

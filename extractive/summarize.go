@@ -301,7 +301,15 @@ func (d *document) selectFacts(scores []float64, k int, summary []int) []int {
 		if taken[i] || u.short || u.boilerplate || u.words < 8 {
 			continue
 		}
-		cands = append(cands, cand{i, scores[i] * (1 + informativeness(u.text))})
+		cands = append(cands, cand{i, scores[i]})
+	}
+	// Only the best-scored candidates can win once informativeness (at most
+	// doubling a score) is counted; weighing just those keeps long
+	// articles fast.
+	sort.SliceStable(cands, func(a, b int) bool { return cands[a].v > cands[b].v })
+	cands = cands[:min(len(cands), 4*k+20)]
+	for n := range cands {
+		cands[n].v *= 1 + informativeness(d.units[cands[n].i].text)
 	}
 	sort.SliceStable(cands, func(a, b int) bool { return cands[a].v > cands[b].v })
 	chosen := append([]int(nil), summary...)
@@ -331,25 +339,26 @@ func (d *document) selectFacts(scores []float64, k int, summary []int) []int {
 // facts: numbers, dates, names and direct quotes.
 func informativeness(s string) float64 {
 	var b float64
-	hasDigit := strings.IndexFunc(s, unicode.IsDigit) >= 0
-	if hasDigit {
+	if strings.IndexFunc(s, unicode.IsDigit) >= 0 {
 		b += 0.3
 	}
 	if strings.ContainsAny(s, "\"“”") {
 		b += 0.2
 	}
-	for _, w := range strings.Fields(s) {
-		if months[strings.ToLower(strings.Trim(w, ".,;:"))] || monthNames[strings.ToLower(strings.Trim(w, ".,;:"))] {
-			b += 0.1
-			break
-		}
-	}
-	caps := 0
+	caps, date := 0, false
 	for i, w := range strings.Fields(s) {
 		r, _ := utf8.DecodeRuneInString(w)
-		if i > 0 && unicode.IsUpper(r) {
-			caps++
+		if i == 0 || !unicode.IsUpper(r) {
+			continue
 		}
+		caps++
+		if !date && len(w) <= 10 {
+			w = strings.ToLower(strings.TrimRight(w, ".,;:"))
+			date = months[w] || monthNames[w]
+		}
+	}
+	if date {
+		b += 0.1
 	}
 	b += math.Min(float64(caps)*0.1, 0.4)
 	return math.Min(b, 1)
