@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -30,7 +29,7 @@ func digestCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 		return usageErr("digest: unexpected %q (usage: geobrief digest [--since 24h] [--json])", strings.Join(fl.Args(), " "))
 	}
 	now := time.Now()
-	since, err := parseSince(*sinceFlag, now)
+	since, err := digest.ParseSince(*sinceFlag, now, time.Local)
 	if err != nil {
 		return usageErr("digest: --since: %v", err)
 	}
@@ -62,23 +61,6 @@ func digestCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 		fmt.Fprintln(stdout, msg)
 	}
 	return nil
-}
-
-// parseSince reads "24h", "7d" or "2025-04-01" into the moment it names.
-func parseSince(s string, now time.Time) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
-		return now.Add(-d), nil
-	}
-	if days, ok := strings.CutSuffix(s, "d"); ok {
-		if n, err := strconv.Atoi(days); err == nil && n >= 0 {
-			return now.AddDate(0, 0, -n), nil
-		}
-	}
-	if t, err := time.ParseInLocation("2006-01-02", s, time.Local); err == nil {
-		return t, nil
-	}
-	return time.Time{}, fmt.Errorf("%q is not a duration (24h), a number of days (7d) or a date (2025-04-01)", s)
 }
 
 func isTerminal(w io.Writer) bool {

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/geobrief/geobrief/config"
 	"github.com/geobrief/geobrief/mockllm"
@@ -190,21 +189,5 @@ func TestDigestPreview(t *testing.T) {
 	_, errOut, code = runCLI(t, map[string]string{}, "digest", "--since", "last week")
 	if code != 2 || !strings.Contains(errOut, "not a duration") {
 		t.Fatalf("exit %d: %s", code, errOut)
-	}
-}
-
-func TestParseSince(t *testing.T) {
-	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
-	for in, want := range map[string]time.Time{
-		"24h": now.Add(-24 * time.Hour), "90m": now.Add(-90 * time.Minute), "7d": now.AddDate(0, 0, -7),
-	} {
-		if got, err := parseSince(in, now); err != nil || !got.Equal(want) {
-			t.Errorf("parseSince(%q) = %v, %v", in, got, err)
-		}
-	}
-	for _, bad := range []string{"", "-5h", "yesterday", "7w"} {
-		if _, err := parseSince(bad, now); err == nil {
-			t.Errorf("parseSince(%q) accepted", bad)
-		}
 	}
 }
