@@ -134,8 +134,13 @@ func (s *Store) search(ctx context.Context, query string, words []string, limit 
 		return hits, nil
 	}
 
-	// Broad words: rank the newest title matches of every word.
-	expr := matchAny(words)
+	// Broad words: rank the newest title matches of every word. The title
+	// index is not stemmed: ask for singulars and plurals.
+	var forms []string
+	for _, w := range words {
+		forms = append(forms, numberForms(w)...)
+	}
+	expr := matchAny(forms)
 	var from int64
 	err = s.read.QueryRowContext(ctx, `SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?
 		ORDER BY rowid DESC LIMIT 1 OFFSET ?`, expr, titleWindow-1).Scan(&from)
@@ -424,15 +429,44 @@ func matchAny(words []string) string {
 	return strings.Join(q, " OR ")
 }
 
-// matchAll builds an FTS5 expression matching documents holding every word,
-// the last one as a prefix when prefix is set.
+// matchAll builds an FTS5 expression for the unstemmed title index matching
+// titles holding every word, each in its singular or plural form, the last
+// one as a prefix when prefix is set.
 func matchAll(words []string, prefix bool) string {
 	q := make([]string, len(words))
 	for i, w := range words {
-		q[i] = ftsString(w)
+		if prefix && i == len(words)-1 {
+			q[i] = ftsString(w) + "*"
+			continue
+		}
+		forms := numberForms(w)
+		for j, f := range forms {
+			forms[j] = ftsString(f)
+		}
+		q[i] = strings.Join(forms, " OR ")
+		if len(forms) > 1 {
+			q[i] = "(" + q[i] + ")"
+		}
 	}
-	if prefix {
-		q[len(q)-1] += "*"
+	return strings.Join(q, " AND ")
+}
+
+// numberForms returns w with its likely English singular or plural forms:
+// sanction/sanctions, country/countries, tax/taxes. Forms that are not words
+// cost nothing: they match no title.
+func numberForms(w string) []string {
+	forms := []string{w}
+	switch {
+	case strings.HasSuffix(w, "ies") && len(w) > 4:
+		forms = append(forms, w[:len(w)-3]+"y")
+	case strings.HasSuffix(w, "es") && len(w) > 3:
+		forms = append(forms, w[:len(w)-2], w[:len(w)-1])
+	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && len(w) > 2:
+		forms = append(forms, w[:len(w)-1])
+	case strings.HasSuffix(w, "y") && len(w) > 2:
+		forms = append(forms, w+"s", w[:len(w)-1]+"ies")
+	default:
+		forms = append(forms, w+"s", w+"es")
 	}
-	return strings.Join(q, " ")
+	return forms
 }

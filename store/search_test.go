@@ -268,6 +268,19 @@ func TestAutocomplete(t *testing.T) {
 		// A trailing space completes the last word.
 		assertIDs(t, mustAutocomplete(t, s, "gr ", 10))
 		assertIDs(t, mustAutocomplete(t, s, "grid ", 10), "kyiv-energy-grid")
+		// Earlier words match in singular or plural.
+		assertIDs(t, mustAutocomplete(t, s, "drone hi", 10), "kyiv-energy-grid")
+		assertIDs(t, mustAutocomplete(t, s, "juntum", 10))
+		assertIDs(t, mustAutocomplete(t, s, "junta confed", 10), "sahel-juntas")
+	})
+
+	t.Run("partly typed words are never stemmed", func(t *testing.T) {
+		// Porter would stem "confederati" and "confederation" differently.
+		for _, in := range []string{"confederati", "sahel juntas confederatio", "explainer: how expo"} {
+			if hits := mustAutocomplete(t, s, in, 10); len(hits) != 1 {
+				t.Errorf("%q: %v, want one hit", in, ids(hits))
+			}
+		}
 	})
 
 	t.Run("titles only", func(t *testing.T) {
@@ -345,7 +358,10 @@ func TestQueryWords(t *testing.T) {
 	if got := matchAny([]string{"a", "and"}); got != `"a" OR "and"` {
 		t.Errorf("matchAny = %s", got)
 	}
-	if got := matchAll([]string{"a", "b"}, true); got != `"a" "b"*` {
+	if got := matchAll([]string{"talks", "b"}, true); got != `("talks" OR "talk") AND "b"*` {
+		t.Errorf("matchAll = %s", got)
+	}
+	if got := matchAll([]string{"country", "war"}, false); got != `("country" OR "countrys" OR "countries") AND ("war" OR "wars" OR "wares")` {
 		t.Errorf("matchAll = %s", got)
 	}
 }

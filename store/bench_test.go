@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/geobrief/geobrief/corpus"
+)
+
+// benchWords is a small vocabulary; the head words appear in most documents,
+// as common words do in news.
+var benchWords = strings.Fields(`government minister president election war ceasefire
+	sanctions talks summit troops border missile drone attack army navy security nuclear
+	treaty alliance parliament protest refugees aid grain oil gas pipeline energy prices
+	trade tariffs debt bank china russia ukraine kyiv iran israel gaza sudan sahel taiwan
+	arctic shipping tanker corridor blockade envoy agreement peace offensive strikes
+	civilians hostages court corruption budget climate drought migration cyber satellite
+	weapons drills coastguard minerals lithium chips`)
+
+// benchStore fills a store with n synthetic documents and returns it with
+// the words it used.
+func benchStore(b *testing.B, n int) *Store {
+	b.Helper()
+	s, _ := openTest(b)
+	rng := rand.New(rand.NewPCG(1, 2))
+	zipf := rand.NewZipf(rng, 1.1, 1, uint64(len(benchWords)-1))
+	text := func(words int) string {
+		w := make([]string, words)
+		for i := range w {
+			if rng.IntN(3) == 0 {
+				w[i] = fmt.Sprintf("name%d", rng.IntN(5000))
+			} else {
+				w[i] = benchWords[zipf.Uint64()]
+			}
+		}
+		return strings.Join(w, " ")
+	}
+	docs := make([]corpus.Document, n)
+	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range docs {
+		docs[i] = withHash(corpus.Document{
+			ID:    fmt.Sprintf("doc-%05d", i),
+			Title: text(8),
+			Body:  text(300),
+			Added: start.Add(time.Duration(i) * time.Hour),
+		})
+	}
+	if _, err := s.SyncDocuments(context.Background(), docs); err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+func BenchmarkSearch(b *testing.B) {
+	s := benchStore(b, 5000)
+	rng := rand.New(rand.NewPCG(3, 4))
+	queries := make([]string, 512)
+	for i := range queries {
+		w := make([]string, 1+rng.IntN(3))
+		for j := range w {
+			w[j] = benchWords[rng.IntN(len(benchWords))]
+		}
+		queries[i] = strings.Join(w, " ")
+	}
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if _, err := s.Search(ctx, queries[i%len(queries)], 10); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkAutocomplete(b *testing.B) {
+	s := benchStore(b, 5000)
+	rng := rand.New(rand.NewPCG(5, 6))
+	inputs := make([]string, 512)
+	for i := range inputs {
+		w := benchWords[rng.IntN(len(benchWords))]
+		inputs[i] = w[:1+rng.IntN(len(w))]
+	}
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if _, err := s.Autocomplete(ctx, inputs[i%len(inputs)], 25); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
