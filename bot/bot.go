@@ -80,6 +80,7 @@ type Bot struct {
 	dialer   *deadlineDialer
 	metrics  *metrics
 	limiter  *userLimiter
+	digests  *digests // nil unless EnableDigests
 	commands map[string]*command
 	buttons  map[string]*button
 	defs     []*discordgo.ApplicationCommand

@@ -13,6 +13,9 @@ type reply struct {
 	content    string
 	embeds     []*discordgo.MessageEmbed
 	components []discordgo.MessageComponent
+	// followups are further messages sent after the reply, in order, for
+	// answers too long for one message (a digest).
+	followups []string
 }
 
 // noMentions lets no mention in a message ping anyone: documents and model
@@ -95,6 +98,17 @@ func (b *Bot) autocomplete(ctx context.Context, i *discordgo.Interaction, choice
 	}, discordgo.WithContext(ctx))
 	if err != nil {
 		return fmt.Errorf("bot: autocomplete: %w", err)
+	}
+	return nil
+}
+
+// followUp sends one more message after the reply to i. Like edits, each
+// interaction's follow-ups get their own rate-limit bucket.
+func (b *Bot) followUp(ctx context.Context, i *discordgo.Interaction, content string) error {
+	params := &discordgo.WebhookParams{Content: FitContent(content), AllowedMentions: noMentions()}
+	url := discordgo.EndpointWebhookToken(i.AppID, i.Token) + "?wait=true"
+	if _, err := b.session.RequestWithBucketID("POST", url, params, url, discordgo.WithContext(ctx)); err != nil {
+		return fmt.Errorf("bot: follow-up: %w", err)
 	}
 	return nil
 }

@@ -200,6 +200,12 @@ func (b *Bot) runDeferred(ctx context.Context, r *request, limited bool, ack fun
 		log.Error("cannot send the reply", slog.Any("error", err))
 		return "error"
 	}
+	for _, msg := range rep.followups {
+		if err := b.followUp(ctx, r.i, msg); err != nil {
+			log.Error("cannot send a follow-up", slog.Any("error", err))
+			return "error"
+		}
+	}
 	return "ok"
 }
 
@@ -254,4 +260,14 @@ func label(i *discordgo.Interaction) string {
 		return "button:" + prefix
 	}
 	return fmt.Sprintf("type:%d", i.Type)
+}
+
+// channel returns the ID given to a channel option.
+func (o options) channel(name string) string {
+	if v, ok := o[name]; ok && v.Type == discordgo.ApplicationCommandOptionChannel {
+		if s, ok := v.Value.(string); ok {
+			return s
+		}
+	}
+	return ""
 }
