@@ -63,6 +63,8 @@ type Summarizer struct {
 	prompts *prompts.Set
 	log     *slog.Logger
 	flights singleflight.Group
+
+	counters counters // read by Stats
 }
 
 // New returns a Summarizer. A nil completer means offline; a nil cache
@@ -92,6 +94,7 @@ func (s *Summarizer) Offline() bool { return s.llm == nil }
 func (s *Summarizer) Brief(ctx context.Context, doc corpus.Document, opts Options) (Brief, error) {
 	opts.Length = opts.Length.orDefault()
 	if s.llm == nil {
+		s.counters.briefsOffline.Add(1)
 		return s.offline(doc, opts), nil
 	}
 	key := s.cacheKey(doc, opts)
@@ -107,6 +110,7 @@ func (s *Summarizer) Brief(ctx context.Context, doc corpus.Document, opts Option
 		if err != nil {
 			return Brief{}, err
 		}
+		s.counters.briefsLLM.Add(1)
 		s.save(ctx, key, b)
 		return b, nil
 	})
@@ -119,6 +123,7 @@ func (s *Summarizer) Brief(ctx context.Context, doc corpus.Document, opts Option
 	if res.Err != nil {
 		if s.cfg.FallbackOffline && errors.Is(res.Err, llm.ErrUnavailable) {
 			s.log.Warn("LLM unavailable, answering with the offline Brief", slog.String("doc_id", doc.ID), slog.Any("err", res.Err))
+			s.counters.fallbacks.Add(1)
 			b := s.offline(doc, opts)
 			b.Meta.Fallback = true
 			return b, nil
@@ -154,6 +159,7 @@ func (s *Summarizer) cached(ctx context.Context, key string) (Brief, bool) {
 		return Brief{}, false
 	}
 	b.Meta.Cached = true
+	s.counters.cacheHits.Add(1)
 	return b, true
 }
 
@@ -312,6 +318,7 @@ func askJSON[T any](ctx context.Context, s *Summarizer, t *tally, task string, d
 		Guild:       guild,
 	}
 	resp, err := s.llm.Complete(ctx, req)
+	s.counters.call(resp, err)
 	if err != nil {
 		return zero, err
 	}
@@ -332,6 +339,7 @@ func askJSON[T any](ctx context.Context, s *Summarizer, t *tally, task string, d
 		llm.Message{Role: "assistant", Content: resp.Content},
 		llm.Message{Role: "user", Content: repair})
 	resp, err = s.llm.Complete(ctx, req)
+	s.counters.call(resp, err)
 	if err != nil {
 		return zero, err
 	}
