@@ -17,6 +17,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/geobrief/geobrief/corpus"
 	"github.com/geobrief/geobrief/store"
@@ -52,9 +53,10 @@ type Config struct {
 	UserRatePerMinute int
 	// MetricsAddr (METRICS_ADDR), when set, serves /healthz and /metrics.
 	MetricsAddr string
-	// MoreMetrics, when set, is served after the bot's own metrics on
-	// /metrics (e.g. a Prometheus registry's handler with LLM metrics).
-	MoreMetrics http.Handler
+	// Registry gets the bot's metrics and is what /metrics serves, so
+	// other metrics (LLM, summarizer, Go runtime) can be registered beside
+	// them; nil: a registry of the bot's own.
+	Registry *prometheus.Registry
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 	// ShutdownTimeout bounds how long Run waits for interactions in flight
@@ -124,6 +126,9 @@ func New(cfg Config, lib Library, briefer Briefer) (*Bot, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.Registry == nil {
+		cfg.Registry = prometheus.NewRegistry()
+	}
 	transport, err := newAPITransport(cfg.APIURL)
 	if err != nil {
 		return nil, err
@@ -146,6 +151,12 @@ func New(cfg Config, lib Library, briefer Briefer) (*Bot, error) {
 		NetDialContext:   dialer.dial,
 	}
 
+	// Registered last, so that a Config error leaves the registry as it was.
+	m, err := newMetrics(cfg.Registry)
+	if err != nil {
+		return nil, err
+	}
+
 	base, cancel := context.WithCancel(context.Background())
 	b := &Bot{
 		cfg:        cfg,
@@ -154,7 +165,7 @@ func New(cfg Config, lib Library, briefer Briefer) (*Bot, error) {
 		briefer:    briefer,
 		session:    s,
 		dialer:     dialer,
-		metrics:    newMetrics(),
+		metrics:    m,
 		limiter:    newUserLimiter(cfg.UserRatePerMinute, time.Minute),
 		base:       base,
 		cancelBase: cancel,

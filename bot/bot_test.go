@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -470,40 +469,6 @@ func ctxDone() context.Context {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	return ctx
-}
-
-func TestMetricsAndHealth(t *testing.T) {
-	h := setup(t, func(c *Config, _ *fakeBriefer) {
-		c.MetricsAddr = "127.0.0.1:0"
-		c.MoreMetrics = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-			_, _ = io.WriteString(w, "geobrief_llm_calls_total 3\n")
-		})
-	})
-	h.dispatch(h.slash("help", "u1"))
-	eventually(t, "help counted", func() bool { return h.b.metrics.interactions.get("help", "ok") == 1 })
-	get := func(path string) (int, string) {
-		resp, err := http.Get("http://" + h.b.MetricsAddr() + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
-	if code, _ := get("/healthz"); code != 200 {
-		t.Errorf("/healthz %d", code)
-	}
-	_, body := get("/metrics")
-	for _, want := range []string{
-		`geobrief_discord_interactions_total{command="help",outcome="ok"} 1`,
-		`geobrief_discord_ack_seconds_count 1`,
-		`geobrief_discord_ack_seconds_bucket{le="+Inf"} 1`,
-		"geobrief_llm_calls_total 3",
-	} {
-		if !strings.Contains(body, want) {
-			t.Errorf("/metrics lacks %q:\n%s", want, body)
-		}
-	}
 }
 
 func TestConfigErrors(t *testing.T) {

@@ -3,132 +3,77 @@ package bot
 import (
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
-	"slices"
-	"strconv"
-	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// metrics are the bot's own Prometheus metrics, written in the text
-// exposition format. (The module's go.sum lacks client_golang's
-// dependencies today; Config.MoreMetrics lets a registry be served too.)
+// metrics are the bot's own Prometheus metrics, registered on
+// Config.Registry, which /metrics serves whole.
 type metrics struct {
-	interactions counterVec
-	ack          *histogram
-	inFlight     atomic.Int64
+	interactions interactionCounter
+	ack          ackHistogram
+	inFlight     prometheus.Gauge
 }
 
-func newMetrics() *metrics {
-	return &metrics{
-		interactions: counterVec{values: map[[2]string]*atomic.Uint64{}},
-		ack:          newHistogram([]float64{.001, .0025, .005, .01, .02, .05, .1, .25, .5, 1, 2, 3}),
+// ackBuckets cover Discord's 3 s deadline for the first answer, finely
+// below the 20 ms the bot aims for.
+var ackBuckets = []float64{.001, .0025, .005, .01, .02, .05, .1, .25, .5, 1, 2, 3}
+
+// newMetrics registers the bot's metrics on reg.
+func newMetrics(reg prometheus.Registerer) (*metrics, error) {
+	m := &metrics{
+		interactions: interactionCounter{prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "geobrief_interactions_total",
+			Help: "Discord interactions handled, by command and outcome.",
+		}, []string{"command", "outcome"})},
+		ack: ackHistogram{prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "geobrief_interaction_ack_seconds",
+			Help:    "Time from receiving an interaction to its first answer (defer, reply or autocomplete).",
+			Buckets: ackBuckets,
+		})},
+		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "geobrief_interactions_in_flight",
+			Help: "Discord interactions being handled.",
+		}),
 	}
-}
-
-// counterVec counts by (command, outcome).
-type counterVec struct {
-	mu     sync.Mutex
-	values map[[2]string]*atomic.Uint64
-}
-
-func (c *counterVec) inc(command, outcome string) {
-	k := [2]string{command, outcome}
-	c.mu.Lock()
-	v := c.values[k]
-	if v == nil {
-		v = new(atomic.Uint64)
-		c.values[k] = v
-	}
-	c.mu.Unlock()
-	v.Add(1)
-}
-
-func (c *counterVec) get(command, outcome string) uint64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if v := c.values[[2]string{command, outcome}]; v != nil {
-		return v.Load()
-	}
-	return 0
-}
-
-type histogram struct {
-	bounds []float64
-	mu     sync.Mutex
-	counts []uint64 // per bucket, not cumulative; last is +Inf
-	sum    float64
-	n      uint64
-}
-
-func newHistogram(bounds []float64) *histogram {
-	return &histogram{bounds: bounds, counts: make([]uint64, len(bounds)+1)}
-}
-
-func (h *histogram) observe(v float64) {
-	i, _ := slices.BinarySearch(h.bounds, v)
-	h.mu.Lock()
-	h.counts[i]++
-	h.sum += v
-	h.n++
-	h.mu.Unlock()
-}
-
-// write writes every metric in the Prometheus text format.
-func (m *metrics) write(w io.Writer) {
-	fmt.Fprintln(w, "# HELP geobrief_discord_interactions_total Interactions handled, by command and outcome.")
-	fmt.Fprintln(w, "# TYPE geobrief_discord_interactions_total counter")
-	m.interactions.mu.Lock()
-	keys := make([][2]string, 0, len(m.interactions.values))
-	for k := range m.interactions.values {
-		keys = append(keys, k)
-	}
-	m.interactions.mu.Unlock()
-	slices.SortFunc(keys, func(a, b [2]string) int { return strings.Compare(a[0]+"\x00"+a[1], b[0]+"\x00"+b[1]) })
-	for _, k := range keys {
-		fmt.Fprintf(w, "geobrief_discord_interactions_total{command=%s,outcome=%s} %d\n",
-			strconv.Quote(k[0]), strconv.Quote(k[1]), m.interactions.get(k[0], k[1]))
-	}
-
-	fmt.Fprintln(w, "# HELP geobrief_discord_ack_seconds Time from receiving an interaction to its first answer (defer, reply or autocomplete).")
-	fmt.Fprintln(w, "# TYPE geobrief_discord_ack_seconds histogram")
-	h := m.ack
-	h.mu.Lock()
-	var cum uint64
-	for i, b := range h.bounds {
-		cum += h.counts[i]
-		fmt.Fprintf(w, "geobrief_discord_ack_seconds_bucket{le=\"%s\"} %d\n", strconv.FormatFloat(b, 'g', -1, 64), cum)
-	}
-	cum += h.counts[len(h.bounds)]
-	fmt.Fprintf(w, "geobrief_discord_ack_seconds_bucket{le=\"+Inf\"} %d\n", cum)
-	fmt.Fprintf(w, "geobrief_discord_ack_seconds_sum %s\n", strconv.FormatFloat(h.sum, 'g', -1, 64))
-	fmt.Fprintf(w, "geobrief_discord_ack_seconds_count %d\n", h.n)
-	h.mu.Unlock()
-
-	fmt.Fprintln(w, "# HELP geobrief_discord_interactions_in_flight Interactions being handled.")
-	fmt.Fprintln(w, "# TYPE geobrief_discord_interactions_in_flight gauge")
-	fmt.Fprintf(w, "geobrief_discord_interactions_in_flight %d\n", m.inFlight.Load())
-}
-
-// metricsHandler serves the bot's metrics, then those of Config.MoreMetrics.
-func (b *Bot) metricsHandler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-		b.metrics.write(w)
-		if b.cfg.MoreMetrics != nil {
-			// Ask for plain text: the two outputs are concatenated.
-			req := httptest.NewRequestWithContext(r.Context(), http.MethodGet, "/metrics", nil)
-			rec := httptest.NewRecorder()
-			b.cfg.MoreMetrics.ServeHTTP(rec, req)
-			_, _ = w.Write(rec.Body.Bytes())
+	for _, c := range []prometheus.Collector{m.interactions.vec, m.ack.h, m.inFlight} {
+		if err := reg.Register(c); err != nil {
+			return nil, fmt.Errorf("bot: cannot register metrics: %w", err)
 		}
+	}
+	return m, nil
+}
+
+// interactionCounter counts interactions by (command, outcome).
+type interactionCounter struct{ vec *prometheus.CounterVec }
+
+func (c interactionCounter) inc(command, outcome string) {
+	c.vec.WithLabelValues(command, outcome).Inc()
+}
+
+// ackHistogram observes times to acknowledge, in seconds.
+type ackHistogram struct{ h prometheus.Histogram }
+
+func (a ackHistogram) observe(seconds float64) { a.h.Observe(seconds) }
+
+// metricsHandler serves everything registered on Config.Registry.
+func (b *Bot) metricsHandler() http.Handler {
+	return promhttp.HandlerFor(b.cfg.Registry, promhttp.HandlerOpts{
+		ErrorLog:      promLogger{b.log},
+		ErrorHandling: promhttp.ContinueOnError,
 	})
+}
+
+// promLogger sends promhttp's gathering errors to the bot's log.
+type promLogger struct{ log *slog.Logger }
+
+func (l promLogger) Println(v ...any) {
+	l.log.Error("metrics: cannot gather", slog.String("error", fmt.Sprint(v...)))
 }
 
 // serveMetrics starts /healthz and /metrics on MetricsAddr.
