@@ -82,7 +82,9 @@ func (h *harness) scheduleCmd(sub string, perms string, opts ...map[string]any) 
 	return in
 }
 
-func channelOpt(id string) map[string]any { return map[string]any{"name": "channel", "type": 7, "value": id} }
+func channelOpt(id string) map[string]any {
+	return map[string]any{"name": "channel", "type": 7, "value": id}
+}
 
 func TestDigestScheduleCommands(t *testing.T) {
 	r := setupDigests(t, "", nil)

@@ -3,11 +3,100 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"sync"
+	"time"
 
+	"github.com/geobrief/geobrief/bot"
 	"github.com/geobrief/geobrief/config"
+	"github.com/geobrief/geobrief/digest"
+	"github.com/geobrief/geobrief/store"
 )
 
+// botCmd runs the Discord bot with its digest scheduler and the corpus
+// watcher until ctx ends, then shuts down in order: stop taking
+// interactions and finish those in flight, stop the scheduler and the
+// watcher, close the store.
 func botCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
-	return errors.New("the Discord bot is not built yet")
+	if cfg.Discord.Token == "" {
+		return &exitError{code: 2, err: errors.New("DISCORD_TOKEN is not set: create a bot in the Discord developer portal (see the README) and put its token in .env")}
+	}
+	lib, err := openLibrary(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer lib.Close()
+
+	b, err := bot.New(bot.Config{
+		Token:             cfg.Discord.Token,
+		GuildID:           cfg.Discord.GuildID,
+		APIURL:            cfg.Discord.APIURL,
+		UserRatePerMinute: cfg.Discord.UserRatePerMinute,
+		MetricsAddr:       cfg.MetricsAddr,
+		Registry:          newMetricsRegistry(lib),
+		Logger:            log,
+		SourcesText:       sourcesText(cfg),
+	}, lib.store, lib.summarizer)
+	if err != nil {
+		return err
+	}
+	builder := digest.NewBuilder(lib.store, lib.summarizer, cfg.Digest.MaxItems, log)
+	b.EnableDigests(builder, lib.store, bot.DigestConfig{Window: cfg.Digest.Window})
+	if err := ensureDefaultSchedule(ctx, cfg, lib.store); err != nil {
+		return err
+	}
+	if err := b.Open(ctx); err != nil {
+		_ = b.Close(context.Background())
+		return err
+	}
+
+	work, stopWork := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() { lib.watch(work, cfg, log) })
+	scheduler := digest.NewScheduler(lib.store, builder, b, digest.SchedulerConfig{
+		Window: cfg.Digest.Window, Catchup: cfg.Digest.Catchup, SkipEmpty: cfg.Digest.SkipEmpty, Logger: log,
+	})
+	wg.Go(func() { scheduler.Run(work) })
+
+	<-ctx.Done()
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err = b.Close(sctx)
+	stopWork()
+	wg.Wait()
+	return err
+}
+
+// ensureDefaultSchedule saves the schedule given by DIGEST_CHANNEL_ID,
+// DIGEST_TIMES and DIGEST_TIMEZONE. An unchanged schedule is left alone, so
+// a restart neither resets it nor re-posts anything.
+func ensureDefaultSchedule(ctx context.Context, cfg config.Config, st *store.Store) error {
+	d := cfg.Digest
+	if d.ChannelID == "" {
+		return nil
+	}
+	times, err := digest.ParseTimes(d.Times)
+	if err != nil {
+		return &exitError{code: 2, err: fmt.Errorf("DIGEST_TIMES=%q: %v", d.Times, err)}
+	}
+	want := digest.Schedule{ChannelID: d.ChannelID, GuildID: cfg.Discord.GuildID, Times: times, Zone: d.Timezone, Created: time.Now().UTC()}.ToRow()
+	rows, err := st.Schedules(ctx, "")
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if r.ChannelID == want.ChannelID && r.Times == want.Times && r.Zone == want.Zone {
+			return nil
+		}
+	}
+	return st.PutSchedule(ctx, want)
+}
+
+func sourcesText(cfg config.Config) string {
+	if cfg.SeedsDir == "" {
+		return "geobrief's built-in documents: short news reports written for the project from a Reuters-based report on US–Russia diplomacy (April 2025)."
+	}
+	return "A folder of news documents chosen by this server's operator, indexed for search and kept up to date as files change."
 }
