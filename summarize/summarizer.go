@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
-	"golang.org/x/sync/singleflight"
 
 	"github.com/geobrief/geobrief/corpus"
 	"github.com/geobrief/geobrief/llm"
@@ -62,7 +61,7 @@ type Summarizer struct {
 	cache   Cache     // nil: no cache
 	prompts *prompts.Set
 	log     *slog.Logger
-	flights singleflight.Group
+	flights flights
 
 	counters counters // read by Stats
 }
@@ -101,7 +100,7 @@ func (s *Summarizer) Brief(ctx context.Context, doc corpus.Document, opts Option
 	if b, ok := s.cached(ctx, key); ok {
 		return b, nil
 	}
-	ch := s.flights.DoChan(key, func() (any, error) {
+	b, err := s.flights.do(ctx, key, func(ctx context.Context) (Brief, error) {
 		// A flight that finished just before this one started has filled the cache.
 		if b, ok := s.cached(ctx, key); ok {
 			return b, nil
@@ -114,23 +113,17 @@ func (s *Summarizer) Brief(ctx context.Context, doc corpus.Document, opts Option
 		s.save(ctx, key, b)
 		return b, nil
 	})
-	var res singleflight.Result
-	select {
-	case <-ctx.Done():
-		return Brief{}, fmt.Errorf("summarize %s: %w", doc.ID, ctx.Err())
-	case res = <-ch:
-	}
-	if res.Err != nil {
-		if s.cfg.FallbackOffline && errors.Is(res.Err, llm.ErrUnavailable) {
-			s.log.Warn("LLM unavailable, answering with the offline Brief", slog.String("doc_id", doc.ID), slog.Any("err", res.Err))
+	if err != nil {
+		if s.cfg.FallbackOffline && errors.Is(err, llm.ErrUnavailable) {
+			s.log.Warn("LLM unavailable, answering with the offline Brief", slog.String("doc_id", doc.ID), slog.Any("err", err))
 			s.counters.fallbacks.Add(1)
 			b := s.offline(doc, opts)
 			b.Meta.Fallback = true
 			return b, nil
 		}
-		return Brief{}, fmt.Errorf("summarize %s: %w", doc.ID, res.Err)
+		return Brief{}, fmt.Errorf("summarize %s: %w", doc.ID, err)
 	}
-	return res.Val.(Brief), nil
+	return b, nil
 }
 
 func (s *Summarizer) cacheKey(doc corpus.Document, opts Options) string {

@@ -356,3 +356,60 @@ func TestToplineFromBriefsOnly(t *testing.T) {
 		t.Fatal("an empty digest should cost no call")
 	}
 }
+
+// A caller that gives up does not take the shared generation down with it;
+// when every caller has left, the work is cancelled.
+func TestSharedGenerationOutlivesOneCaller(t *testing.T) {
+	release := make(chan struct{})
+	f := &fakeLLM{answer: func(_ int64, req llm.Request) (llm.Response, error) {
+		<-release
+		return reply(omanAnswer)
+	}}
+	s := newTestSummarizer(t, f, &memCache{}, Config{})
+
+	impatient, cancel := context.WithCancel(context.Background())
+	errs := make(chan error, 1)
+	go func() { _, err := s.Brief(impatient, omanDoc, Options{}); errs <- err }()
+	time.Sleep(20 * time.Millisecond)
+	patient := make(chan error, 1)
+	go func() { _, err := s.Brief(context.Background(), omanDoc, Options{}); patient <- err }()
+	time.Sleep(20 * time.Millisecond)
+	cancel()
+	if err := <-errs; !errors.Is(err, context.Canceled) {
+		t.Fatalf("impatient caller: %v", err)
+	}
+	close(release)
+	if err := <-patient; err != nil {
+		t.Fatalf("the other caller lost the shared generation: %v", err)
+	}
+	if f.calls.Load() != 1 {
+		t.Fatalf("%d calls", f.calls.Load())
+	}
+
+	// Everyone leaves: the generation's context is cancelled.
+	done := make(chan struct{})
+	s2, err := New(Config{Model: "m"}, completerFunc(func(ctx context.Context, req llm.Request) (llm.Response, error) {
+		<-ctx.Done()
+		close(done)
+		return llm.Response{}, ctx.Err()
+	}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel2 := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel2()
+	if _, err := s2.Brief(ctx, omanDoc, Options{}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v", err)
+	}
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		t.Fatal("the generation kept running after every caller left")
+	}
+}
+
+type completerFunc func(ctx context.Context, req llm.Request) (llm.Response, error)
+
+func (f completerFunc) Complete(ctx context.Context, req llm.Request) (llm.Response, error) {
+	return f(ctx, req)
+}
