@@ -60,6 +60,14 @@ func Summarize(title, body string, opts Options) Summary {
 		tuning = *opts.Tuning
 	}
 	scores := doc.rank(tuning)
+	damp := tuning.DanglingPenalty
+	for i, u := range doc.units {
+		if i > 0 && opensDangling(u.text) {
+			// "His visit was the third..." read alone leaves the reader asking
+			// whose: prefer a sentence that stands on its own.
+			scores[i] *= 1 - damp
+		}
+	}
 
 	summary := doc.selectMMR(scores, opts.SummarySentences, nil, tuning.MMRLambda, func(i int) bool {
 		return !doc.units[i].boilerplate && (!doc.units[i].short || doc.longCount() < opts.SummarySentences)
@@ -91,6 +99,10 @@ type Tuning struct {
 	MMRLambda     float64 // 1 is pure score, lower favours novelty
 	// MinWords scales down sentences shorter than this many words.
 	MinWords float64
+	// DanglingPenalty scales down (by this share) a sentence, other than the
+	// first, that opens with a pronoun or connective pointing back at the
+	// previous sentence, since summaries are read out of context.
+	DanglingPenalty float64
 }
 
 // DefaultTuning returns the parameters chosen by cmd/evalsummary -tune on the
@@ -98,7 +110,7 @@ type Tuning struct {
 // and the title bonus did not help once short sentences were damped, so both
 // are off; they stay available for other kinds of text.
 func DefaultTuning() Tuning {
-	return Tuning{Centroid: 1, Title: 0, Position: 0, PositionDecay: 0.3, MMRLambda: 0.85, MinWords: 12}
+	return Tuning{Centroid: 1, Title: 0, Position: 0, PositionDecay: 0.3, MMRLambda: 0.85, MinWords: 12, DanglingPenalty: 0.1}
 }
 
 // unit is one sentence of the body with what ranking needs.
@@ -467,4 +479,17 @@ func uniqInts(ts []int) []int {
 		}
 	}
 	return out
+}
+
+// danglingOpeners are first words that lean on the sentence before.
+var danglingOpeners = map[string]bool{
+	"he": true, "she": true, "it": true, "they": true, "his": true, "her": true, "its": true, "their": true,
+	"this": true, "these": true, "that": true, "those": true, "but": true, "however,": true, "also,": true,
+	"and": true, "meanwhile,": true, "there,": true, "him": true, "them": true,
+}
+
+func opensDangling(s string) bool {
+	s = strings.TrimLeft(s, "\"'“‘([ ")
+	first, _, _ := strings.Cut(s, " ")
+	return danglingOpeners[strings.ToLower(first)]
 }
