@@ -51,7 +51,7 @@ const (
 	narrowDocs = 500
 	// titleWindow is how many of the newest title matches Search ranks when
 	// a query has broad words.
-	titleWindow = 150
+	titleWindow = 100
 	// suggestWindow is how many of the newest title matches Autocomplete
 	// orders for display.
 	suggestWindow = 100
@@ -68,7 +68,7 @@ const (
 // so that no query reads more than a few thousand index entries:
 //   - narrow words (in at most 500 documents) are ranked over the titles and
 //     bodies of the whole corpus;
-//   - broad words are ranked over titles only, among the 150 newest documents
+//   - broad words are ranked over titles only, among the 100 newest documents
 //     with a query word in their title; these hits follow the narrow ones;
 //   - if that still leaves room, the newest documents holding a broad word
 //     anywhere follow.

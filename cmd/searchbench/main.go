@@ -9,6 +9,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -154,18 +155,33 @@ func run(ctx context.Context, ndocs, nqueries int, dir string, seed uint64) erro
 }
 
 // measure times f on each input, in order, and returns the sorted latencies.
+// It remembers the slowest inputs in slowest.
 func measure(inputs []string, f func(string) error) ([]time.Duration, error) {
-	lat := make([]time.Duration, 0, len(inputs))
+	type timing struct {
+		in string
+		d  time.Duration
+	}
+	ts := make([]timing, 0, len(inputs))
 	for _, in := range inputs {
 		t0 := time.Now()
 		if err := f(in); err != nil {
 			return nil, fmt.Errorf("%q: %w", in, err)
 		}
-		lat = append(lat, time.Since(t0))
+		ts = append(ts, timing{in, time.Since(t0)})
 	}
-	slices.Sort(lat)
+	slices.SortFunc(ts, func(a, b timing) int { return cmp.Compare(a.d, b.d) })
+	lat := make([]time.Duration, len(ts))
+	for i, t := range ts {
+		lat[i] = t.d
+	}
+	slowest = slowest[:0]
+	for i := len(ts) - 1; i >= 0 && i >= len(ts)-3; i-- {
+		slowest = append(slowest, fmt.Sprintf("%q %.1f ms", ts[i].in, float64(ts[i].d)/1e6))
+	}
 	return lat, nil
 }
+
+var slowest []string
 
 func percentile(sorted []time.Duration, p float64) time.Duration {
 	if len(sorted) == 0 {
@@ -179,6 +195,7 @@ func report(name string, lat []time.Duration) {
 	r := func(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/1e6) }
 	fmt.Printf("%-14s %d calls: p50 %s, p90 %s, p99 %s, max %s\n", name+":", len(lat),
 		r(percentile(lat, 50)), r(percentile(lat, 90)), r(percentile(lat, 99)), r(lat[len(lat)-1]))
+	fmt.Printf("               slowest: %s\n", strings.Join(slowest, ", "))
 }
 
 func textBytes(docs []corpus.Document) int {
