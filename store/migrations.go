@@ -123,7 +123,7 @@ var migrations = []string{
 		PRIMARY KEY (channel_id, doc_id)
 	) WITHOUT ROWID;`,
 
-	// 4: the title index for Autocomplete without stemming: Porter turns
+	// 5: the title index for Autocomplete without stemming: Porter turns
 	// partly typed words into stems that are no prefix of the full word's
 	// stem ("presiden" stays, "president" becomes "presid"), so prefix
 	// queries missed. The triggers of migration 1 keep feeding it.
