@@ -118,13 +118,19 @@ func briefEmbed(doc corpus.Document, br summarize.Brief) *discordgo.MessageEmbed
 // facts are kept longest when the reply must shrink.
 func factFields(facts []summarize.Fact) []*discordgo.MessageEmbedField {
 	var fields []*discordgo.MessageEmbedField
-	for _, f := range facts {
+	for n, f := range facts {
 		quote := oneLine(f.Quote)
 		value := "> “" + quote + "”"
 		if quote == "" {
 			value = emptyField
 		}
-		fields = append(fields, &discordgo.MessageEmbedField{Name: oneLine(f.Text), Value: value})
+		name := oneLine(f.Text)
+		if name == quote {
+			// Offline facts are article sentences: the quote says it all, and
+			// repeating it as the field name would only halve what fits.
+			name = fmt.Sprintf("Fact %d", n+1)
+		}
+		fields = append(fields, &discordgo.MessageEmbedField{Name: name, Value: value})
 	}
 	return fields
 }
