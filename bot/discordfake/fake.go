@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -37,6 +38,21 @@ type Request struct {
 // Decode unmarshals the request body into v.
 func (r Request) Decode(v any) error { return json.Unmarshal(r.Body, v) }
 
+// Message is a message the fake created in a channel.
+type Message struct {
+	ID        string
+	ChannelID string
+	Content   string
+	Nonce     string // "" when the create had none
+	Time      time.Time
+}
+
+// apiError is an error answer in Discord's JSON shape.
+type apiError struct {
+	status, code int
+	message      string
+}
+
 // Server is a running fake Discord.
 type Server struct {
 	AppID     string
@@ -50,15 +66,20 @@ type Server struct {
 	upgrader websocket.Upgrader
 	nextID   atomic.Int64
 	beats    atomic.Int64
+	dials    atomic.Int64
 
 	mu       sync.Mutex
 	requests []Request
 	changed  chan struct{} // closed and replaced whenever requests or conns change
 	commands map[string]json.RawMessage
 	acked    map[string]bool
-	messages map[string]json.RawMessage // channel+nonce -> message
-	conns    []*conn
-	identify []json.RawMessage
+	// byNonce holds the messages created with enforce_nonce, by channel
+	// and nonce; channels the messages created in each channel.
+	byNonce       map[string]json.RawMessage
+	channels      map[string][]Message
+	channelErrors map[string]apiError
+	conns         []*conn
+	identify      []json.RawMessage
 }
 
 // New starts a fake Discord. Close it when done.
@@ -70,7 +91,9 @@ func New() *Server {
 		changed:           make(chan struct{}),
 		commands:          map[string]json.RawMessage{},
 		acked:             map[string]bool{},
-		messages:          map[string]json.RawMessage{},
+		byNonce:           map[string]json.RawMessage{},
+		channels:          map[string][]Message{},
+		channelErrors:     map[string]apiError{},
 	}
 	f.nextID.Store(900000000000000000)
 	mux := http.NewServeMux()
@@ -90,7 +113,13 @@ func New() *Server {
 		f.record(r)
 		writeError(w, http.StatusNotFound, 0, "404: Not Found")
 	})
-	f.srv = httptest.NewServer(mux)
+	f.srv = httptest.NewUnstartedServer(mux)
+	f.srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			f.dials.Add(1)
+		}
+	}
+	f.srv.Start()
 	return f
 }
 
@@ -138,6 +167,30 @@ func (f *Server) SetCommands(guild string, commands json.RawMessage) {
 	f.mu.Unlock()
 }
 
+// SetChannelError makes every message create in channelID fail with
+// Discord's JSON error shape, e.g. 404 {"message": "Unknown Channel",
+// "code": 10003} for a deleted channel or 403 {"message": "Missing Access",
+// "code": 50001} when the bot cannot see it. The requests are still
+// recorded. A status of 0 clears the error.
+func (f *Server) SetChannelError(channelID string, status int, code int, message string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if status == 0 {
+		delete(f.channelErrors, channelID)
+		return
+	}
+	f.channelErrors[channelID] = apiError{status: status, code: code, message: message}
+}
+
+// ChannelMessages returns the messages created in channelID, oldest first.
+// A create answered with an earlier message (same nonce, enforce_nonce) or
+// with an error created nothing and is not listed.
+func (f *Server) ChannelMessages(channelID string) []Message {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Message(nil), f.channels[channelID]...)
+}
+
 // Requests returns a copy of every REST request received so far.
 func (f *Server) Requests() []Request {
 	f.mu.Lock()
@@ -151,6 +204,10 @@ func (f *Server) Identifies() []json.RawMessage {
 	defer f.mu.Unlock()
 	return append([]json.RawMessage(nil), f.identify...)
 }
+
+// Connections counts the TCP connections clients opened to the fake, the
+// gateway's included: a client that reuses its connections opens few.
+func (f *Server) Connections() int { return int(f.dials.Load()) }
 
 // Heartbeats counts the heartbeats (op 1) received and acknowledged.
 func (f *Server) Heartbeats() int { return int(f.beats.Load()) }
@@ -209,13 +266,25 @@ func (f *Server) Dispatch(ctx context.Context, interaction any) error {
 
 // DispatchEvent sends a dispatch (op 0) of type t with data d.
 func (f *Server) DispatchEvent(ctx context.Context, t string, d any) error {
+	_, err := f.dispatchEvent(ctx, t, d)
+	return err
+}
+
+// DispatchTimed sends an INTERACTION_CREATE like Dispatch and returns the
+// moment its frame began to be written to the gateway: the start of the
+// interval Discord measures against the 3-second deadline.
+func (f *Server) DispatchTimed(ctx context.Context, interaction any) (time.Time, error) {
+	return f.dispatchEvent(ctx, "INTERACTION_CREATE", interaction)
+}
+
+func (f *Server) dispatchEvent(ctx context.Context, t string, d any) (time.Time, error) {
 	c, err := f.readyConn(ctx)
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
 	raw, err := json.Marshal(d)
 	if err != nil {
-		return fmt.Errorf("discordfake: %w", err)
+		return time.Time{}, fmt.Errorf("discordfake: %w", err)
 	}
 	return c.dispatch(t, raw)
 }
@@ -247,20 +316,19 @@ func (f *Server) notify() {
 }
 
 func (f *Server) record(r *http.Request) Request {
+	arrived := time.Now() // the headers are in; the body is small
 	body, _ := io.ReadAll(r.Body)
 	rec := Request{
 		Method: r.Method,
 		Path:   r.URL.Path,
 		Query:  r.URL.Query(),
 		Header: r.Header.Clone(),
-		Time:   time.Now(),
+		Time:   arrived,
 	}
 	if len(bytes.TrimSpace(body)) > 0 {
-		if json.Valid(body) {
-			var b bytes.Buffer
-			if json.Compact(&b, body) == nil {
-				rec.Body = b.Bytes()
-			}
+		var b bytes.Buffer
+		if json.Compact(&b, body) == nil { // it fails on invalid JSON
+			rec.Body = b.Bytes()
 		} else {
 			rec.Body, _ = json.Marshal(string(body))
 		}
@@ -387,55 +455,88 @@ func (f *Server) followup(w http.ResponseWriter, r *http.Request) {
 func (f *Server) channelMessage(w http.ResponseWriter, r *http.Request) {
 	rec := f.record(r)
 	f.delay(r)
+	channel := r.PathValue("channel")
+	f.mu.Lock()
+	fail, failing := f.channelErrors[channel]
+	f.mu.Unlock()
+	if failing {
+		writeError(w, fail.status, fail.code, fail.message)
+		return
+	}
 	if msg := checkMessage(rec.Body, ""); msg != "" {
 		writeError(w, http.StatusBadRequest, 50035, msg)
 		return
 	}
 	var m struct {
+		Content      string          `json:"content"`
 		Nonce        json.RawMessage `json:"nonce"`
 		EnforceNonce bool            `json:"enforce_nonce"`
 	}
-	_ = json.Unmarshal(rec.Body, &m)
-	key := ""
-	if m.EnforceNonce && len(m.Nonce) > 0 {
-		key = r.PathValue("channel") + "\x00" + string(m.Nonce)
-		f.mu.Lock()
-		prev, ok := f.messages[key]
-		f.mu.Unlock()
-		if ok {
+	if err := json.Unmarshal(rec.Body, &m); err != nil {
+		writeError(w, http.StatusBadRequest, 50035, "Invalid Form Body")
+		return
+	}
+	nonce := nonceString(m.Nonce)
+	if len(nonce) > 25 {
+		writeError(w, http.StatusBadRequest, 50035, "nonce: Must be 25 or fewer in length.")
+		return
+	}
+
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	key := channel + "\x00" + nonce
+	if m.EnforceNonce && nonce != "" {
+		if prev, ok := f.byNonce[key]; ok {
+			// Discord: the first message with this nonce, nothing created.
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = w.Write(prev)
 			return
 		}
 	}
-	msg := message(f.NewID(), r.PathValue("channel"), rec.Body)
-	if key != "" {
-		f.mu.Lock()
-		if prev, ok := f.messages[key]; ok { // lost a race with the same nonce
-			msg = prev
-		} else {
-			f.messages[key] = msg
-		}
-		f.mu.Unlock()
+	id := f.NewID()
+	raw := f.message(id, channel, rec.Body)
+	if m.EnforceNonce && nonce != "" {
+		f.byNonce[key] = raw
 	}
+	f.channels[channel] = append(f.channels[channel], Message{ID: id, ChannelID: channel, Content: m.Content, Nonce: nonce, Time: rec.Time})
 	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(msg)
+	_, _ = w.Write(raw)
+}
+
+// nonceString is a nonce (a JSON string or integer) as text; "" when absent.
+func nonceString(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		return n.String()
+	}
+	return ""
 }
 
 func (f *Server) writeMessage(w http.ResponseWriter, id string, body json.RawMessage) {
 	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(message(id, "", body))
+	_, _ = w.Write(f.message(id, "", body))
 }
 
-// message builds a message object from a request body.
-func message(id, channel string, body json.RawMessage) json.RawMessage {
+// message builds the message object Discord answers with from a request
+// body: the body's message fields, the ID, the channel and the bot as
+// author. Request-only fields (allowed_mentions, enforce_nonce) are not
+// part of a message.
+func (f *Server) message(id, channel string, body json.RawMessage) json.RawMessage {
 	m := map[string]any{}
 	_ = json.Unmarshal(body, &m)
+	delete(m, "allowed_mentions")
+	delete(m, "enforce_nonce")
 	m["id"] = id
 	if channel != "" {
 		m["channel_id"] = channel
 	}
 	m["type"] = 0
+	m["author"] = map[string]any{"id": f.BotUserID, "username": "geobrief", "discriminator": "0", "bot": true}
+	m["timestamp"] = time.Now().UTC().Format(time.RFC3339Nano)
 	raw, _ := json.Marshal(m)
 	return raw
 }

@@ -39,12 +39,14 @@ func (c *conn) writeLocked(p payload) error {
 	return nil
 }
 
-func (c *conn) dispatch(t string, d json.RawMessage) error {
+// dispatch writes an event and returns when its write began.
+func (c *conn) dispatch(t string, d json.RawMessage) (time.Time, error) {
 	c.writeMu.Lock()
 	defer c.writeMu.Unlock()
 	c.seq++
 	s := c.seq
-	return c.writeLocked(payload{Op: 0, T: t, S: &s, D: d})
+	start := time.Now()
+	return start, c.writeLocked(payload{Op: 0, T: t, S: &s, D: d})
 }
 
 func (f *Server) websocket(w http.ResponseWriter, r *http.Request) {
@@ -85,7 +87,7 @@ func (f *Server) websocket(w http.ResponseWriter, r *http.Request) {
 		"guilds": []any{},
 		"shard":  []int{0, 1},
 	})
-	if c.dispatch("READY", ready) != nil {
+	if _, err := c.dispatch("READY", ready); err != nil {
 		return
 	}
 	f.mu.Lock()
