@@ -75,7 +75,7 @@ func BenchmarkFlakyServer(b *testing.B) {
 					cancel()
 					if err == nil {
 						ok.Add(1)
-					} else if errors.Is(err, ErrUnavailable) {
+					} else if errors.Is(err, ErrCircuitOpen) {
 						open.Add(1)
 					}
 					latMu.Lock()

@@ -46,20 +46,20 @@ func TestBreakerOpensFailsFastProbesAndCloses(t *testing.T) {
 	// Client errors do not count.
 	status.Store(400)
 	for range 5 {
-		if _, err := c.Complete(ctx, userReq("hi")); errors.Is(err, ErrUnavailable) {
+		if _, err := c.Complete(ctx, userReq("hi")); errors.Is(err, ErrCircuitOpen) {
 			t.Fatal("400s opened the circuit")
 		}
 	}
 	status.Store(500)
 	for i := range 3 {
-		if _, err := c.Complete(ctx, userReq("hi")); err == nil || errors.Is(err, ErrUnavailable) {
+		if _, err := c.Complete(ctx, userReq("hi")); err == nil || errors.Is(err, ErrCircuitOpen) {
 			t.Fatalf("call %d: err = %v, want a 500", i, err)
 		}
 	}
 	before := f.calls.Load()
 	_, err := c.Complete(ctx, userReq("hi"))
-	if !errors.Is(err, ErrUnavailable) {
-		t.Fatalf("err = %v, want ErrUnavailable", err)
+	if !errors.Is(err, ErrCircuitOpen) {
+		t.Fatalf("err = %v, want ErrCircuitOpen", err)
 	}
 	if f.calls.Load() != before {
 		t.Error("an open circuit still sent the request")
@@ -67,11 +67,11 @@ func TestBreakerOpensFailsFastProbesAndCloses(t *testing.T) {
 
 	// After the cool-down a failing probe opens it again.
 	clock.Add(31 * time.Second)
-	if _, err := c.Complete(ctx, userReq("probe")); err == nil || errors.Is(err, ErrUnavailable) {
+	if _, err := c.Complete(ctx, userReq("probe")); err == nil || errors.Is(err, ErrCircuitOpen) {
 		t.Fatalf("probe: err = %v, want the 500", err)
 	}
-	if _, err := c.Complete(ctx, userReq("hi")); !errors.Is(err, ErrUnavailable) {
-		t.Fatalf("after a failed probe: err = %v, want ErrUnavailable", err)
+	if _, err := c.Complete(ctx, userReq("hi")); !errors.Is(err, ErrCircuitOpen) {
+		t.Fatalf("after a failed probe: err = %v, want ErrCircuitOpen", err)
 	}
 
 	// A successful probe closes it.

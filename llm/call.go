@@ -23,8 +23,7 @@ func (c *Client) call(ctx context.Context, req Request, onDelta func(string)) (R
 	}
 	ok, probe, until := c.breaker.allow(c.now())
 	if !ok {
-		return Response{}, fmt.Errorf("%w: the circuit is open after repeated failures; next try in %s",
-			ErrUnavailable, until.Sub(c.now()).Round(time.Second))
+		return Response{}, fmt.Errorf("%w; next try in %s", ErrCircuitOpen, until.Sub(c.now()).Round(time.Second))
 	}
 	result := outcomeNeutral
 	defer func() { c.breaker.done(c.now(), probe, result) }()
@@ -47,7 +46,10 @@ func (c *Client) call(ctx context.Context, req Request, onDelta func(string)) (R
 }
 
 // retry makes attempts until one succeeds, an error is final, the retries run
-// out or the caller's deadline is near.
+// out or the caller's deadline is near. Running out of retries on failures
+// that retrying could fix (5xx, 429, timeouts, broken connections) means the
+// endpoint is unavailable for now: those errors wrap ErrUnavailable, so
+// callers can fall back, while 4xx errors such as a bad key do not.
 func (c *Client) retry(ctx context.Context, req Request, onDelta func(string)) (Response, bool, error) {
 	mode := JSONModeNone
 	if req.Schema != nil {
@@ -86,22 +88,22 @@ func (c *Client) retry(ctx context.Context, req Request, onDelta func(string)) (
 			return resp, delivered, err
 		}
 		if retries >= c.cfg.MaxRetries {
-			return resp, false, fmt.Errorf("llm: giving up after %d attempt(s): %w", attempts, err)
+			return resp, false, fmt.Errorf("llm: giving up after %d attempt(s): %w: %w", attempts, ErrUnavailable, err)
 		}
 		wait, fromServer := c.backoff(retries), false
 		if se != nil && se.RetryAfter > 0 {
 			wait, fromServer = se.RetryAfter, true
 		}
 		if fromServer && wait > c.maxRetryAfter {
-			return resp, false, fmt.Errorf("llm: the server asked to wait %s before retrying; giving up: %w", wait, err)
+			return resp, false, fmt.Errorf("llm: the server asked to wait %s before retrying; giving up: %w: %w", wait, ErrUnavailable, err)
 		}
 		if deadline, ok := ctx.Deadline(); ok {
 			if left := time.Until(deadline); wait >= left {
 				if fromServer {
-					return resp, false, fmt.Errorf("llm: the server asked to wait %s before retrying, but the deadline is %s away: %w",
-						wait, left.Round(time.Millisecond), err)
+					return resp, false, fmt.Errorf("llm: the server asked to wait %s before retrying, but the deadline is %s away: %w: %w",
+						wait, left.Round(time.Millisecond), ErrUnavailable, err)
 				}
-				return resp, false, fmt.Errorf("llm: no time left to retry (deadline %s away): %w", left.Round(time.Millisecond), err)
+				return resp, false, fmt.Errorf("llm: no time left to retry (deadline %s away): %w: %w", left.Round(time.Millisecond), ErrUnavailable, err)
 			}
 		}
 		retries++

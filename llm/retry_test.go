@@ -57,6 +57,11 @@ func TestRetriesRunOut(t *testing.T) {
 	if !strings.Contains(err.Error(), "giving up after 3 attempt") {
 		t.Errorf("err = %v", err)
 	}
+	// Out of retries on a server error, the endpoint counts as unavailable,
+	// so callers may fall back.
+	if !errors.Is(err, ErrUnavailable) || errors.Is(err, ErrCircuitOpen) {
+		t.Errorf("err = %v, want ErrUnavailable but not ErrCircuitOpen", err)
+	}
 	if got := f.calls.Load(); got != 3 {
 		t.Errorf("calls = %d, want 3", got)
 	}
@@ -89,6 +94,9 @@ func TestNoRetryOnClientErrors(t *testing.T) {
 			}
 			if got := f.calls.Load(); got != 1 {
 				t.Errorf("calls = %d, want 1", got)
+			}
+			if errors.Is(err, ErrUnavailable) {
+				t.Errorf("a client error must not read as an unavailable endpoint (no offline fallback for a bad key): %v", err)
 			}
 		})
 	}

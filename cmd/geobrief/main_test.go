@@ -122,6 +122,16 @@ func TestUnreachableLLMAndBadKey(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "geobrief: ") || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
 		t.Fatalf("unreachable: exit %d, %q", code, errOut)
 	}
+	// With the default LLM_FALLBACK=offline, a dead endpoint still gets an
+	// answer, labelled as offline; a bad key does not (it needs fixing).
+	out, errOut, code := runCLI(t, map[string]string{"OPENAI_BASE_URL": closedURL + "/v1", "LLM_MAX_RETRIES": "0"}, "summarize", "Oman")
+	if code != 0 || !strings.Contains(out, "the LLM is unavailable right now") {
+		t.Fatalf("fallback: exit %d, %q\n%s", code, errOut, out)
+	}
+	_, errOut, code = runCLI(t, map[string]string{"OPENAI_BASE_URL": unauthorized.URL + "/v1", "OPENAI_API_KEY": "sk-topsecret"}, "summarize", "Oman")
+	if code != 1 || !strings.Contains(errOut, "OPENAI_API_KEY") {
+		t.Fatalf("bad key with fallback on: exit %d, %q", code, errOut)
+	}
 	_, errOut, code = runCLI(t, map[string]string{"OPENAI_BASE_URL": closedURL + "/v1", "LLM_MAX_RETRIES": "0"}, "check")
 	if code != 1 || !strings.Contains(errOut, "does not work") {
 		t.Fatalf("check against a dead endpoint: exit %d, %q", code, errOut)
