@@ -89,6 +89,9 @@ type EditionRow struct {
 	Status    string
 	Reason    string
 	Parts     []EditionPart
+	// Updated is when the edition last changed: its claim, or its last
+	// recorded post.
+	Updated time.Time
 }
 
 // EditionPart is one message of an edition. MessageID is empty until
@@ -167,6 +170,9 @@ func (s *Store) MarkPartPosted(ctx context.Context, key string, index int, messa
 			messageID, key, index); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, `UPDATE digest_editions SET updated = ? WHERE key = ?`, time.Now().UnixNano(), key); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, `UPDATE digest_editions SET status = 'posted', updated = ?
 			WHERE key = ? AND status = 'claimed'
 			AND NOT EXISTS (SELECT 1 FROM digest_parts WHERE edition_key = ? AND message_id = '')`,
@@ -182,7 +188,7 @@ func (s *Store) MarkPartPosted(ctx context.Context, key string, index int, messa
 // UnfinishedEditions lists claimed editions not fully posted, oldest first,
 // with their parts: what a restart must finish.
 func (s *Store) UnfinishedEditions(ctx context.Context) ([]EditionRow, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT key, channel_id, due_at FROM digest_editions
+	rows, err := s.read.QueryContext(ctx, `SELECT key, channel_id, due_at, updated FROM digest_editions
 		WHERE status = 'claimed' ORDER BY due_at`)
 	if err != nil {
 		return nil, fmt.Errorf("store: cannot list unfinished editions: %w", err)
@@ -190,12 +196,12 @@ func (s *Store) UnfinishedEditions(ctx context.Context) ([]EditionRow, error) {
 	var out []EditionRow
 	for rows.Next() {
 		var e EditionRow
-		var due int64
-		if err := rows.Scan(&e.Key, &e.ChannelID, &due); err != nil {
+		var due, updated int64
+		if err := rows.Scan(&e.Key, &e.ChannelID, &due, &updated); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: cannot list unfinished editions: %w", err)
 		}
-		e.DueAt, e.Status = time.Unix(0, due).UTC(), EditionClaimed
+		e.DueAt, e.Status, e.Updated = time.Unix(0, due).UTC(), EditionClaimed, time.Unix(0, updated).UTC()
 		out = append(out, e)
 	}
 	rows.Close()

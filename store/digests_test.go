@@ -71,7 +71,8 @@ func TestEditionLifecycle(t *testing.T) {
 	}
 	defer s2.Close()
 	left, err := s2.UnfinishedEditions(ctx)
-	if err != nil || len(left) != 1 || len(left[0].Parts) != 2 || left[0].Parts[0].MessageID != "m0" || left[0].Parts[1].Nonce != "n1" || !left[0].DueAt.Equal(due) {
+	if err != nil || len(left) != 1 || len(left[0].Parts) != 2 || left[0].Parts[0].MessageID != "m0" || left[0].Parts[1].Nonce != "n1" || !left[0].DueAt.Equal(due) ||
+		time.Since(left[0].Updated) > time.Minute {
 		t.Fatalf("unfinished = %+v, %v", left, err)
 	}
 	if err := s2.MarkPartPosted(ctx, e.Key, 1, "m1"); err != nil {
