@@ -182,3 +182,41 @@ func TestDeletedChannelPausesSchedule(t *testing.T) {
 		t.Fatalf("schedule = %+v", rows)
 	}
 }
+
+// Discord remembers nonces for a few minutes only. A post that succeeded
+// right before a crash, resumed after that, is found in the channel's
+// history instead of being posted a second time.
+func TestDigestResumedAfterNonceExpiryIsNotPostedTwice(t *testing.T) {
+	f := discordfake.New()
+	defer f.Close()
+	dir := t.TempDir()
+	ctx := context.Background()
+	// Real time, since the fake dates the messages it keeps with its clock.
+	due := time.Now().UTC().Truncate(time.Minute)
+	key := "900/" + due.Format("2006-01-02") + "/" + due.Format("15:04")
+
+	first := startInstance(t, f, dir)
+	if err := first.st.PutSchedule(ctx, store.ScheduleRow{ChannelID: "900", GuildID: "g", Times: due.Format("15:04"), Zone: "UTC", Created: due.Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.sched(&dyingPoster{b: first.b, afterPost: true}).RunOnce(ctx, due.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	first.stop()
+	f.ForgetNonces()
+
+	second := startInstance(t, f, dir)
+	defer second.stop()
+	if err := second.sched(second.b).RunOnce(ctx, due.Add(10*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if msgs := f.ChannelMessages("900"); len(msgs) != 1 {
+		t.Fatalf("%d messages in the channel, want 1", len(msgs))
+	}
+	if nonces, _ := channelPosts(f, "900"); len(nonces) != 1 {
+		t.Fatalf("posted %d times, want once (then found)", len(nonces))
+	}
+	if st, _ := second.st.EditionStatus(ctx, key); st != store.EditionPosted {
+		t.Fatalf("edition status %q", st)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -30,16 +32,7 @@ func (b *Bot) Post(ctx context.Context, channelID, content, nonce string) (strin
 	body := channelMessage{Content: FitContent(content), Nonce: nonce, EnforceNonce: true, AllowedMentions: noMentions()}
 	resp, err := b.session.RequestWithBucketID("POST", url, body, url, discordgo.WithContext(ctx))
 	if err != nil {
-		var re *discordgo.RESTError
-		if errors.As(err, &re) && re.Response != nil &&
-			(re.Response.StatusCode == http.StatusNotFound || re.Response.StatusCode == http.StatusForbidden) {
-			reason := http.StatusText(re.Response.StatusCode)
-			if re.Message != nil && re.Message.Message != "" {
-				reason = re.Message.Message
-			}
-			return "", fmt.Errorf("discord answered %d %s: %w", re.Response.StatusCode, reason, digest.ErrChannelUnavailable)
-		}
-		return "", fmt.Errorf("bot: post to channel %s: %w", channelID, err)
+		return "", channelError("post to", channelID, err)
 	}
 	var m struct {
 		ID string `json:"id"`
@@ -50,4 +43,53 @@ func (b *Bot) Post(ctx context.Context, channelID, content, nonce string) (strin
 	return m.ID, nil
 }
 
-var _ digest.Poster = (*Bot)(nil)
+// FindPosted looks among the channel's messages since after for one the
+// bot posted with exactly this content (digest.Finder): how a digest part
+// whose post succeeded just before a crash is found once Discord no longer
+// remembers its nonce. It needs the Read Message History permission.
+func (b *Bot) FindPosted(ctx context.Context, channelID, content string, after time.Time) (string, bool, error) {
+	msgs, err := b.session.ChannelMessages(channelID, 100, "", snowflakeAt(after), "", discordgo.WithContext(ctx))
+	if err != nil {
+		return "", false, channelError("read", channelID, err)
+	}
+	self := ""
+	if u := b.session.State.Ready.User; u != nil {
+		self = u.ID
+	}
+	want := FitContent(content)
+	for _, m := range msgs {
+		if m.Author != nil && m.Author.ID == self && m.Content == want {
+			return m.ID, true, nil
+		}
+	}
+	return "", false, nil
+}
+
+// channelError marks the answers that mean the channel is gone or closed
+// to the bot, which retrying will not fix.
+func channelError(what, channelID string, err error) error {
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil &&
+		(re.Response.StatusCode == http.StatusNotFound || re.Response.StatusCode == http.StatusForbidden) {
+		reason := http.StatusText(re.Response.StatusCode)
+		if re.Message != nil && re.Message.Message != "" {
+			reason = re.Message.Message
+		}
+		return fmt.Errorf("discord answered %d %s: %w", re.Response.StatusCode, reason, digest.ErrChannelUnavailable)
+	}
+	return fmt.Errorf("bot: %s channel %s: %w", what, channelID, err)
+}
+
+// snowflakeAt is the smallest Discord ID of the moment t.
+func snowflakeAt(t time.Time) string {
+	ms := max(t.UnixMilli()-discordEpochMillis, 0)
+	return strconv.FormatInt(ms<<22, 10)
+}
+
+// discordEpochMillis is the first second of 2015, where Discord IDs count from.
+const discordEpochMillis = 1420070400000
+
+var (
+	_ digest.Poster = (*Bot)(nil)
+	_ digest.Finder = (*Bot)(nil)
+)

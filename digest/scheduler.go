@@ -16,6 +16,18 @@ type Poster interface {
 	Post(ctx context.Context, channelID, content, nonce string) (messageID string, err error)
 }
 
+// Finder looks in a channel for a message the bot posted after a moment
+// with exactly this content. A Poster that is also a Finder lets a resumed
+// edition find a post whose ID was never recorded.
+type Finder interface {
+	FindPosted(ctx context.Context, channelID, content string, after time.Time) (messageID string, found bool, err error)
+}
+
+// nonceWindow is how long Discord is relied on to drop a repeated create by
+// its nonce ("the past few minutes"). A part resumed later than this is
+// first looked for in the channel.
+const nonceWindow = 2 * time.Minute
+
 // ErrChannelUnavailable is what a Poster returns (wrapped) when the channel
 // is deleted or the bot may not post there: retrying will not help.
 var ErrChannelUnavailable = errors.New("channel deleted or closed to the bot")
@@ -103,7 +115,7 @@ func (s *Scheduler) RunOnce(ctx context.Context, now time.Time) error {
 			}
 			continue
 		}
-		s.postParts(ctx, e)
+		s.postParts(ctx, e, now)
 	}
 
 	schedules, err := s.st.Schedules(ctx, "")
@@ -176,7 +188,7 @@ func (s *Scheduler) publish(ctx context.Context, sched Schedule, e Edition, now 
 		return err
 	}
 	msgs := Render(d, Heading(e, sched.Zone), s.cfg.SkipEmpty)
-	row := store.EditionRow{Key: e.Key(), ChannelID: e.ChannelID, DueAt: e.At}
+	row := store.EditionRow{Key: e.Key(), ChannelID: e.ChannelID, DueAt: e.At, Updated: now}
 	for i, m := range msgs {
 		row.Parts = append(row.Parts, store.EditionPart{Index: i, Nonce: e.Nonce(i), Content: m})
 	}
@@ -189,28 +201,44 @@ func (s *Scheduler) publish(ctx context.Context, sched Schedule, e Edition, now 
 		return err
 	}
 	s.log.Info("digest edition claimed", slog.String("edition", e.Key()), slog.Int("items", len(d.Items)), slog.Int("messages", len(msgs)))
-	s.postParts(ctx, row)
+	s.postParts(ctx, row, now)
 	return nil
 }
 
 // postParts posts the messages of a claimed edition that have no message
 // ID yet. A channel that is gone pauses its schedule; any other failure is
-// retried on the next run with the same nonce.
-func (s *Scheduler) postParts(ctx context.Context, e store.EditionRow) {
+// retried on the next run with the same nonce. When the edition stalled for
+// longer than Discord remembers nonces, each part is first looked for in
+// the channel, so a post that succeeded just before a crash is not repeated.
+func (s *Scheduler) postParts(ctx context.Context, e store.EditionRow, now time.Time) {
+	finder, canFind := s.poster.(Finder)
+	stale := canFind && now.Sub(e.Updated) > nonceWindow
 	for _, p := range e.Parts {
 		if p.MessageID != "" {
 			continue
 		}
+		if stale {
+			id, found, err := finder.FindPosted(ctx, e.ChannelID, p.Content, e.Updated.Add(-time.Minute))
+			if errors.Is(err, ErrChannelUnavailable) {
+				s.channelGone(ctx, e, err)
+				return
+			}
+			if err != nil {
+				s.log.Warn("cannot look for an earlier post; will retry", slog.String("edition", e.Key), slog.Any("err", err))
+				return
+			}
+			if found {
+				s.log.Info("digest part was already posted", slog.String("edition", e.Key), slog.Int("part", p.Index))
+				if err := s.st.MarkPartPosted(ctx, e.Key, p.Index, id); err != nil {
+					s.log.Error("cannot record a found post", slog.Any("err", err))
+					return
+				}
+				continue
+			}
+		}
 		id, err := s.poster.Post(ctx, e.ChannelID, p.Content, p.Nonce)
 		if errors.Is(err, ErrChannelUnavailable) {
-			reason := err.Error()
-			s.log.Warn("digest channel unavailable; schedule paused", slog.String("channel_id", e.ChannelID), slog.String("reason", reason))
-			if perr := s.st.PauseSchedule(ctx, e.ChannelID, reason); perr != nil {
-				s.log.Error("cannot pause schedule", slog.Any("err", perr))
-			}
-			if ferr := s.st.FailEdition(ctx, e.Key, reason); ferr != nil {
-				s.log.Error("cannot record failed edition", slog.Any("err", ferr))
-			}
+			s.channelGone(ctx, e, err)
 			return
 		}
 		if err != nil {
@@ -223,6 +251,19 @@ func (s *Scheduler) postParts(ctx context.Context, e store.EditionRow) {
 		}
 	}
 	s.log.Info("digest edition posted", slog.String("edition", e.Key))
+}
+
+// channelGone pauses the schedule of a channel the bot can no longer post
+// to, and gives up the edition: no endless retries.
+func (s *Scheduler) channelGone(ctx context.Context, e store.EditionRow, err error) {
+	reason := err.Error()
+	s.log.Warn("digest channel unavailable; schedule paused", slog.String("channel_id", e.ChannelID), slog.String("reason", reason))
+	if perr := s.st.PauseSchedule(ctx, e.ChannelID, reason); perr != nil {
+		s.log.Error("cannot pause schedule", slog.Any("err", perr))
+	}
+	if ferr := s.st.FailEdition(ctx, e.Key, reason); ferr != nil {
+		s.log.Error("cannot record failed edition", slog.Any("err", ferr))
+	}
 }
 
 // Heading is the first line of an edition.

@@ -242,3 +242,87 @@ func TestUpdatedDocumentComesAgain(t *testing.T) {
 		t.Fatalf("skipped empty edition has status %q", st)
 	}
 }
+
+// forgetfulChannel is a channel whose nonces have expired, as Discord's do
+// after a few minutes: a repeated create posts again. It can be searched.
+type forgetfulChannel struct {
+	channelPoster
+	finds int
+}
+
+func (p *forgetfulChannel) Post(ctx context.Context, channelID, content, nonce string) (string, error) {
+	p.mu.Lock()
+	p.byNonce = nil // every nonce forgotten
+	p.mu.Unlock()
+	return p.channelPoster.Post(ctx, channelID, content, nonce)
+}
+
+func (p *forgetfulChannel) FindPosted(_ context.Context, _, content string, _ time.Time) (string, bool, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.finds++
+	for i, m := range p.messages {
+		if m == content {
+			return fmt.Sprintf("m%d", i+1), true, nil
+		}
+	}
+	return "", false, nil
+}
+
+// A post that succeeded just before a crash, resumed after Discord forgot
+// its nonce, is found in the channel instead of being posted again.
+func TestResumeAfterNonceExpiryLooksInTheChannel(t *testing.T) {
+	r := newRig(t, SchedulerConfig{}, "")
+	ch := &forgetfulChannel{}
+	r.sched.poster = ch
+	r.setSchedule(t, "c", "08:00", "UTC")
+	crashed := false
+	ch.failAfter = func(int) error {
+		if !crashed {
+			crashed = true
+			return errors.New("killed right after the post")
+		}
+		return nil
+	}
+	r.now = base.Add(2*time.Hour + 1*time.Minute) // 08:01: claim, post, "crash"
+	if err := r.sched.RunOnce(context.Background(), r.now); err != nil {
+		t.Fatal(err)
+	}
+	// Back within the nonce window: the nonce would protect, so no search.
+	if err := r.sched.RunOnce(context.Background(), r.now.Add(30*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if ch.finds != 0 {
+		t.Fatalf("searched the channel within the nonce window")
+	}
+	if len(ch.messages) != 2 {
+		t.Fatalf("the forgetful channel should show the cost of not searching: %d messages", len(ch.messages))
+	}
+
+	// The same crash, resumed 20 minutes later: found, not posted again.
+	r2 := newRig(t, SchedulerConfig{}, "")
+	ch2 := &forgetfulChannel{}
+	r2.sched.poster = ch2
+	r2.setSchedule(t, "c", "08:00", "UTC")
+	crashed2 := false
+	ch2.failAfter = func(int) error {
+		if !crashed2 {
+			crashed2 = true
+			return errors.New("killed right after the post")
+		}
+		return nil
+	}
+	r2.now = base.Add(2*time.Hour + time.Minute)
+	if err := r2.sched.RunOnce(context.Background(), r2.now); err != nil {
+		t.Fatal(err)
+	}
+	if err := r2.sched.RunOnce(context.Background(), r2.now.Add(20*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if len(ch2.messages) != 1 || ch2.finds != 1 {
+		t.Fatalf("%d messages after %d searches, want 1 message", len(ch2.messages), ch2.finds)
+	}
+	if st, _ := r2.st.EditionStatus(context.Background(), "c/2026-11-28/08:00"); st != store.EditionPosted {
+		t.Fatalf("status %q", st)
+	}
+}

@@ -89,8 +89,8 @@ type EditionRow struct {
 	Status    string
 	Reason    string
 	Parts     []EditionPart
-	// Updated is when the edition last changed: its claim, or its last
-	// recorded post.
+	// Updated is when the edition was claimed (for a claimed one); the
+	// caller's clock when ClaimEdition got it, else the time of the claim.
 	Updated time.Time
 }
 
@@ -126,6 +126,10 @@ func (s *Store) EditionStatus(ctx context.Context, key string) (string, error) {
 // is skipped) is posted as soon as it is claimed.
 func (s *Store) ClaimEdition(ctx context.Context, e EditionRow, sent []SentDoc) (bool, error) {
 	claimed := false
+	at := e.Updated
+	if at.IsZero() {
+		at = time.Now()
+	}
 	status := EditionClaimed
 	if len(e.Parts) == 0 {
 		status = EditionPosted
@@ -133,7 +137,7 @@ func (s *Store) ClaimEdition(ctx context.Context, e EditionRow, sent []SentDoc) 
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO digest_editions (key, channel_id, due_at, status, updated)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
-			e.Key, e.ChannelID, e.DueAt.UnixNano(), status, time.Now().UnixNano())
+			e.Key, e.ChannelID, e.DueAt.UnixNano(), status, at.UnixNano())
 		if err != nil {
 			return err
 		}
@@ -168,9 +172,6 @@ func (s *Store) MarkPartPosted(ctx context.Context, key string, index int, messa
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE digest_parts SET message_id = ? WHERE edition_key = ? AND idx = ?`,
 			messageID, key, index); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE digest_editions SET updated = ? WHERE key = ?`, time.Now().UnixNano(), key); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE digest_editions SET status = 'posted', updated = ?

@@ -109,6 +109,7 @@ func New() *Server {
 	mux.HandleFunc("PATCH /api/v9/webhooks/{app}/{token}/messages/{msg}", f.editMessage)
 	mux.HandleFunc("POST /api/v9/webhooks/{app}/{token}", f.followup)
 	mux.HandleFunc("POST /api/v9/channels/{channel}/messages", f.channelMessage)
+	mux.HandleFunc("GET /api/v9/channels/{channel}/messages", f.listMessages)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		f.record(r)
 		writeError(w, http.StatusNotFound, 0, "404: Not Found")
@@ -652,4 +653,56 @@ func checkMessage(body json.RawMessage, key string) string {
 		return "embeds: Embed size exceeds maximum size of 6000"
 	}
 	return ""
+}
+
+// ForgetNonces drops every remembered nonce, as Discord does after a few
+// minutes: a repeated create with an old nonce then posts again.
+func (f *Server) ForgetNonces() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.byNonce = map[string]json.RawMessage{}
+}
+
+// listMessages answers GET /channels/{id}/messages: the newest first, at
+// most limit (default 50, at most 100). Because the fake's IDs are not
+// time-based snowflakes, "after" is read as a snowflake's time and compared
+// with when each message was created.
+func (f *Server) listMessages(w http.ResponseWriter, r *http.Request) {
+	f.record(r)
+	f.delay(r)
+	channel := r.PathValue("channel")
+	limit := 50
+	if n, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && n >= 1 && n <= 100 {
+		limit = n
+	}
+	var after time.Time
+	if a := r.URL.Query().Get("after"); a != "" {
+		n, err := strconv.ParseInt(a, 10, 64)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, 50035, "after: Value is not a snowflake.")
+			return
+		}
+		after = time.UnixMilli((n >> 22) + 1420070400000)
+	}
+	f.mu.Lock()
+	fail, failing := f.channelErrors[channel]
+	msgs := append([]Message(nil), f.channels[channel]...)
+	f.mu.Unlock()
+	if failing {
+		writeError(w, fail.status, fail.code, fail.message)
+		return
+	}
+	out := []map[string]any{}
+	for i := len(msgs) - 1; i >= 0 && len(out) < limit; i-- {
+		m := msgs[i]
+		if !m.Time.After(after) {
+			continue
+		}
+		out = append(out, map[string]any{
+			"id": m.ID, "channel_id": m.ChannelID, "content": m.Content, "type": 0,
+			"timestamp": m.Time.UTC().Format(time.RFC3339Nano),
+			"author":    map[string]any{"id": f.BotUserID, "username": "geobrief", "bot": true},
+		})
+	}
+	writeJSON(w, http.StatusOK, out)
 }
