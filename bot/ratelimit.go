@@ -6,13 +6,22 @@ import (
 )
 
 // userLimiter allows each user n events per window (a sliding window).
+//
+// Users are kept in two generations so that forgetting quiet users never
+// walks the map: users holds those seen since rotated, old those last seen in
+// the window before. Once a window has passed since rotated, old is dropped
+// and users becomes old. A user in old at that point was last seen more than
+// a window ago, so none of its events still count; memory is bounded by the
+// users seen in the last two windows.
 type userLimiter struct {
 	n      int
 	window time.Duration
 	now    func() time.Time
 
-	mu    sync.Mutex
-	users map[string][]time.Time
+	mu      sync.Mutex
+	users   map[string][]time.Time
+	old     map[string][]time.Time
+	rotated time.Time
 }
 
 func newUserLimiter(n int, window time.Duration) *userLimiter {
@@ -28,15 +37,14 @@ func (l *userLimiter) allow(user string) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
+	l.rotate(now)
 	cutoff := now.Add(-l.window)
-	if len(l.users) > 10000 { // forget users who went quiet
-		for u, ts := range l.users {
-			if len(ts) == 0 || !ts[len(ts)-1].After(cutoff) {
-				delete(l.users, u)
-			}
+	ts, ok := l.users[user]
+	if !ok {
+		if ts, ok = l.old[user]; ok {
+			delete(l.old, user)
 		}
 	}
-	ts := l.users[user]
 	i := 0
 	for i < len(ts) && !ts[i].After(cutoff) {
 		i++
@@ -48,4 +56,20 @@ func (l *userLimiter) allow(user string) (bool, time.Duration) {
 	}
 	l.users[user] = append(ts, now)
 	return true, 0
+}
+
+// rotate moves to the next generation once a window has passed since the
+// last rotation. Every user in users was last seen less than a window after
+// rotated, so after two windows none of them has an event that counts.
+func (l *userLimiter) rotate(now time.Time) {
+	since := now.Sub(l.rotated)
+	switch {
+	case since < l.window:
+		return
+	case since < 2*l.window:
+		l.old, l.users = l.users, map[string][]time.Time{}
+	default:
+		l.old, l.users = nil, map[string][]time.Time{}
+	}
+	l.rotated = now
 }
