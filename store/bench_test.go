@@ -91,3 +91,41 @@ func BenchmarkAutocomplete(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDocument reads documents by ID one at a time, as /summarize does
+// before every summary.
+func BenchmarkDocument(b *testing.B) {
+	s := benchStore(b, 1000)
+	ctx := context.Background()
+	ids := make([]string, 1000)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("doc-%05d", i)
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if _, err := s.Document(ctx, ids[i%len(ids)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkGetBrief reads cached briefs of about 2 KB one at a time, as the
+// summarizer does on every cache lookup.
+func BenchmarkGetBrief(b *testing.B) {
+	s, _ := openTest(b)
+	ctx := context.Background()
+	data := []byte(strings.Repeat(`{"headline":"x","points":["a point"]}`, 55))
+	keys := make([]string, 1000)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("brief/v1/doc-%05d/en/3", i)
+		if err := s.PutBrief(ctx, keys[i], fmt.Sprintf("doc-%05d", i), data); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if _, err := s.GetBrief(ctx, keys[i%len(keys)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -8,11 +8,19 @@ import (
 	"time"
 )
 
+const (
+	getBriefSQL = `SELECT data FROM briefs WHERE key = ?`
+	putBriefSQL = `INSERT INTO briefs (key, doc_id, data, updated)
+		VALUES (?, ?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET doc_id = excluded.doc_id, data = excluded.data,
+			updated = excluded.updated`
+)
+
 // GetBrief returns the cached brief stored under key, or an error wrapping
 // ErrNotFound.
 func (s *Store) GetBrief(ctx context.Context, key string) ([]byte, error) {
 	var data []byte
-	err := s.read.QueryRowContext(ctx, `SELECT data FROM briefs WHERE key = ?`, key).Scan(&data)
+	err := s.stmts.getBrief.QueryRowContext(ctx, key).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: brief %q: %w", key, ErrNotFound)
 	}
@@ -29,11 +37,7 @@ func (s *Store) PutBrief(ctx context.Context, key, docID string, data []byte) er
 	if data == nil {
 		data = []byte{}
 	}
-	_, err := s.write.ExecContext(ctx, `INSERT INTO briefs (key, doc_id, data, updated)
-		VALUES (?, ?, ?, ?)
-		ON CONFLICT (key) DO UPDATE SET doc_id = excluded.doc_id, data = excluded.data,
-			updated = excluded.updated`,
-		key, docID, data, time.Now().UnixNano())
+	_, err := s.stmts.putBrief.ExecContext(ctx, key, docID, data, time.Now().UnixNano())
 	if err != nil {
 		return fmt.Errorf("store: cannot save brief %q: %w", key, err)
 	}

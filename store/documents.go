@@ -196,7 +196,11 @@ func fromNanos(n sql.NullInt64) time.Time {
 	return time.Unix(0, n.Int64).UTC()
 }
 
-const documentColumns = `id, title, source, url, language, tags, published, added, hash, body`
+const (
+	documentColumns = `id, title, source, url, language, tags, published, added, hash, body`
+	documentSQL     = `SELECT ` + documentColumns + ` FROM documents WHERE id = ?`
+	countSQL        = `SELECT count(*) FROM documents`
+)
 
 type rowScanner interface {
 	Scan(dest ...any) error
@@ -226,8 +230,7 @@ func scanDocument(r rowScanner) (corpus.Document, error) {
 // Document returns the document with this exact ID, or an error wrapping
 // ErrNotFound.
 func (s *Store) Document(ctx context.Context, id string) (corpus.Document, error) {
-	d, err := scanDocument(s.read.QueryRowContext(ctx,
-		`SELECT `+documentColumns+` FROM documents WHERE id = ?`, id))
+	d, err := scanDocument(s.stmts.document.QueryRowContext(ctx, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return corpus.Document{}, fmt.Errorf("store: document %q: %w", id, ErrNotFound)
 	}
@@ -240,7 +243,7 @@ func (s *Store) Document(ctx context.Context, id string) (corpus.Document, error
 // Count returns the number of stored documents.
 func (s *Store) Count(ctx context.Context) (int, error) {
 	var n int
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM documents`).Scan(&n); err != nil {
+	if err := s.stmts.count.QueryRowContext(ctx).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: cannot count documents: %w", err)
 	}
 	return n, nil

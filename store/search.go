@@ -57,6 +57,53 @@ const (
 	suggestWindow = 100
 )
 
+// The queries of Search, Autocomplete and Recent. Their text is fixed (the
+// MATCH expressions built from the input are parameters), so they are
+// prepared once at Open; see statements.
+const (
+	// exactIDSQL finds a document by ID ignoring ASCII case; when IDs differ
+	// only by case, the exact spelling wins.
+	exactIDSQL = `SELECT id, title, published, added FROM documents
+		WHERE id = ?1 COLLATE NOCASE ORDER BY id = ?1 DESC LIMIT 1`
+	// wordDocsSQL counts the documents matching an expression, up to a limit.
+	wordDocsSQL = `SELECT count(*) FROM (SELECT 1 FROM documents_fts
+		WHERE documents_fts MATCH ? LIMIT ?)`
+	rankNarrowSQL = `
+		SELECT d.id, d.title, d.published, d.added, f.score
+		FROM (SELECT rowid, -bm25(documents_fts, 10.0, 1.0) AS score FROM documents_fts
+		      WHERE documents_fts MATCH ? ORDER BY score DESC LIMIT ?) AS f
+		JOIN documents AS d ON d.n = f.rowid
+		ORDER BY f.score DESC`
+	// titleFromSQL finds the rowid from which the newest title matches start.
+	titleFromSQL = `SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?
+		ORDER BY rowid DESC LIMIT 1 OFFSET ?`
+	rankTitlesSQL = `
+		SELECT d.id, d.title, d.published, d.added, f.score
+		FROM (SELECT rowid, -bm25(titles_fts) AS score FROM titles_fts
+		      WHERE titles_fts MATCH ? AND rowid >= ? ORDER BY score DESC LIMIT ?) AS f
+		JOIN documents AS d ON d.n = f.rowid
+		ORDER BY f.score DESC`
+	newestBroadSQL = `
+		SELECT d.id, d.title, d.published, d.added, 0
+		FROM (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?
+		      ORDER BY rowid DESC LIMIT ?) AS f
+		JOIN documents AS d ON d.n = f.rowid
+		ORDER BY f.rowid DESC`
+	suggestIDsSQL = `SELECT id, title, published, added,
+		CASE WHEN id = ?1 COLLATE NOCASE THEN ?4 ELSE ?5 END
+		FROM documents
+		WHERE id >= ?1 COLLATE NOCASE AND id < ?2 COLLATE NOCASE
+		ORDER BY id = ?1 COLLATE NOCASE DESC, id COLLATE NOCASE LIMIT ?3`
+	suggestTitlesSQL = `
+		SELECT d.id, d.title, d.published, d.added, 0
+		FROM (SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?
+		      ORDER BY rowid DESC LIMIT ?) AS f
+		JOIN documents AS d ON d.n = f.rowid
+		ORDER BY f.rowid DESC`
+	recentSQL = `SELECT id, title, published, added, 0
+		FROM documents ORDER BY coalesce(published, added) DESC, n DESC LIMIT ?`
+)
+
 // Search finds documents for a free-text query: first a document whose ID
 // equals the query (ignoring ASCII case), then documents holding any of the
 // query's words, best first. Words are matched without regard to case or
@@ -103,8 +150,7 @@ func (s *Store) search(ctx context.Context, query string, words []string, limit 
 	var narrow, broad []string
 	for _, w := range words {
 		var n int
-		if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM documents_fts
-			WHERE documents_fts MATCH ? LIMIT ?)`, ftsString(w), narrowDocs+1).Scan(&n); err != nil {
+		if err := s.stmts.wordDocs.QueryRowContext(ctx, ftsString(w), narrowDocs+1).Scan(&n); err != nil {
 			return nil, err
 		}
 		if n > narrowDocs {
@@ -116,13 +162,7 @@ func (s *Store) search(ctx context.Context, query string, words []string, limit 
 
 	// Ask for one more in case the exact ID match is among the text matches.
 	if len(narrow) > 0 {
-		rows, err := s.read.QueryContext(ctx, `
-			SELECT d.id, d.title, d.published, d.added, f.score
-			FROM (SELECT rowid, -bm25(documents_fts, 10.0, 1.0) AS score FROM documents_fts
-			      WHERE documents_fts MATCH ? ORDER BY score DESC LIMIT ?) AS f
-			JOIN documents AS d ON d.n = f.rowid
-			ORDER BY f.score DESC`,
-			matchAny(narrow), limit+1)
+		rows, err := s.stmts.rankNarrow.QueryContext(ctx, matchAny(narrow), limit+1)
 		if err != nil {
 			return nil, err
 		}
@@ -142,18 +182,11 @@ func (s *Store) search(ctx context.Context, query string, words []string, limit 
 	}
 	expr := matchAny(forms)
 	var from int64
-	err = s.read.QueryRowContext(ctx, `SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?
-		ORDER BY rowid DESC LIMIT 1 OFFSET ?`, expr, titleWindow-1).Scan(&from)
+	err = s.stmts.titleFrom.QueryRowContext(ctx, expr, titleWindow-1).Scan(&from)
 	if err != nil && err != sql.ErrNoRows {
 		return nil, err
 	}
-	rows, err := s.read.QueryContext(ctx, `
-		SELECT d.id, d.title, d.published, d.added, f.score
-		FROM (SELECT rowid, -bm25(titles_fts) AS score FROM titles_fts
-		      WHERE titles_fts MATCH ? AND rowid >= ? ORDER BY score DESC LIMIT ?) AS f
-		JOIN documents AS d ON d.n = f.rowid
-		ORDER BY f.score DESC`,
-		expr, from, limit+len(hits))
+	rows, err := s.stmts.rankTitles.QueryContext(ctx, expr, from, limit+len(hits))
 	if err != nil {
 		return nil, err
 	}
@@ -167,13 +200,7 @@ func (s *Store) search(ctx context.Context, query string, words []string, limit 
 	}
 
 	// Broad words found in no title: the newest documents with them.
-	rows, err = s.read.QueryContext(ctx, `
-		SELECT d.id, d.title, d.published, d.added, 0
-		FROM (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?
-		      ORDER BY rowid DESC LIMIT ?) AS f
-		JOIN documents AS d ON d.n = f.rowid
-		ORDER BY f.rowid DESC`,
-		matchAny(broad), limit+len(hits))
+	rows, err = s.stmts.newestBroad.QueryContext(ctx, matchAny(broad), limit+len(hits))
 	if err != nil {
 		return nil, err
 	}
@@ -211,10 +238,7 @@ func (s *Store) exactID(ctx context.Context, id string) (*Hit, error) {
 		h                Hit
 		published, added sql.NullInt64
 	)
-	// When IDs differ only by case, the exact spelling wins.
-	err := s.read.QueryRowContext(ctx, `SELECT id, title, published, added FROM documents
-		WHERE id = ?1 COLLATE NOCASE ORDER BY id = ?1 DESC LIMIT 1`, id).
-		Scan(&h.ID, &h.Title, &published, &added)
+	err := s.stmts.exactID.QueryRowContext(ctx, id).Scan(&h.ID, &h.Title, &published, &added)
 	if err == sql.ErrNoRows {
 		return nil, nil
 	}
@@ -243,11 +267,7 @@ func (s *Store) Autocomplete(ctx context.Context, input string, limit int) ([]Hi
 	// IDs hold no spaces; don't look for one when the input does.
 	var idHits []Hit
 	if !strings.ContainsFunc(trimmed, unicode.IsSpace) {
-		rows, err := s.read.QueryContext(ctx, `SELECT id, title, published, added,
-			CASE WHEN id = ?1 COLLATE NOCASE THEN ?4 ELSE ?5 END
-			FROM documents
-			WHERE id >= ?1 COLLATE NOCASE AND id < ?2 COLLATE NOCASE
-			ORDER BY id = ?1 COLLATE NOCASE DESC, id COLLATE NOCASE LIMIT ?3`,
+		rows, err := s.stmts.suggestIDs.QueryContext(ctx,
 			trimmed, trimmed+"\U0010FFFF", limit, ExactIDScore, IDPrefixScore)
 		if err != nil {
 			return nil, fmt.Errorf("store: cannot autocomplete: %w", err)
@@ -259,12 +279,7 @@ func (s *Store) Autocomplete(ctx context.Context, input string, limit int) ([]Hi
 
 	var titleHits []Hit
 	if words := queryWords(input); len(words) > 0 {
-		rows, err := s.read.QueryContext(ctx, `
-			SELECT d.id, d.title, d.published, d.added, 0
-			FROM (SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?
-			      ORDER BY rowid DESC LIMIT ?) AS f
-			JOIN documents AS d ON d.n = f.rowid
-			ORDER BY f.rowid DESC`,
+		rows, err := s.stmts.suggestTitles.QueryContext(ctx,
 			matchAll(words, !endsWithSeparator(input)), suggestWindow)
 		if err != nil {
 			return nil, fmt.Errorf("store: cannot autocomplete: %w", err)
@@ -326,8 +341,7 @@ func rankSuggestions(hits []Hit, input string, words []string) {
 // Added; newest first.
 func (s *Store) Recent(ctx context.Context, limit int) ([]Hit, error) {
 	limit = clampLimit(limit, MaxLimit)
-	rows, err := s.read.QueryContext(ctx, `SELECT id, title, published, added, 0
-		FROM documents ORDER BY coalesce(published, added) DESC, n DESC LIMIT ?`, limit)
+	rows, err := s.stmts.recent.QueryContext(ctx, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: cannot list recent documents: %w", err)
 	}

@@ -26,6 +26,7 @@ const FileName = "geobrief.db"
 type Store struct {
 	read  *sql.DB
 	write *sql.DB
+	stmts statements
 }
 
 // Open creates dir if needed, opens dir/geobrief.db and brings its schema up
@@ -66,7 +67,13 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		write.Close()
 		return nil, fmt.Errorf("store: cannot open %s: %w", path, err)
 	}
-	return &Store{read: read, write: write}, nil
+	s := &Store{read: read, write: write}
+	if err := s.stmts.prepare(ctx, read, write); err != nil {
+		read.Close()
+		write.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // openPool opens a connection pool on path with the pragmas every connection
@@ -91,7 +98,7 @@ func openPool(path, txlock string) (*sql.DB, error) {
 
 // Close closes the database. Calls in progress may fail afterwards.
 func (s *Store) Close() error {
-	err := errors.Join(s.read.Close(), s.write.Close())
+	err := errors.Join(s.stmts.close(), s.read.Close(), s.write.Close())
 	if err != nil {
 		return fmt.Errorf("store: cannot close: %w", err)
 	}

@@ -134,6 +134,39 @@ func TestOpenFailsOnUnusableDirectory(t *testing.T) {
 	}
 }
 
+// Calls on a closed store fail with an error (its prepared statements are
+// closed with it); none panics.
+func TestCallsAfterCloseFail(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	calls := map[string]func() error{
+		"Document": func() error { _, err := s.Document(ctx, "x"); return err },
+		"Count":    func() error { _, err := s.Count(ctx); return err },
+		"Recent":   func() error { _, err := s.Recent(ctx, 5); return err },
+		"Search":   func() error { _, err := s.Search(ctx, "grain", 5); return err },
+		"Autocomplete": func() error {
+			_, err := s.Autocomplete(ctx, "gra", 5)
+			return err
+		},
+		"GetBrief":      func() error { _, err := s.GetBrief(ctx, "k"); return err },
+		"PutBrief":      func() error { return s.PutBrief(ctx, "k", "x", []byte("b")) },
+		"AddUsage":      func() error { return s.AddUsage(ctx, "2025-03-01", "g", 1, 1, 1) },
+		"TokensUsed":    func() error { _, err := s.TokensUsed(ctx, "2025-03-01", "g"); return err },
+		"TokensUsedAll": func() error { _, err := s.TokensUsedAll(ctx, "2025-03-01"); return err },
+	}
+	for name, call := range calls {
+		if err := call(); err == nil || !strings.HasPrefix(err.Error(), "store: ") {
+			t.Errorf("%s after Close: error %v, want one starting with \"store: \"", name, err)
+		}
+	}
+}
+
 func mustTime(s string) time.Time {
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {

@@ -18,19 +18,26 @@ type UsageRow struct {
 	CompletionTokens int
 }
 
+const (
+	addUsageSQL = `INSERT INTO usage
+		(day, guild, calls, prompt_tokens, completion_tokens) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (day, guild) DO UPDATE SET
+			calls = calls + excluded.calls,
+			prompt_tokens = prompt_tokens + excluded.prompt_tokens,
+			completion_tokens = completion_tokens + excluded.completion_tokens`
+	tokensUsedSQL = `SELECT coalesce(sum(prompt_tokens + completion_tokens), 0)
+		FROM usage WHERE day = ? AND guild = ?`
+	tokensUsedAllSQL = `SELECT coalesce(sum(prompt_tokens + completion_tokens), 0)
+		FROM usage WHERE day = ?`
+)
+
 // AddUsage adds calls and tokens to the totals of guild on day (DayFormat,
 // UTC; guild "" for the command line).
 func (s *Store) AddUsage(ctx context.Context, day, guild string, calls, promptTokens, completionTokens int) error {
 	if _, err := time.Parse(DayFormat, day); err != nil {
 		return fmt.Errorf("store: cannot add usage: bad day %q: %w", day, err)
 	}
-	_, err := s.write.ExecContext(ctx, `INSERT INTO usage
-		(day, guild, calls, prompt_tokens, completion_tokens) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (day, guild) DO UPDATE SET
-			calls = calls + excluded.calls,
-			prompt_tokens = prompt_tokens + excluded.prompt_tokens,
-			completion_tokens = completion_tokens + excluded.completion_tokens`,
-		day, guild, calls, promptTokens, completionTokens)
+	_, err := s.stmts.addUsage.ExecContext(ctx, day, guild, calls, promptTokens, completionTokens)
 	if err != nil {
 		return fmt.Errorf("store: cannot add usage: %w", err)
 	}
@@ -40,8 +47,7 @@ func (s *Store) AddUsage(ctx context.Context, day, guild string, calls, promptTo
 // TokensUsed returns the prompt and completion tokens guild used on day.
 func (s *Store) TokensUsed(ctx context.Context, day, guild string) (int, error) {
 	var n int
-	err := s.read.QueryRowContext(ctx, `SELECT coalesce(sum(prompt_tokens + completion_tokens), 0)
-		FROM usage WHERE day = ? AND guild = ?`, day, guild).Scan(&n)
+	err := s.stmts.tokensUsed.QueryRowContext(ctx, day, guild).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: cannot read usage: %w", err)
 	}
@@ -52,8 +58,7 @@ func (s *Store) TokensUsed(ctx context.Context, day, guild string) (int, error) 
 // guilds and the command line together.
 func (s *Store) TokensUsedAll(ctx context.Context, day string) (int, error) {
 	var n int
-	err := s.read.QueryRowContext(ctx, `SELECT coalesce(sum(prompt_tokens + completion_tokens), 0)
-		FROM usage WHERE day = ?`, day).Scan(&n)
+	err := s.stmts.tokensUsedAll.QueryRowContext(ctx, day).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: cannot read usage: %w", err)
 	}
