@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/geobrief/geobrief/config"
+	"github.com/geobrief/geobrief/store"
+)
+
+func TestDefaultScheduleFromEnvironment(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	load := func(env map[string]string) config.Config {
+		t.Helper()
+		cfg, err := config.Load(config.MapLookup(env))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+
+	// No channel: nothing to do.
+	if err := ensureDefaultSchedule(ctx, load(nil), st); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"DIGEST_CHANNEL_ID": "555", "DIGEST_TIMES": "18:00,08:00", "DIGEST_TIMEZONE": "Europe/Kyiv", "DISCORD_GUILD_ID": "g1"}
+	if err := ensureDefaultSchedule(ctx, load(env), st); err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := st.Schedules(ctx, "g1")
+	if len(rows) != 1 || rows[0].Times != "08:00,18:00" || rows[0].Zone != "Europe/Kyiv" {
+		t.Fatalf("schedules = %+v", rows)
+	}
+	created := rows[0].Created
+
+	// A restart with the same settings leaves the schedule as it was.
+	time.Sleep(2 * time.Millisecond)
+	if err := ensureDefaultSchedule(ctx, load(env), st); err != nil {
+		t.Fatal(err)
+	}
+	if rows, _ := st.Schedules(ctx, "g1"); !rows[0].Created.Equal(created) {
+		t.Fatal("an unchanged schedule was saved again")
+	}
+
+	// Changed times replace it.
+	env["DIGEST_TIMES"] = "07:30"
+	if err := ensureDefaultSchedule(ctx, load(env), st); err != nil {
+		t.Fatal(err)
+	}
+	if rows, _ := st.Schedules(ctx, "g1"); len(rows) != 1 || rows[0].Times != "07:30" {
+		t.Fatalf("schedules = %+v", rows)
+	}
+
+	// Bad times fail at start, naming the variable.
+	env["DIGEST_TIMES"] = "noon"
+	err = ensureDefaultSchedule(ctx, load(env), st)
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), "DIGEST_TIMES") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestBotNeedsAToken(t *testing.T) {
+	_, errOut, code := runCLI(t, map[string]string{}, "bot")
+	if code != 2 || !strings.Contains(errOut, "DISCORD_TOKEN") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+}
