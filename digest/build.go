@@ -113,7 +113,9 @@ func (b *Builder) Build(ctx context.Context, r Request) (Digest, error) {
 	g.SetLimit(briefParallelism)
 	for i, doc := range picked {
 		g.Go(func() error {
-			br, err := b.sum.Brief(gctx, doc, summarize.Options{Length: summarize.Short, Guild: r.Guild})
+			// Standard length: the Brief a /summarize of the same document makes, so
+			// the two share one cache entry and one LLM call.
+			br, err := b.sum.Brief(gctx, doc, summarize.Options{Length: summarize.Standard, Guild: r.Guild})
 			if err != nil {
 				return fmt.Errorf("digest: %w", err)
 			}

@@ -31,6 +31,10 @@ type fakeSummarizer struct {
 
 func (f *fakeSummarizer) Brief(_ context.Context, doc corpus.Document, opts summarize.Options) (summarize.Brief, error) {
 	f.briefs.Add(1)
+	if opts.Length != summarize.Standard {
+		// A digest asks for the Brief /summarize makes, to share its cache entry.
+		return summarize.Brief{}, fmt.Errorf("digest asked for a %q Brief", opts.Length)
+	}
 	return summarize.Brief{DocID: doc.ID, Headline: "About " + doc.Title, Summary: doc.Title + " happened. More detail followed.", Meta: summarize.Meta{Offline: true}}, nil
 }
 
