@@ -3,6 +3,7 @@ package summarize
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // normalizer folds the differences that do not change what a quote says:
@@ -45,8 +46,12 @@ func newGrounder(article string) grounder { return grounder{article: normalize(a
 
 // supports reports whether quote appears in the article. Surrounding quote
 // marks and end punctuation are ignored, and an ellipsis may stand for
-// omitted words as long as every piece appears, in order. A quote too short
-// to mean anything (under three words) supports nothing.
+// omitted words as long as every piece appears, in order. Matches must start
+// and end on word boundaries: "likely to attend" is not supported by
+// "unlikely to attend". A quote too short to mean anything (under three
+// words), or with an elided piece of a single word, supports nothing: a
+// model could otherwise stitch "Iran ... agreed ... deal" out of scattered
+// words and have it verified.
 func (g grounder) supports(quote string) bool {
 	q := normalize(quote)
 	q = strings.Trim(q, ` "'.,;:!?`)
@@ -54,17 +59,52 @@ func (g grounder) supports(quote string) bool {
 		return false
 	}
 	q = strings.ReplaceAll(q, "…", "...")
+	pieces := strings.Split(q, "...")
 	pos := 0
-	for _, piece := range strings.Split(q, "...") {
+	for _, piece := range pieces {
 		piece = strings.Trim(piece, ` "'.,;:!?`)
 		if piece == "" {
 			continue
 		}
-		i := strings.Index(g.article[pos:], piece)
-		if i < 0 {
+		if len(pieces) > 1 && len(strings.Fields(piece)) < 2 {
 			return false
 		}
-		pos += i + len(piece)
+		end, ok := g.find(piece, pos)
+		if !ok {
+			return false
+		}
+		pos = end
 	}
 	return true
 }
+
+// find returns the end of the first occurrence of piece at or after from
+// that starts and ends on word boundaries.
+func (g grounder) find(piece string, from int) (int, bool) {
+	for from <= len(g.article) {
+		i := strings.Index(g.article[from:], piece)
+		if i < 0 {
+			return 0, false
+		}
+		start, end := from+i, from+i+len(piece)
+		if wordBoundary(g.article, start) && wordBoundary(g.article, end) {
+			return end, true
+		}
+		_, size := utf8.DecodeRuneInString(g.article[start:])
+		from = start + size
+	}
+	return 0, false
+}
+
+// wordBoundary reports whether position i of s does not split a word: the
+// runes on both sides are not both letters or digits.
+func wordBoundary(s string, i int) bool {
+	if i == 0 || i == len(s) {
+		return true
+	}
+	before, _ := utf8.DecodeLastRuneInString(s[:i])
+	after, _ := utf8.DecodeRuneInString(s[i:])
+	return !isWordRune(before) || !isWordRune(after)
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
