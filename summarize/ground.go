@@ -37,6 +37,13 @@ func normalize(s string) string {
 	return b.String()
 }
 
+// quoteKey is a quote in the form grounding compares: normalized, without
+// surrounding quote marks and end punctuation. Two quotes with one key say
+// the same thing.
+func quoteKey(quote string) string { return strings.Trim(normalize(quote), quoteTrim) }
+
+const quoteTrim = ` "'.,;:!?`
+
 // grounder checks quotes against one article.
 type grounder struct {
 	article string // normalized
@@ -53,8 +60,7 @@ func newGrounder(article string) grounder { return grounder{article: normalize(a
 // model could otherwise stitch "Iran ... agreed ... deal" out of scattered
 // words and have it verified.
 func (g grounder) supports(quote string) bool {
-	q := normalize(quote)
-	q = strings.Trim(q, ` "'.,;:!?`)
+	q := quoteKey(quote)
 	if len(strings.Fields(q)) < 3 {
 		return false
 	}
@@ -62,7 +68,7 @@ func (g grounder) supports(quote string) bool {
 	pieces := strings.Split(q, "...")
 	pos := 0
 	for _, piece := range pieces {
-		piece = strings.Trim(piece, ` "'.,;:!?`)
+		piece = strings.Trim(piece, quoteTrim)
 		if piece == "" {
 			continue
 		}

@@ -394,10 +394,14 @@ func (s *Summarizer) assemble(doc corpus.Document, mb modelBrief, opts Options) 
 		if len(b.Facts) == maxFacts {
 			break
 		}
-		if seen[normalize(f.Quote)] {
-			continue
+		// The same quote twice is one fact told twice. Facts without a quote
+		// are distinct facts, kept (unverified) for --json.
+		if q := quoteKey(f.Quote); q != "" {
+			if seen[q] {
+				continue
+			}
+			seen[q] = true
 		}
-		seen[normalize(f.Quote)] = true
 		b.Facts = append(b.Facts, Fact{Text: f.Fact, Quote: f.Quote, Verified: g.supports(f.Quote)})
 	}
 	b.countFacts()

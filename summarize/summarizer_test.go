@@ -113,6 +113,32 @@ func TestUnsupportedFactIsNeverVerified(t *testing.T) {
 	}
 }
 
+// A quote given twice is one fact; facts the model gave no quote for are
+// all kept, unverified, rather than folded into one.
+func TestFactsDedupedByQuoteOnly(t *testing.T) {
+	answer := `{"headline":"H","summary":"S.","key_facts":[
+ {"fact":"Talks on Saturday","quote":"due in Oman on Saturday"},
+ {"fact":"Talks on Saturday again","quote":"Due in  Oman on Saturday."},
+ {"fact":"Unquoted one","quote":""},
+ {"fact":"Unquoted two","quote":""}]}`
+	f := &fakeLLM{answer: func(int64, llm.Request) (llm.Response, error) { return reply(answer) }}
+	s := newTestSummarizer(t, f, nil, Config{})
+	b, err := s.Brief(context.Background(), omanDoc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, fact := range b.Facts {
+		texts = append(texts, fact.Text)
+	}
+	if got := strings.Join(texts, "|"); got != "Talks on Saturday|Unquoted one|Unquoted two" {
+		t.Fatalf("facts = %q", got)
+	}
+	if b.Meta.FactsGiven != 3 || b.Meta.FactsVerified != 1 {
+		t.Fatalf("facts verified %d of %d, want 1 of 3", b.Meta.FactsVerified, b.Meta.FactsGiven)
+	}
+}
+
 func TestRepeatMakesNoLLMCall(t *testing.T) {
 	f := &fakeLLM{answer: func(int64, llm.Request) (llm.Response, error) { return reply(omanAnswer) }}
 	cache := &memCache{}
