@@ -70,7 +70,10 @@ func (s *Store) Schedules(ctx context.Context, guildID string) ([]ScheduleRow, e
 		r.Created = time.Unix(0, created).UTC()
 		out = append(out, r)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: cannot list schedules: %w", err)
+	}
+	return out, nil
 }
 
 // Edition statuses.
@@ -205,6 +208,7 @@ func (s *Store) UnfinishedEditions(ctx context.Context) ([]EditionRow, error) {
 		e.DueAt, e.Status, e.Updated = time.Unix(0, due).UTC(), EditionClaimed, time.Unix(0, updated).UTC()
 		out = append(out, e)
 	}
+	// Closed before the parts are read: each read takes a connection.
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: cannot list unfinished editions: %w", err)
@@ -232,7 +236,10 @@ func (s *Store) editionParts(ctx context.Context, key string) ([]EditionPart, er
 		}
 		parts = append(parts, p)
 	}
-	return parts, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: cannot read the parts of edition %s: %w", key, err)
+	}
+	return parts, nil
 }
 
 // RecordMissed notes an edition that came due while the bot was down for
@@ -279,7 +286,10 @@ func (s *Store) SentDocs(ctx context.Context, channelID string) (map[string]stri
 		}
 		out[id] = hash
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: cannot read what channel %s was sent: %w", channelID, err)
+	}
+	return out, nil
 }
 
 // LastEditionAt is when the channel's latest claimed or posted edition was
@@ -316,5 +326,8 @@ func (s *Store) Editions(ctx context.Context, channelID string, limit int) ([]Ed
 		e.DueAt = time.Unix(0, due).UTC()
 		out = append(out, e)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: cannot list editions: %w", err)
+	}
+	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -183,7 +184,7 @@ func (s *Store) search(ctx context.Context, query string, words []string, limit 
 	expr := matchAny(forms)
 	var from int64
 	err = s.stmts.titleFrom.QueryRowContext(ctx, expr, titleWindow-1).Scan(&from)
-	if err != nil && err != sql.ErrNoRows {
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
 	rows, err := s.stmts.rankTitles.QueryContext(ctx, expr, from, limit+len(hits))
@@ -239,7 +240,7 @@ func (s *Store) exactID(ctx context.Context, id string) (*Hit, error) {
 		published, added sql.NullInt64
 	)
 	err := s.stmts.exactID.QueryRowContext(ctx, id).Scan(&h.ID, &h.Title, &published, &added)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
