@@ -274,7 +274,7 @@ func (s *Summarizer) briefPart(ctx context.Context, t *tally, title, text string
 		Title, Article          string
 		Part, Parts             int
 		SummarySentences, Facts int
-	}{title, fenceArticle(text), part, parts, opts.Length.sentences(), opts.Length.facts()}
+	}{fenceTitle(title), fenceArticle(text), part, parts, opts.Length.sentences(), opts.Length.facts()}
 	return askJSON(ctx, s, t, "brief", data, briefSchema, opts.Guild, parseBrief)
 }
 
@@ -286,7 +286,7 @@ func (s *Summarizer) combine(ctx context.Context, t *tally, title string, batch 
 	data := struct {
 		Title, PartialBriefs    string
 		SummarySentences, Facts int
-	}{title, neutralize(string(js), "partial_briefs"), opts.Length.sentences(), opts.Length.facts()}
+	}{fenceTitle(title), neutralize(string(js), "partial_briefs"), opts.Length.sentences(), opts.Length.facts()}
 	return askJSON(ctx, s, t, "combine", data, briefSchema, opts.Guild, parseBrief)
 }
 
@@ -356,6 +356,13 @@ func parseAnswer[T any](resp llm.Response, parse func(string) (T, error)) (T, er
 // contains the closing tag itself must not be able to end the data block
 // and speak as the prompt.
 func fenceArticle(text string) string { return neutralize(text, "article") }
+
+// fenceTitle does the same for the title, which comes from the same
+// untrusted file: it is kept on its one line and cannot close its tag or
+// the article's.
+func fenceTitle(title string) string {
+	return neutralize(neutralize(strings.Join(strings.Fields(title), " "), "title"), "article")
+}
 
 func neutralize(text, tag string) string {
 	closing := "</" + tag + ">"
