@@ -265,17 +265,16 @@ func (s *Store) Autocomplete(ctx context.Context, input string, limit int) ([]Hi
 		return s.Recent(ctx, limit)
 	}
 
-	// IDs hold no spaces; don't look for one when the input does.
-	var idHits []Hit
-	if !strings.ContainsFunc(trimmed, unicode.IsSpace) {
-		rows, err := s.stmts.suggestIDs.QueryContext(ctx,
-			trimmed, trimmed+"\U0010FFFF", limit, ExactIDScore, IDPrefixScore)
-		if err != nil {
-			return nil, fmt.Errorf("store: cannot autocomplete: %w", err)
-		}
-		if idHits, err = appendHits(nil, rows, limit); err != nil {
-			return nil, fmt.Errorf("store: cannot autocomplete: %w", err)
-		}
+	// IDs are file names, which may hold spaces: look for one whatever the
+	// input. The range is a scan of the NOCASE index on id.
+	rows, err := s.stmts.suggestIDs.QueryContext(ctx,
+		trimmed, trimmed+"\U0010FFFF", limit, ExactIDScore, IDPrefixScore)
+	if err != nil {
+		return nil, fmt.Errorf("store: cannot autocomplete: %w", err)
+	}
+	idHits, err := appendHits(nil, rows, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: cannot autocomplete: %w", err)
 	}
 
 	var titleHits []Hit

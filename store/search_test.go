@@ -419,3 +419,23 @@ func TestSearchBroadWords(t *testing.T) {
 	assertIDs(t, hits, "body-599", "body-598", "body-597")
 	checkDecreasing(hits)
 }
+
+// File names, and so IDs, may hold spaces; typing one still finds its
+// document by ID even when its title shares no word with it.
+func TestAutocompleteIDWithSpaces(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t)
+	docs := []corpus.Document{
+		doc("press review 12", "Ministers meet in Oslo", "body"),
+		doc("press review 13", "Harbour strike ends", "body"),
+	}
+	if _, err := s.SyncDocuments(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	hits := mustAutocomplete(t, s, "Press Review 12", 10)
+	assertIDs(t, hits, "press review 12")
+	if len(hits) == 1 && hits[0].Score != ExactIDScore {
+		t.Errorf("score %v, want ExactIDScore", hits[0].Score)
+	}
+	assertIDs(t, mustAutocomplete(t, s, "press rev", 10), "press review 12", "press review 13")
+}
