@@ -32,7 +32,8 @@ const (
 )
 
 // allow reports whether a call may go ahead; if the circuit is open it
-// returns the time it may close. probe is true for the one call let through
+// returns the end of the cool-down, or the zero time when the cool-down is
+// over and a probe is deciding. probe is true for the one call let through
 // after the cool-down: it must report back with done.
 func (b *breaker) allow(now time.Time) (ok, probe bool, until time.Time) {
 	b.mu.Lock()
@@ -40,7 +41,10 @@ func (b *breaker) allow(now time.Time) (ok, probe bool, until time.Time) {
 	if b.openUntil.IsZero() {
 		return true, false, time.Time{}
 	}
-	if now.Before(b.openUntil) || b.probing {
+	if b.probing {
+		return false, false, time.Time{}
+	}
+	if now.Before(b.openUntil) {
 		return false, false, b.openUntil
 	}
 	b.probing = true

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -57,16 +58,17 @@ func TestBreakerOpensFailsFastProbesAndCloses(t *testing.T) {
 		}
 	}
 	before := f.calls.Load()
+	clock.Add(29*time.Second + 500*time.Millisecond)
 	_, err := c.Complete(ctx, userReq("hi"))
-	if !errors.Is(err, ErrCircuitOpen) {
-		t.Fatalf("err = %v, want ErrCircuitOpen", err)
+	if !errors.Is(err, ErrCircuitOpen) || !strings.HasSuffix(err.Error(), "next try in 1s") {
+		t.Fatalf("err = %v, want ErrCircuitOpen with the wait rounded up", err)
 	}
 	if f.calls.Load() != before {
 		t.Error("an open circuit still sent the request")
 	}
 
 	// After the cool-down a failing probe opens it again.
-	clock.Add(31 * time.Second)
+	clock.Add(time.Second)
 	if _, err := c.Complete(ctx, userReq("probe")); err == nil || errors.Is(err, ErrCircuitOpen) {
 		t.Fatalf("probe: err = %v, want the 500", err)
 	}
@@ -109,5 +111,45 @@ func TestBreakerLetsOneProbeThrough(t *testing.T) {
 	b.done(now, true, outcomeSuccess)
 	if ok, probe, _ := b.allow(now); !ok || probe {
 		t.Fatal("circuit did not close")
+	}
+}
+
+// While the probe runs, other callers are told so, not given a wait that
+// has already passed.
+func TestBreakerOpenWhileProbing(t *testing.T) {
+	release := make(chan struct{})
+	var failing atomic.Bool
+	failing.Store(true)
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if failing.Load() {
+			apiError(w, 500, "down", "")
+			return
+		}
+		<-release
+		completion(w, "ok", "stop", true)
+	})
+	clock := &fakeClock{t: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}
+	c := newTestClient(t, Config{BaseURL: f.url(), MaxRetries: -1, BreakerFailures: 1,
+		BreakerCooldown: 30 * time.Second, Now: clock.Now}, nil)
+	if _, err := c.Complete(context.Background(), userReq("hi")); err == nil {
+		t.Fatal("want the 500")
+	}
+	failing.Store(false)
+	clock.Add(time.Minute)
+	probeDone := make(chan error, 1)
+	go func() { _, err := c.Complete(context.Background(), userReq("probe")); probeDone <- err }()
+	for deadline := time.Now().Add(2 * time.Second); f.calls.Load() < 2; {
+		if time.Now().After(deadline) {
+			t.Fatal("the probe never reached the server")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	_, err := c.Complete(context.Background(), userReq("hi"))
+	close(release)
+	if !errors.Is(err, ErrCircuitOpen) || !strings.Contains(err.Error(), "trial call") {
+		t.Fatalf("err = %v, want ErrCircuitOpen saying a trial call runs", err)
+	}
+	if err := <-probeDone; err != nil {
+		t.Fatalf("probe: %v", err)
 	}
 }

@@ -23,7 +23,12 @@ func (c *Client) call(ctx context.Context, req Request, onDelta func(string)) (R
 	}
 	ok, probe, until := c.breaker.allow(c.now())
 	if !ok {
-		return Response{}, fmt.Errorf("%w; next try in %s", ErrCircuitOpen, until.Sub(c.now()).Round(time.Second))
+		if until.IsZero() {
+			return Response{}, fmt.Errorf("%w; a trial call is checking whether the endpoint is back", ErrCircuitOpen)
+		}
+		// Rounded up: "next try in 0s" would invite a retry that fails too.
+		wait := until.Sub(c.now())
+		return Response{}, fmt.Errorf("%w; next try in %s", ErrCircuitOpen, (wait + time.Second - 1).Truncate(time.Second))
 	}
 	result := outcomeNeutral
 	defer func() { c.breaker.done(c.now(), probe, result) }()
