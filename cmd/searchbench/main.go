@@ -11,13 +11,16 @@ import (
 	"bufio"
 	"cmp"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/geobrief/geobrief/corpus"
@@ -32,13 +35,23 @@ func main() {
 		seed     = flag.Uint64("seed", 1, "seed of the corpus and query generator")
 	)
 	flag.Parse()
-	if err := run(context.Background(), *ndocs, *nqueries, *dir, *seed); err != nil {
+	if *ndocs < 1 || *nqueries < 1 {
+		fmt.Fprintln(os.Stderr, "searchbench: -docs and -queries must be at least 1")
+		os.Exit(2)
+	}
+	// On the first interrupt run returns early and removes its temporary
+	// directory (hundreds of MB at 100,000 documents); a second one kills.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	context.AfterFunc(ctx, stop)
+	err := run(ctx, *ndocs, *nqueries, *dir, *seed)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "searchbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, ndocs, nqueries int, dir string, seed uint64) error {
+func run(ctx context.Context, ndocs, nqueries int, dir string, seed uint64) (err error) {
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "searchbench-")
 		if err != nil {
@@ -60,6 +73,12 @@ func run(ctx context.Context, ndocs, nqueries int, dir string, seed uint64) erro
 	if err != nil {
 		return err
 	}
+	// s is nil while the restart has it closed; close it if open at return.
+	defer func() {
+		if s != nil {
+			err = errors.Join(err, s.Close())
+		}
+	}()
 	t0 = time.Now()
 	st, err := s.SyncDocuments(ctx, docs)
 	if err != nil {
@@ -81,7 +100,7 @@ func run(ctx context.Context, ndocs, nqueries int, dir string, seed uint64) erro
 	}
 
 	var hitsTotal, empty int
-	searchLat, err := measure(queries, func(q string) error {
+	search, err := measure(ctx, queries, func(q string) error {
 		hits, err := s.Search(ctx, q, 10)
 		hitsTotal += len(hits)
 		if len(hits) == 0 {
@@ -92,12 +111,12 @@ func run(ctx context.Context, ndocs, nqueries int, dir string, seed uint64) erro
 	if err != nil {
 		return err
 	}
-	report("search", searchLat)
+	search.report("search")
 	fmt.Printf("               %.1f hits per query, %d queries without a hit\n",
 		float64(hitsTotal)/float64(len(queries)), empty)
 
 	hitsTotal, empty = 0, 0
-	acLat, err := measure(prefixes, func(p string) error {
+	autocomplete, err := measure(ctx, prefixes, func(p string) error {
 		hits, err := s.Autocomplete(ctx, p, 25)
 		hitsTotal += len(hits)
 		if len(hits) == 0 {
@@ -108,18 +127,18 @@ func run(ctx context.Context, ndocs, nqueries int, dir string, seed uint64) erro
 	if err != nil {
 		return err
 	}
-	report("autocomplete", acLat)
+	autocomplete.report("autocomplete")
 	fmt.Printf("               %.1f hits per input, %d inputs without a hit\n",
 		float64(hitsTotal)/float64(len(prefixes)), empty)
 
-	recentLat, err := measure(make([]string, 200), func(string) error {
+	recent, err := measure(ctx, make([]string, 200), func(string) error {
 		_, err := s.Recent(ctx, 25)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	report("recent", recentLat)
+	recent.report("recent")
 
 	// The documents stay in memory, as they do in the bot (the corpus loader
 	// holds them); SQLite's memory is outside the Go heap.
@@ -130,12 +149,13 @@ func run(ctx context.Context, ndocs, nqueries int, dir string, seed uint64) erro
 		procStatus("VmRSS"), procStatus("VmHWM"), float64(ms.HeapAlloc)/1e6)
 
 	// Restart: what the bot does on start with an unchanged corpus.
-	if err := s.Close(); err != nil {
-		return err
+	closeErr := s.Close()
+	s = nil
+	if closeErr != nil {
+		return closeErr
 	}
 	t0 = time.Now()
-	s, err = store.Open(ctx, dir)
-	if err != nil {
+	if s, err = store.Open(ctx, dir); err != nil {
 		return err
 	}
 	tOpen := time.Since(t0)
@@ -151,37 +171,42 @@ func run(ctx context.Context, ndocs, nqueries int, dir string, seed uint64) erro
 	fmt.Printf("restart:       %v (open %v, sync %v %+v, first query %v)\n",
 		tTotal.Round(time.Millisecond), tOpen.Round(time.Millisecond), tSync.Round(time.Millisecond),
 		st, (tTotal - tOpen - tSync).Round(time.Microsecond))
-	return s.Close()
+	return nil
 }
 
-// measure times f on each input, in order, and returns the sorted latencies.
-// It remembers the slowest inputs in slowest.
-func measure(inputs []string, f func(string) error) ([]time.Duration, error) {
+// latencies are the timings of one kind of call, fastest first.
+type latencies struct {
+	sorted  []time.Duration
+	slowest []string // the three slowest inputs with their times, slowest first
+}
+
+// measure times f on each input, in order, until ctx is done.
+func measure(ctx context.Context, inputs []string, f func(string) error) (latencies, error) {
 	type timing struct {
 		in string
 		d  time.Duration
 	}
 	ts := make([]timing, 0, len(inputs))
 	for _, in := range inputs {
+		if err := ctx.Err(); err != nil {
+			return latencies{}, err
+		}
 		t0 := time.Now()
 		if err := f(in); err != nil {
-			return nil, fmt.Errorf("%q: %w", in, err)
+			return latencies{}, fmt.Errorf("%q: %w", in, err)
 		}
 		ts = append(ts, timing{in, time.Since(t0)})
 	}
 	slices.SortFunc(ts, func(a, b timing) int { return cmp.Compare(a.d, b.d) })
-	lat := make([]time.Duration, len(ts))
-	for i, t := range ts {
-		lat[i] = t.d
+	var l latencies
+	for _, t := range ts {
+		l.sorted = append(l.sorted, t.d)
 	}
-	slowest = slowest[:0]
 	for i := len(ts) - 1; i >= 0 && i >= len(ts)-3; i-- {
-		slowest = append(slowest, fmt.Sprintf("%q %.1f ms", ts[i].in, float64(ts[i].d)/1e6))
+		l.slowest = append(l.slowest, fmt.Sprintf("%q %.1f ms", ts[i].in, float64(ts[i].d)/1e6))
 	}
-	return lat, nil
+	return l, nil
 }
-
-var slowest []string
 
 func percentile(sorted []time.Duration, p float64) time.Duration {
 	if len(sorted) == 0 {
@@ -191,11 +216,16 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 	return sorted[max(0, min(i, len(sorted)-1))]
 }
 
-func report(name string, lat []time.Duration) {
+func (l latencies) report(name string) {
+	if len(l.sorted) == 0 {
+		fmt.Printf("%-14s no calls\n", name+":")
+		return
+	}
+	lat := l.sorted
 	r := func(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/1e6) }
 	fmt.Printf("%-14s %d calls: p50 %s, p90 %s, p99 %s, max %s\n", name+":", len(lat),
 		r(percentile(lat, 50)), r(percentile(lat, 90)), r(percentile(lat, 99)), r(lat[len(lat)-1]))
-	fmt.Printf("               slowest: %s\n", strings.Join(slowest, ", "))
+	fmt.Printf("               slowest: %s\n", strings.Join(l.slowest, ", "))
 }
 
 func textBytes(docs []corpus.Document) int {
