@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -298,12 +299,29 @@ func TestParseRetryAfter(t *testing.T) {
 		{http.Header{"Retry-After-Ms": {"250"}, "Retry-After": {"1"}}, 250 * time.Millisecond, true},
 		{http.Header{"Retry-After": {"soon"}}, 0, false},
 		{http.Header{"Retry-After": {"-1"}}, 0, false},
+		{http.Header{"Retry-After": {"NaN"}}, 0, false},
+		{http.Header{"Retry-After": {"Inf"}}, math.MaxInt64, true},
+		{http.Header{"Retry-After": {"1e30"}}, math.MaxInt64, true},
+		{http.Header{"Retry-After-Ms": {"NaN"}, "Retry-After": {"2"}}, 2 * time.Second, true},
 		{http.Header{}, 0, false},
 	} {
 		got, ok := parseRetryAfter(tc.h, now)
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("%v: got %s %v, want %s %v", tc.h, got, ok, tc.want, tc.ok)
 		}
+	}
+}
+
+// A Retry-After too large for a Duration is a wait too long, not no hint.
+func TestHugeRetryAfterGivesUp(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		w.Header().Set("Retry-After", "1e30")
+		apiError(w, 429, "slow down", "rate_limit_exceeded")
+	})
+	c := newTestClient(t, Config{BaseURL: f.url()}, nil)
+	_, err := c.Complete(context.Background(), userReq("hi"))
+	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "asked to wait") || f.calls.Load() != 1 {
+		t.Fatalf("err = %v after %d calls, want one call and ErrUnavailable", err, f.calls.Load())
 	}
 }
 

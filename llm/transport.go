@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -148,8 +149,10 @@ func parseRetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 		return 0, false
 	}
 	if v := strings.TrimSpace(h.Get("Retry-After-Ms")); v != "" {
-		if ms, err := strconv.ParseFloat(v, 64); err == nil && ms >= 0 {
-			return time.Duration(ms * float64(time.Millisecond)), true
+		if ms, err := strconv.ParseFloat(v, 64); err == nil {
+			if d, ok := durationOf(ms, time.Millisecond); ok {
+				return d, true
+			}
 		}
 	}
 	v := strings.TrimSpace(h.Get("Retry-After"))
@@ -157,10 +160,7 @@ func parseRetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 		return 0, false
 	}
 	if secs, err := strconv.ParseFloat(v, 64); err == nil {
-		if secs < 0 {
-			return 0, false
-		}
-		return time.Duration(secs * float64(time.Second)), true
+		return durationOf(secs, time.Second)
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		d := t.Sub(now)
@@ -170,6 +170,20 @@ func parseRetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 		return d, true
 	}
 	return 0, false
+}
+
+// durationOf converts n units to a Duration. NaN and negative values are no
+// hint; a value past what a Duration holds (ParseFloat accepts "Inf" and
+// "1e30") becomes the longest Duration, so the retry loop gives up rather
+// than read an overflowed, negative wait as no hint at all.
+func durationOf(n float64, unit time.Duration) (time.Duration, bool) {
+	if math.IsNaN(n) || n < 0 {
+		return 0, false
+	}
+	if f := n * float64(unit); f < math.MaxInt64 {
+		return time.Duration(f), true
+	}
+	return math.MaxInt64, true
 }
 
 var errBodyTooLarge = errors.New("llm: answer too large")
