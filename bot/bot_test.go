@@ -593,3 +593,36 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 	t.Errorf("not true after 5 s: %s", what)
 }
+
+// A handler that panics between two progress updates: the error answer is
+// the last edit, not a progress line scheduled before the panic.
+func TestPanicAfterProgressIsTheLastEdit(t *testing.T) {
+	h := setup(t, func(c *Config, s *fakeBriefer) {
+		c.ProgressInterval = 150 * time.Millisecond
+		s.run = func(_ context.Context, _ corpus.Document, o summarize.Options) (summarize.Brief, error) {
+			o.Progress(1, 3) // shown at once
+			time.Sleep(20 * time.Millisecond)
+			o.Progress(2, 3) // scheduled for 150 ms after the first
+			// Panic just before it, so that it comes due while the error
+			// answer is still on its way (the fake answers in 100 ms).
+			time.Sleep(110 * time.Millisecond)
+			panic("boom")
+		}
+	})
+	h.f.Latency = 100 * time.Millisecond
+	in := h.slash("summarize", "u1", opt("article", "far"))
+	_, ed := h.dispatch(in)
+	if m := decodeMessage(t, ed); m.Content != msgInternal {
+		t.Fatalf("answer %q, want %q", m.Content, msgInternal)
+	}
+	time.Sleep(400 * time.Millisecond) // past the scheduled progress edit
+	var last discordfake.Request
+	for _, r := range h.f.Requests() {
+		if r.Method == http.MethodPatch && strings.Contains(r.Path, in["token"].(string)) {
+			last = r
+		}
+	}
+	if m := decodeMessage(t, last); m.Content != msgInternal {
+		t.Errorf("last edit %q overwrote the error answer", m.Content)
+	}
+}

@@ -188,8 +188,12 @@ func (b *Bot) runDeferred(ctx context.Context, r *request, limited bool, ack fun
 
 	p := newProgress(b, ctx, r.i, log)
 	r.progress = p.set
-	rep, err := run(ctx)
-	p.stop()
+	rep, err := func() (reply, error) {
+		// Deferred, so that a panicking handler cannot leave a progress edit
+		// scheduled that would land after, and hide, the error answer.
+		defer p.stop()
+		return run(ctx)
+	}()
 	if err != nil {
 		msg := userMessage(err)
 		log.Warn("interaction failed", slog.Any("error", err), slog.String("shown", msg))
