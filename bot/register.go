@@ -28,12 +28,18 @@ func (b *Bot) register(ctx context.Context, appID string) error {
 }
 
 // commandShape is what a definition means to users, without the IDs and
-// versions Discord adds.
+// versions Discord adds. Who may use a command is part of it: a change to
+// default_member_permissions or dm_permission must be registered too.
 type commandShape struct {
 	Name        string        `json:"name"`
 	Description string        `json:"description"`
 	Type        int           `json:"type"`
 	Options     []optionShape `json:"options,omitempty"`
+	// MemberPermissions is default_member_permissions as sent ("32"); nil:
+	// everyone.
+	MemberPermissions any `json:"default_member_permissions"`
+	// DMPermission nil means true, Discord's default.
+	DMPermission *bool `json:"dm_permission"`
 }
 
 type optionShape struct {
@@ -45,6 +51,7 @@ type optionShape struct {
 	Choices      []choiceShape `json:"choices,omitempty"`
 	Options      []optionShape `json:"options,omitempty"`
 	MaxLength    int           `json:"max_length,omitempty"`
+	ChannelTypes []int         `json:"channel_types,omitempty"`
 }
 
 type choiceShape struct {
@@ -66,6 +73,10 @@ func shapes(cmds []*discordgo.ApplicationCommand) (string, error) {
 	for _, c := range list {
 		if c.Type == 0 {
 			c.Type = int(discordgo.ChatApplicationCommand)
+		}
+		if c.DMPermission == nil {
+			yes := true
+			c.DMPermission = &yes
 		}
 		out[c.Name] = c
 	}
