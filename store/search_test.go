@@ -146,8 +146,10 @@ func TestSearchRanking(t *testing.T) {
 
 	t.Run("stop words do not drown the query", func(t *testing.T) {
 		assertFirst(t, mustSearch(t, s, "the oil of the G7", 10), "oil-price-cap")
-		// A query made only of stop words still runs.
-		mustSearch(t, s, "the of and", 10)
+		// A query made only of stop words still runs, on those words.
+		if hits := mustSearch(t, s, "the of and", 10); len(hits) == 0 {
+			t.Error("a query of stop words only found nothing")
+		}
 	})
 
 	t.Run("limit", func(t *testing.T) {
@@ -242,8 +244,8 @@ func TestRecentOrder(t *testing.T) {
 	if !hits[0].Published.Equal(mustTime("2025-03-05T06:30:00Z")) || hits[0].Title != "Kyïv energy grid hit by drones" {
 		t.Errorf("hit %+v", hits[0])
 	}
-	if n := len(mustRecent(t, s, 0)); n != DefaultLimit && n != len(fixture(t)) {
-		t.Errorf("limit 0 gave %d", n)
+	if n, want := len(mustRecent(t, s, 0)), min(DefaultLimit, len(fixture(t))); n != want {
+		t.Errorf("limit 0 gave %d, want %d", n, want)
 	}
 }
 
