@@ -111,7 +111,7 @@ func Load(lookup Lookup) (Config, error) {
 			Window:    p.duration("DIGEST_WINDOW", 24*time.Hour, time.Minute),
 			MaxItems:  p.integer("DIGEST_MAX_ITEMS", 10, 1),
 			SkipEmpty: p.boolean("DIGEST_SKIP_EMPTY", false),
-			Catchup:   p.duration("DIGEST_CATCHUP", 2*time.Hour, 0),
+			Catchup:   p.duration("DIGEST_CATCHUP", 2*time.Hour, time.Minute),
 		},
 	}
 	if c.LLM.APIKey != "" && c.LLM.BaseURL == "" {

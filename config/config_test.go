@@ -37,11 +37,12 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"OPENAI_BASE_URL":     "localhost:11434",
 		"DIGEST_TIMEZONE":     "Mars/Olympus",
 		"DIGEST_SKIP_EMPTY":   "maybe",
+		"DIGEST_CATCHUP":      "0s",
 	}))
 	if err == nil {
 		t.Fatal("want an error")
 	}
-	for _, name := range []string{"LLM_TIMEOUT", "LLM_MAX_CONCURRENCY", "LLM_JSON_MODE", "OPENAI_BASE_URL", "DIGEST_TIMEZONE", "DIGEST_SKIP_EMPTY"} {
+	for _, name := range []string{"LLM_TIMEOUT", "LLM_MAX_CONCURRENCY", "LLM_JSON_MODE", "OPENAI_BASE_URL", "DIGEST_TIMEZONE", "DIGEST_SKIP_EMPTY", "DIGEST_CATCHUP"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error does not name %s:\n%v", name, err)
 		}

@@ -37,6 +37,8 @@ type SchedulerConfig struct {
 	// Window is how far back a channel's first digest reaches.
 	Window time.Duration
 	// Catchup is how late an edition may still be posted after downtime.
+	// It is at least two checks (2 × Every): an edition is seen up to Every
+	// after it is due even when the bot never went down.
 	Catchup time.Duration
 	// SkipEmpty posts nothing when there is nothing new.
 	SkipEmpty bool
@@ -67,6 +69,7 @@ func NewScheduler(st *store.Store, builder *Builder, poster Poster, cfg Schedule
 	if cfg.Every <= 0 {
 		cfg.Every = 30 * time.Second
 	}
+	cfg.Catchup = max(cfg.Catchup, 2*cfg.Every)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}

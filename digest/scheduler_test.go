@@ -326,3 +326,27 @@ func TestResumeAfterNonceExpiryLooksInTheChannel(t *testing.T) {
 		t.Fatalf("status %q", st)
 	}
 }
+
+// A zero catch-up still posts an edition seen at the next check after it
+// was due: without the floor every edition was recorded as missed.
+func TestZeroCatchupStillPostsOnTime(t *testing.T) {
+	st, err := store.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := base
+	p := &channelPoster{}
+	sched := NewScheduler(st, NewBuilder(growingDocs{&now}, &fakeSummarizer{}, 10, nil), p, SchedulerConfig{Every: 30 * time.Second})
+	if err := st.PutSchedule(context.Background(), store.ScheduleRow{ChannelID: "c", GuildID: "g", Times: "08:00", Zone: "UTC", Created: now}); err != nil {
+		t.Fatal(err)
+	}
+	now = time.Date(base.Year(), base.Month(), base.Day(), 8, 0, 20, 0, time.UTC) // one check after 08:00
+	if err := sched.RunOnce(context.Background(), now); err != nil {
+		t.Fatal(err)
+	}
+	key := "c/" + now.Format("2006-01-02") + "/08:00"
+	if status, _ := st.EditionStatus(context.Background(), key); status != store.EditionPosted || len(p.messages) != 1 {
+		t.Fatalf("edition %s: %q with %d messages, want posted once", key, status, len(p.messages))
+	}
+}
