@@ -20,8 +20,31 @@ func extractJSON(answer string) ([]byte, error) {
 	if !ok {
 		return nil, errors.New("the JSON object is not closed (answer cut off?)")
 	}
-	return dropTrailingCommas(s[start : end+1]), nil
+	first := dropTrailingCommas(s[start : end+1])
+	if json.Valid(first) {
+		return first, nil
+	}
+	// Prose before the answer may hold braces of its own ("I filled in
+	// {headline} and the rest:"); the object is then a later one. The
+	// candidates are capped: each costs a scan, and a broken answer full of
+	// braces must not cost quadratic time.
+	for from, tries := start+1, 0; ; tries++ {
+		i := strings.IndexByte(s[from:], '{')
+		if i < 0 || tries == maxJSONCandidates {
+			// None parses: the first one's error is the one to repair.
+			return first, nil
+		}
+		start = from + i
+		if end, ok := matchingBrace(s, start); ok {
+			if obj := dropTrailingCommas(s[start : end+1]); json.Valid(obj) {
+				return obj, nil
+			}
+		}
+		from = start + 1
+	}
 }
+
+const maxJSONCandidates = 16
 
 // stripThink removes reasoning blocks that some models (DeepSeek R1, Qwen3)
 // print before the answer. An unclosed block means the answer never came.

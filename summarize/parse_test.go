@@ -15,6 +15,7 @@ func TestParseBriefToleratesRealModelQuirks(t *testing.T) {
 		"bare fence":      "```\n" + goodJSON + "\n```",
 		"think block":     "<think>The user wants JSON. {not this}</think>\n" + goodJSON,
 		"prose around":    "Sure! Here is the brief:\n" + goodJSON + "\nLet me know if you need more.",
+		"braces in prose": "I filled in {headline} and {summary}:\n" + goodJSON,
 		"trailing comma":  `{"headline":"H","summary":"S.","key_facts":[{"fact":"F","quote":"Q q q",},],"people":[],}`,
 		"brace in text":   `{"headline":"H {x}","summary":"S \"}\" here.","key_facts":[{"fact":"F","quote":"Q q q"}]}`,
 		"missing lists":   `{"headline":"H","summary":"S.","key_facts":[{"fact":"F","quote":"Q q q"}]}`,
