@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -17,7 +16,14 @@ import (
 // handler checks again, since server admins can override the default.
 const manageServer = int64(discordgo.PermissionManageGuild)
 
-var msgNeedsManageServer = "Only members with the **Manage Server** permission can change digest schedules."
+const msgNeedsManageServer = "Only members with the **Manage Server** permission can change digest schedules."
+
+// canManageServer reads the member's permissions in the channel, as Discord
+// sends them with the interaction. Administrators hold every permission,
+// whatever the other bits say.
+func canManageServer(perms int64) bool {
+	return perms&(manageServer|discordgo.PermissionAdministrator) != 0
+}
 
 // /digest-schedule set|show|clear
 func (b *Bot) digestScheduleCommand() *command {
@@ -63,7 +69,7 @@ func (b *Bot) digestScheduleCommand() *command {
 			if r.i.GuildID == "" || r.i.Member == nil {
 				return reply{content: "Digest schedules belong to a server: use this command in one."}, nil
 			}
-			if r.i.Member.Permissions&manageServer == 0 {
+			if !canManageServer(r.i.Member.Permissions) {
 				return reply{content: msgNeedsManageServer}, nil
 			}
 			for name, sub := range opts {
@@ -87,6 +93,9 @@ func (b *Bot) digestScheduleCommand() *command {
 
 func (b *Bot) setSchedule(ctx context.Context, r *request, opts options) (reply, error) {
 	channelID := opts.channel("channel")
+	if channelID == "" {
+		return reply{content: msgPickChannel}, nil
+	}
 	times, err := digest.ParseTimes(opts.string("times"))
 	if err != nil {
 		return reply{content: "Times: " + escapeMarkdown(err.Error()) + "."}, nil
@@ -135,6 +144,9 @@ func (b *Bot) showSchedules(ctx context.Context, r *request) (reply, error) {
 
 func (b *Bot) clearSchedule(ctx context.Context, opts options) (reply, error) {
 	channelID := opts.channel("channel")
+	if channelID == "" {
+		return reply{content: msgPickChannel}, nil
+	}
 	ok, err := b.digests.schedules.DeleteSchedule(ctx, channelID)
 	if err != nil {
 		return reply{}, fmt.Errorf("bot: delete schedule: %w", err)
@@ -145,5 +157,6 @@ func (b *Bot) clearSchedule(ctx context.Context, opts options) (reply, error) {
 	return reply{content: fmt.Sprintf("Digests to <#%s> stopped.", channelID)}, nil
 }
 
-// errNoChannel: a channel option was missing, which Discord should prevent.
-var errNoChannel = errors.New("bot: channel option missing")
+// msgPickChannel answers a missing channel option, which Discord should
+// prevent (the option is required).
+const msgPickChannel = "Pick the channel from the list Discord offers."

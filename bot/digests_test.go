@@ -118,11 +118,24 @@ func TestDigestScheduleCommands(t *testing.T) {
 		t.Fatalf("stored %+v", rows)
 	}
 
-	for _, bad := range [][2]string{{"25:00", "UTC"}, {"08:00", "Mars/Olympus"}} {
+	for _, bad := range [][3]string{{"25:00", "UTC", "Times: \"25:00\" is not a time of day"}, {"08:00", "Mars/Olympus", "Time zone: \"Mars/Olympus\" is not an IANA time zone"}} {
 		_, ed = r.dispatch(r.scheduleCmd("set", manage, channelOpt("801"), opt("times", bad[0]), opt("timezone", bad[1])))
-		if m := decodeMessage(t, ed); !strings.Contains(m.Content, "Time") {
-			t.Fatalf("bad input %v answered %q", bad, m.Content)
+		if m := decodeMessage(t, ed); !strings.HasPrefix(m.Content, bad[2]) {
+			t.Fatalf("bad input %v answered %q, want %q", bad[:2], m.Content, bad[2])
 		}
+	}
+	if rows, _ := r.st.Schedules(context.Background(), ""); len(rows) != 1 {
+		t.Fatalf("invalid schedules were saved: %+v", rows)
+	}
+
+	// An administrator may, whatever the other bits say.
+	const admin = "8" // ADMINISTRATOR
+	_, ed = r.dispatch(r.scheduleCmd("set", admin, channelOpt("802"), opt("times", "07:00"), opt("timezone", "UTC")))
+	if m := decodeMessage(t, ed); !strings.Contains(m.Content, "<#802> at 07:00 (UTC)") {
+		t.Fatalf("an administrator's set answered %q", m.Content)
+	}
+	if _, err := r.st.DeleteSchedule(context.Background(), "802"); err != nil {
+		t.Fatal(err)
 	}
 
 	if err := r.st.PauseSchedule(context.Background(), "800", "discord answered 404 Unknown Channel"); err != nil {
