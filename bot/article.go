@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"strings"
 	"time"
@@ -132,20 +133,13 @@ func (b *Bot) resolveArticle(ctx context.Context, input string) (resolved, error
 	}
 	r := resolved{doc: doc}
 	best := hits[0].Score
-	margin := closeMatch * abs(best)
+	margin := closeMatch * math.Abs(best)
 	for _, h := range hits[1:] {
 		if h.Score >= best-margin && h.ID != doc.ID {
 			r.others = append(r.others, h)
 		}
 	}
 	return r, nil
-}
-
-func abs(x float64) float64 {
-	if x < 0 {
-		return -x
-	}
-	return x
 }
 
 // summarizeButtons offers one "summarize this instead" button per hit.

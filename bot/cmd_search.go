@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/geobrief/geobrief/store"
 )
 
 const searchResults = 5
@@ -35,7 +37,7 @@ func (b *Bot) searchCommand() *command {
 			}
 			var lines []string
 			for n, h := range hits {
-				line := fmt.Sprintf("%d. **%s**", n+1, escapeMarkdown(cut(oneLine(titleOf2(h.Title, h.ID)), 200)))
+				line := fmt.Sprintf("%d. **%s**", n+1, escapeMarkdown(cut(oneLine(hitTitle(h)), 200)))
 				if d := hitDate(h); !d.IsZero() {
 					line += " · " + d.Format("2 Jan 2006")
 				}
@@ -53,9 +55,10 @@ func (b *Bot) searchCommand() *command {
 	}
 }
 
-func titleOf2(title, id string) string {
-	if strings.TrimSpace(title) != "" {
-		return title
+// hitTitle names a search result by its title, or its ID when untitled.
+func hitTitle(h store.Hit) string {
+	if strings.TrimSpace(h.Title) != "" {
+		return h.Title
 	}
-	return id
+	return h.ID
 }
