@@ -2,6 +2,7 @@ package digest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/geobrief/geobrief/corpus"
 	"github.com/geobrief/geobrief/extractive"
+	"github.com/geobrief/geobrief/llm"
 	"github.com/geobrief/geobrief/summarize"
 )
 
@@ -22,6 +24,8 @@ type Documents interface {
 // Summarizer makes the Briefs a digest is built from, and its top line.
 type Summarizer interface {
 	Brief(ctx context.Context, doc corpus.Document, opts summarize.Options) (summarize.Brief, error)
+	// ExtractiveBrief is the offline Brief, for a document the LLM fails on.
+	ExtractiveBrief(doc corpus.Document, opts summarize.Options) summarize.Brief
 	Topline(ctx context.Context, items []summarize.ToplineItem, guild string) (string, error)
 }
 
@@ -115,9 +119,18 @@ func (b *Builder) Build(ctx context.Context, r Request) (Digest, error) {
 		g.Go(func() error {
 			// Standard length: the Brief a /summarize of the same document makes, so
 			// the two share one cache entry and one LLM call.
-			br, err := b.sum.Brief(gctx, doc, summarize.Options{Length: summarize.Standard, Guild: r.Guild})
-			if err != nil {
+			opts := summarize.Options{Length: summarize.Standard, Guild: r.Guild}
+			br, err := b.sum.Brief(gctx, doc, opts)
+			switch {
+			case err == nil:
+			case retryLater(gctx, err):
 				return fmt.Errorf("digest: %w", err)
+			default:
+				// One document the LLM cannot summarize (a 400, a budget spent,
+				// an answer unusable twice) must not hold back the whole
+				// digest edition after edition: it gets the offline Brief.
+				b.log.Warn("digest item summarized offline", slog.String("doc_id", doc.ID), slog.Any("err", err))
+				br = b.sum.ExtractiveBrief(doc, opts)
 			}
 			briefs[i] = br
 			if r.Progress != nil {
@@ -146,6 +159,15 @@ func (b *Builder) Build(ctx context.Context, r Request) (Digest, error) {
 		return Digest{}, fmt.Errorf("digest: %w", err)
 	}
 	return d, nil
+}
+
+// retryLater tells the failures worth waiting out (the LLM is busy or down,
+// or the build was cancelled) from those that will not pass by themselves.
+// The summarizer only reports the LLM as down when LLM_FALLBACK=error, and
+// then the digest waits for it too rather than going out offline.
+func retryLater(ctx context.Context, err error) bool {
+	return ctx.Err() != nil || errors.Is(err, llm.ErrBusy) || errors.Is(err, llm.ErrUnavailable) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 func firstSentence(s string) string {

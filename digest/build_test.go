@@ -2,6 +2,7 @@ package digest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync/atomic"
@@ -10,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/geobrief/geobrief/corpus"
+	"github.com/geobrief/geobrief/llm"
 	"github.com/geobrief/geobrief/summarize"
 )
 
@@ -26,11 +28,21 @@ func (f fakeDocs) AddedSince(_ context.Context, since time.Time, limit int) ([]c
 }
 
 type fakeSummarizer struct {
-	briefs, toplines atomic.Int64
+	briefs, toplines, extractive atomic.Int64
+	// fail, when set, is the error of the Brief of that document.
+	fail map[string]error
+}
+
+func (f *fakeSummarizer) ExtractiveBrief(doc corpus.Document, _ summarize.Options) summarize.Brief {
+	f.extractive.Add(1)
+	return summarize.Brief{DocID: doc.ID, Headline: "Offline " + doc.Title, Summary: "Extracted. Rest.", Meta: summarize.Meta{Offline: true}}
 }
 
 func (f *fakeSummarizer) Brief(_ context.Context, doc corpus.Document, opts summarize.Options) (summarize.Brief, error) {
 	f.briefs.Add(1)
+	if err := f.fail[doc.ID]; err != nil {
+		return summarize.Brief{}, err
+	}
 	if opts.Length != summarize.Standard {
 		// A digest asks for the Brief /summarize makes, to share its cache entry.
 		return summarize.Brief{}, fmt.Errorf("digest asked for a %q Brief", opts.Length)
@@ -131,5 +143,23 @@ func TestRenderSplitsInOrderWithinLimits(t *testing.T) {
 	}
 	if !strings.Contains(all, "Headline 03** _(Updated)_") || !strings.HasPrefix(msgs[0], "**Digest**\nMany things happened.") {
 		t.Fatalf("rendering lost the Updated mark or the top line:\n%s", msgs[0])
+	}
+}
+
+func TestOneFailingDocumentDoesNotHoldBackTheDigest(t *testing.T) {
+	sum := &fakeSummarizer{fail: map[string]error{"d1": fmt.Errorf("summarize d1: %w", errors.New("LLM endpoint rejected the request (400)"))}}
+	d, err := NewBuilder(docsAt(3), sum, 10, nil).Build(context.Background(), Request{Since: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Items) != 3 || d.Items[1].DocID != "d1" || d.Items[1].Headline != "Offline Story 1" || sum.extractive.Load() != 1 {
+		t.Fatalf("items = %+v", d.Items)
+	}
+	// Busy or down: the digest waits for a later run instead.
+	for _, wait := range []error{llm.ErrBusy, llm.ErrUnavailable} {
+		sum := &fakeSummarizer{fail: map[string]error{"d1": fmt.Errorf("summarize d1: %w", wait)}}
+		if _, err := NewBuilder(docsAt(3), sum, 10, nil).Build(context.Background(), Request{Since: base}); !errors.Is(err, wait) {
+			t.Fatalf("%v: err = %v", wait, err)
+		}
 	}
 }

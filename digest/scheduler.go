@@ -110,7 +110,9 @@ func (s *Scheduler) RunOnce(ctx context.Context, now time.Time) error {
 		return err
 	}
 	for _, e := range unfinished {
-		if now.Sub(e.DueAt) > s.cfg.Catchup {
+		// An edition already partly in the channel is finished whatever the
+		// hour: a digest cut in two would be worse than a late second half.
+		if now.Sub(e.DueAt) > s.cfg.Catchup && !partlyPosted(e) {
 			// Too late to post: give its documents back to the next digest.
 			s.log.Warn("digest edition abandoned: too late to finish", slog.String("edition", e.Key))
 			if err := s.st.FailEdition(ctx, e.Key, "could not be posted within the catch-up window"); err != nil {
@@ -254,6 +256,15 @@ func (s *Scheduler) postParts(ctx context.Context, e store.EditionRow, now time.
 		}
 	}
 	s.log.Info("digest edition posted", slog.String("edition", e.Key))
+}
+
+func partlyPosted(e store.EditionRow) bool {
+	for _, p := range e.Parts {
+		if p.MessageID != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // channelGone pauses the schedule of a channel the bot can no longer post

@@ -350,3 +350,37 @@ func TestZeroCatchupStillPostsOnTime(t *testing.T) {
 		t.Fatalf("edition %s: %q with %d messages, want posted once", key, status, len(p.messages))
 	}
 }
+
+// An edition abandoned late would leave half a digest in the channel; one
+// already partly posted is finished instead, however late.
+func TestPartlyPostedEditionIsFinishedEvenLate(t *testing.T) {
+	r := newRig(t, SchedulerConfig{Catchup: time.Hour}, "")
+	ctx := context.Background()
+	due := base.Add(2 * time.Hour)
+	e := store.EditionRow{Key: "c/2026-11-28/08:00", ChannelID: "c", DueAt: due, Updated: due, Parts: []store.EditionPart{
+		{Index: 0, Nonce: "n0", Content: "first half"}, {Index: 1, Nonce: "n1", Content: "second half"},
+	}}
+	if _, err := r.st.ClaimEdition(ctx, e, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.st.MarkPartPosted(ctx, e.Key, 0, "m0"); err != nil {
+		t.Fatal(err)
+	}
+	untouched := e
+	untouched.Key, untouched.Parts = "c/2026-11-28/08:01", []store.EditionPart{{Index: 0, Nonce: "u0", Content: "never posted"}}
+	if _, err := r.st.ClaimEdition(ctx, untouched, []store.SentDoc{{DocID: "x", Hash: "h"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.sched.RunOnce(ctx, due.Add(5*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.poster.messages) != 1 || r.poster.messages[0] != "second half" {
+		t.Fatalf("posted %q, want only the missing second half", r.poster.messages)
+	}
+	if st, _ := r.st.EditionStatus(ctx, e.Key); st != store.EditionPosted {
+		t.Fatalf("partly posted edition: %q", st)
+	}
+	if st, _ := r.st.EditionStatus(ctx, untouched.Key); st != store.EditionFailed {
+		t.Fatalf("untouched late edition: %q", st)
+	}
+}

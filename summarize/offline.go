@@ -7,6 +7,13 @@ import (
 	"github.com/geobrief/geobrief/extractive"
 )
 
+// ExtractiveBrief is the offline Brief of doc, whatever the configuration:
+// what a caller falls back on when the LLM cannot summarize this document.
+func (s *Summarizer) ExtractiveBrief(doc corpus.Document, opts Options) Brief {
+	opts.Length = opts.Length.orDefault()
+	return s.offline(doc, opts)
+}
+
 // offline builds a Brief from the article's own sentences. Its facts are
 // article sentences, so they are verified by construction; they still go
 // through the grounder so the count means the same thing everywhere.

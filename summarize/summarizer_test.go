@@ -455,3 +455,12 @@ type completerFunc func(ctx context.Context, req llm.Request) (llm.Response, err
 func (f completerFunc) Complete(ctx context.Context, req llm.Request) (llm.Response, error) {
 	return f(ctx, req)
 }
+
+func TestExtractiveBriefNeedsNoLLM(t *testing.T) {
+	f := &fakeLLM{answer: func(int64, llm.Request) (llm.Response, error) { return reply(omanAnswer) }}
+	s := newTestSummarizer(t, f, nil, Config{})
+	b := s.ExtractiveBrief(omanDoc, Options{})
+	if !b.Meta.Offline || b.Meta.Model != OfflineModel || b.Meta.FactsVerified == 0 || f.calls.Load() != 0 {
+		t.Fatalf("brief = %+v after %d calls", b.Meta, f.calls.Load())
+	}
+}
