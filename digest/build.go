@@ -129,7 +129,7 @@ func (b *Builder) Build(ctx context.Context, r Request) (Digest, error) {
 				// One document the LLM cannot summarize (a 400, a budget spent,
 				// an answer unusable twice) must not hold back the whole
 				// digest edition after edition: it gets the offline Brief.
-				b.log.Warn("digest item summarized offline", slog.String("doc_id", doc.ID), slog.Any("err", err))
+				b.log.Warn("digest item summarized offline", slog.String("doc_id", doc.ID), slog.Any("error", err))
 				br = b.sum.ExtractiveBrief(doc, opts)
 			}
 			briefs[i] = br

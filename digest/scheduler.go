@@ -88,7 +88,7 @@ func (s *Scheduler) Run(ctx context.Context) {
 	defer t.Stop()
 	for {
 		if err := s.RunOnce(ctx, s.cfg.Now()); err != nil && ctx.Err() == nil {
-			s.log.Error("digest scheduler", slog.Any("err", err))
+			s.log.Error("digest scheduler", slog.Any("error", err))
 		}
 		select {
 		case <-ctx.Done():
@@ -135,7 +135,7 @@ func (s *Scheduler) RunOnce(ctx context.Context, now time.Time) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			s.log.Error("digest schedule failed; will retry", slog.String("channel_id", row.ChannelID), slog.Any("err", err))
+			s.log.Error("digest schedule failed; will retry", slog.String("channel_id", row.ChannelID), slog.Any("error", err))
 		}
 	}
 	return nil
@@ -229,13 +229,13 @@ func (s *Scheduler) postParts(ctx context.Context, e store.EditionRow, now time.
 				return
 			}
 			if err != nil {
-				s.log.Warn("cannot look for an earlier post; will retry", slog.String("edition", e.Key), slog.Any("err", err))
+				s.log.Warn("cannot look for an earlier post; will retry", slog.String("edition", e.Key), slog.Any("error", err))
 				return
 			}
 			if found {
 				s.log.Info("digest part was already posted", slog.String("edition", e.Key), slog.Int("part", p.Index))
 				if err := s.st.MarkPartPosted(ctx, e.Key, p.Index, id); err != nil {
-					s.log.Error("cannot record a found post", slog.Any("err", err))
+					s.log.Error("cannot record a found post", slog.Any("error", err))
 					return
 				}
 				continue
@@ -247,11 +247,11 @@ func (s *Scheduler) postParts(ctx context.Context, e store.EditionRow, now time.
 			return
 		}
 		if err != nil {
-			s.log.Warn("digest post failed; will retry", slog.String("edition", e.Key), slog.Int("part", p.Index), slog.Any("err", err))
+			s.log.Warn("digest post failed; will retry", slog.String("edition", e.Key), slog.Int("part", p.Index), slog.Any("error", err))
 			return
 		}
 		if err := s.st.MarkPartPosted(ctx, e.Key, p.Index, id); err != nil {
-			s.log.Error("digest posted but not recorded; the nonce prevents a duplicate on retry", slog.String("edition", e.Key), slog.Any("err", err))
+			s.log.Error("digest posted but not recorded; the nonce prevents a duplicate on retry", slog.String("edition", e.Key), slog.Any("error", err))
 			return
 		}
 	}
@@ -273,10 +273,10 @@ func (s *Scheduler) channelGone(ctx context.Context, e store.EditionRow, err err
 	reason := err.Error()
 	s.log.Warn("digest channel unavailable; schedule paused", slog.String("channel_id", e.ChannelID), slog.String("reason", reason))
 	if perr := s.st.PauseSchedule(ctx, e.ChannelID, reason); perr != nil {
-		s.log.Error("cannot pause schedule", slog.Any("err", perr))
+		s.log.Error("cannot pause schedule", slog.Any("error", perr))
 	}
 	if ferr := s.st.FailEdition(ctx, e.Key, reason); ferr != nil {
-		s.log.Error("cannot record failed edition", slog.Any("err", ferr))
+		s.log.Error("cannot record failed edition", slog.Any("error", ferr))
 	}
 }
 

@@ -115,7 +115,7 @@ func (s *Summarizer) Brief(ctx context.Context, doc corpus.Document, opts Option
 	})
 	if err != nil {
 		if s.cfg.FallbackOffline && errors.Is(err, llm.ErrUnavailable) {
-			s.log.Warn("LLM unavailable, answering with the offline Brief", slog.String("doc_id", doc.ID), slog.Any("err", err))
+			s.log.Warn("LLM unavailable, answering with the offline Brief", slog.String("doc_id", doc.ID), slog.Any("error", err))
 			s.counters.fallbacks.Add(1)
 			b := s.offline(doc, opts)
 			b.Meta.Fallback = true
@@ -142,13 +142,13 @@ func (s *Summarizer) cached(ctx context.Context, key string) (Brief, bool) {
 	data, err := s.cache.GetBrief(ctx, key)
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
-			s.log.Warn("brief cache read failed", slog.String("key", key), slog.Any("err", err))
+			s.log.Warn("brief cache read failed", slog.String("key", key), slog.Any("error", err))
 		}
 		return Brief{}, false
 	}
 	var b Brief
 	if err := json.Unmarshal(data, &b); err != nil {
-		s.log.Warn("brief cache entry unreadable; regenerating", slog.String("key", key), slog.Any("err", err))
+		s.log.Warn("brief cache entry unreadable; regenerating", slog.String("key", key), slog.Any("error", err))
 		return Brief{}, false
 	}
 	b.Meta.Cached = true
@@ -167,7 +167,7 @@ func (s *Summarizer) save(ctx context.Context, key string, b Brief) {
 		err = s.cache.PutBrief(ctx, key, b.DocID, data)
 	}
 	if err != nil {
-		s.log.Warn("brief cache write failed", slog.String("doc_id", b.DocID), slog.Any("err", err))
+		s.log.Warn("brief cache write failed", slog.String("doc_id", b.DocID), slog.Any("error", err))
 	}
 }
 

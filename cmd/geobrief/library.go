@@ -131,7 +131,7 @@ func (l *library) watch(ctx context.Context, cfg config.Config, log *slog.Logger
 	}
 	corpus.Poll(ctx, l.seeds, cfg.SeedsPoll, func(docs []corpus.Document, warnings []corpus.Warning) {
 		if err := l.sync(ctx, log, loaded{docs, warnings}); err != nil {
-			log.Error("re-indexing failed", slog.Any("err", err))
+			log.Error("re-indexing failed", slog.Any("error", err))
 			return
 		}
 		log.Info("documents changed; index updated", slog.Int("documents", len(docs)))
