@@ -2,6 +2,7 @@ package corpus_test
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -61,18 +62,20 @@ func TestPoll(t *testing.T) {
 	dir := t.TempDir()
 	writeAtomically(t, dir, "a.md", "Headline A\nFirst text.")
 	fsys := &countingFS{FS: os.DirFS(dir)}
+	start := corpus.TakeSnapshot(fsys)
 	calls := make(chan loaded, 10)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	returned := make(chan struct{})
 	go func() {
 		defer close(returned)
-		corpus.Poll(ctx, fsys, 5*time.Millisecond, func(docs []corpus.Document, warnings []corpus.Warning) {
+		corpus.Poll(ctx, fsys, 5*time.Millisecond, start, func(docs []corpus.Document, warnings []corpus.Warning) error {
 			calls <- loaded{docs, warnings}
+			return nil
 		})
 	}()
 
-	// The second listing is the first tick: the starting fingerprint is taken.
+	// The first listing was the starting snapshot; the second is the first tick.
 	fsys.waitListings(t, 2)
 	expectNoCall := func(what string) {
 		t.Helper()
@@ -150,13 +153,54 @@ func TestPollReturnsWhenDone(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		corpus.Poll(ctx, os.DirFS(t.TempDir()), 0, func([]corpus.Document, []corpus.Warning) {
+		dir := os.DirFS(t.TempDir())
+		corpus.Poll(ctx, dir, 0, corpus.TakeSnapshot(dir), func([]corpus.Document, []corpus.Warning) error {
 			t.Error("changed called")
+			return nil
 		})
 	}()
 	select {
 	case <-done:
 	case <-time.After(10 * time.Second):
 		t.Fatal("Poll did not return")
+	}
+}
+
+// A file added after the snapshot but before Poll started (while the first
+// load was indexing) is noticed on the first tick, and a failed changed is
+// called again on the next tick.
+func TestPollCatchesUpAndRetries(t *testing.T) {
+	dir := t.TempDir()
+	writeAtomically(t, dir, "a.md", "Headline A\nFirst text.")
+	fsys := os.DirFS(dir)
+	start := corpus.TakeSnapshot(fsys)
+	writeAtomically(t, dir, "b.md", "Headline B\nAdded during the first load.")
+
+	calls := make(chan int, 10)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	attempts := 0
+	go corpus.Poll(ctx, fsys, 5*time.Millisecond, start, func(docs []corpus.Document, _ []corpus.Warning) error {
+		attempts++
+		calls <- len(docs)
+		if attempts == 1 {
+			return errors.New("database busy")
+		}
+		return nil
+	})
+	for want := 1; want <= 2; want++ {
+		select {
+		case n := <-calls:
+			if n != 2 {
+				t.Fatalf("call %d saw %d documents, want 2", want, n)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("changed called %d times, want a retry after the failure", want-1)
+		}
+	}
+	select {
+	case <-calls:
+		t.Fatal("changed called again after it succeeded, with nothing new")
+	case <-time.After(100 * time.Millisecond):
 	}
 }

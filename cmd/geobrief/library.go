@@ -22,6 +22,7 @@ type library struct {
 	summarizer *summarize.Summarizer
 	llm        *llm.Client // nil when offline
 	seeds      fs.FS
+	snapshot   corpus.Snapshot // of seeds, taken before the first load
 }
 
 func (l *library) Close() {
@@ -46,7 +47,9 @@ func openLibrary(ctx context.Context, cfg config.Config, log *slog.Logger) (*lib
 	if err != nil {
 		return nil, fmt.Errorf("cannot open the data folder (DATA_DIR=%q): %w", cfg.DataDir, err)
 	}
-	lib := &library{store: st, seeds: seedFS}
+	// The snapshot comes before the load, so that watch notices a file that
+	// changes while the first load is indexing.
+	lib := &library{store: st, seeds: seedFS, snapshot: corpus.TakeSnapshot(seedFS)}
 	if err := lib.sync(ctx, log, corpusLoad(seedFS)); err != nil {
 		st.Close()
 		return nil, err
@@ -129,11 +132,12 @@ func (l *library) watch(ctx context.Context, cfg config.Config, log *slog.Logger
 	if cfg.SeedsDir == "" {
 		return
 	}
-	corpus.Poll(ctx, l.seeds, cfg.SeedsPoll, func(docs []corpus.Document, warnings []corpus.Warning) {
+	corpus.Poll(ctx, l.seeds, cfg.SeedsPoll, l.snapshot, func(docs []corpus.Document, warnings []corpus.Warning) error {
 		if err := l.sync(ctx, log, loaded{docs, warnings}); err != nil {
-			log.Error("re-indexing failed", slog.Any("error", err))
-			return
+			log.Error("re-indexing failed; will retry", slog.Any("error", err))
+			return err
 		}
 		log.Info("documents changed; index updated", slog.Int("documents", len(docs)))
+		return nil
 	})
 }

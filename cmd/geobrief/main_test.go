@@ -5,12 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/geobrief/geobrief/config"
 	"github.com/geobrief/geobrief/mockllm"
@@ -200,4 +202,55 @@ func TestDigestPreview(t *testing.T) {
 	if code != 2 || !strings.Contains(errOut, "not a duration") {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
+}
+
+// The bot's watcher indexes files added, changed and removed while it runs.
+func TestWatchKeepsTheIndexCurrent(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name+".tmp"), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(filepath.Join(dir, name+".tmp"), filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a.md", "Envoy visits Oman\nThe envoy arrived in Oman on Saturday for talks.")
+	cfg, err := config.Load(config.MapLookup(map[string]string{"SEEDS_DIR": dir, "DATA_DIR": t.TempDir(), "SEEDS_POLL_INTERVAL": "1s"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	log := newLogger(io.Discard, "error")
+	lib, err := openLibrary(ctx, cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	done := make(chan struct{})
+	go func() { lib.watch(ctx, cfg, log); close(done) }()
+
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if ok() {
+				return
+			}
+		}
+		t.Fatalf("index never showed: %s", what)
+	}
+	has := func(q string) bool {
+		hits, err := lib.store.Search(ctx, q, 5)
+		return err == nil && len(hits) > 0 && hits[0].Score > 0
+	}
+	write("b.md", "Navy meeting in St Petersburg\nPutin chaired a meeting about the navy.")
+	waitFor("the added file", func() bool { return has("navy") })
+	if err := os.Remove(filepath.Join(dir, "a.md")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("the removed file gone", func() bool { n, _ := lib.store.Count(ctx); return n == 1 })
+	cancel()
+	<-done
 }
