@@ -50,7 +50,8 @@ func openLibrary(ctx context.Context, cfg config.Config, log *slog.Logger) (*lib
 	// The snapshot comes before the load, so that watch notices a file that
 	// changes while the first load is indexing.
 	lib := &library{store: st, seeds: seedFS, snapshot: corpus.TakeSnapshot(seedFS)}
-	if err := lib.sync(ctx, log, corpusLoad(seedFS)); err != nil {
+	docs, warnings := corpus.Load(seedFS)
+	if err := lib.sync(ctx, log, docs, warnings); err != nil {
 		st.Close()
 		return nil, err
 	}
@@ -95,18 +96,10 @@ func newLLMClient(cfg config.Config, ledger llm.Ledger, log *slog.Logger) *llm.C
 	}, ledger)
 }
 
-type loaded struct {
-	docs     []corpus.Document
-	warnings []corpus.Warning
-}
-
-func corpusLoad(fsys fs.FS) loaded {
-	docs, warnings := corpus.Load(fsys)
-	return loaded{docs, warnings}
-}
-
-func (l *library) sync(ctx context.Context, log *slog.Logger, in loaded) error {
-	for _, w := range in.warnings {
+// sync brings the index in line with the documents just loaded; only
+// changed files are written.
+func (l *library) sync(ctx context.Context, log *slog.Logger, docs []corpus.Document, warnings []corpus.Warning) error {
+	for _, w := range warnings {
 		if w.File == "" {
 			// The folder itself could not be read. Syncing the empty list would
 			// drop every indexed document, so keep the index as it is.
@@ -115,7 +108,7 @@ func (l *library) sync(ctx context.Context, log *slog.Logger, in loaded) error {
 		log.Warn("document skipped", slog.String("file", w.File), slog.String("reason", w.Reason))
 	}
 	start := time.Now()
-	stats, err := l.store.SyncDocuments(ctx, in.docs)
+	stats, err := l.store.SyncDocuments(ctx, docs)
 	if err != nil {
 		return fmt.Errorf("cannot index the documents: %w", err)
 	}
@@ -133,7 +126,7 @@ func (l *library) watch(ctx context.Context, cfg config.Config, log *slog.Logger
 		return
 	}
 	corpus.Poll(ctx, l.seeds, cfg.SeedsPoll, l.snapshot, func(docs []corpus.Document, warnings []corpus.Warning) error {
-		if err := l.sync(ctx, log, loaded{docs, warnings}); err != nil {
+		if err := l.sync(ctx, log, docs, warnings); err != nil {
 			log.Error("re-indexing failed; will retry", slog.Any("error", err))
 			return err
 		}
