@@ -40,6 +40,8 @@ type Item struct {
 	Published time.Time `json:"published,omitzero"`
 	// Updated marks a document sent before whose content has changed since.
 	Updated bool `json:"updated,omitempty"`
+	// Offline marks an item whose Brief came from the extractive summarizer.
+	Offline bool `json:"offline,omitempty"`
 }
 
 // Digest is what gets posted.
@@ -151,6 +153,7 @@ func (b *Builder) Build(ctx context.Context, r Request) (Digest, error) {
 	for i, br := range briefs {
 		d.Items[i].Headline = br.Headline
 		d.Items[i].Sentence = firstSentence(br.Summary)
+		d.Items[i].Offline = br.Meta.Offline
 		top[i] = summarize.ToplineItem{Headline: br.Headline, Summary: br.Summary}
 		d.Offline = d.Offline && br.Meta.Offline
 	}

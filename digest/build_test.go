@@ -163,3 +163,22 @@ func TestOneFailingDocumentDoesNotHoldBackTheDigest(t *testing.T) {
 		}
 	}
 }
+
+func TestRenderEscapesMarkdownAndLabelsOfflineItems(t *testing.T) {
+	d := Digest{Since: base, Topline: "A *bold* claim.", Items: []Item{
+		{DocID: "a`b", Headline: "**Breaking** _news_", Sentence: "> quoted | piped", Offline: true},
+		{DocID: "c", Headline: "Plain", Sentence: "Plain."},
+	}}
+	msg := Render(d, "Digest", false)[0]
+	for _, want := range []string{`A \*bold\* claim.`, `**1. \*\*Breaking\*\* \_news\_** _(offline summary)_`, `\> quoted \| piped`, "`ab`", "**2. Plain**\nPlain."} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message lacks %q:\n%s", want, msg)
+		}
+	}
+	// A digest wholly offline says so once, in its heading, not per item.
+	d.Items[1].Offline, d.Offline = true, true
+	msg = Render(d, "Digest", false)[0]
+	if !strings.Contains(msg, "_(offline summaries)_") || strings.Contains(msg, "_(offline summary)_") {
+		t.Fatalf("offline labels:\n%s", msg)
+	}
+}

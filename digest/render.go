@@ -24,11 +24,11 @@ func Render(d Digest, heading string, skipEmpty bool) []string {
 		head += " _(offline summaries)_"
 	}
 	if d.Topline != "" {
-		head += "\n" + d.Topline
+		head += "\n" + escape(d.Topline)
 	}
 	blocks = append(blocks, head)
 	for i, it := range d.Items {
-		blocks = append(blocks, renderItem(i+1, it))
+		blocks = append(blocks, renderItem(i+1, it, d.Offline))
 	}
 	var msgs []string
 	var cur strings.Builder
@@ -49,16 +49,19 @@ func Render(d Digest, heading string, skipEmpty bool) []string {
 	return msgs
 }
 
-func renderItem(n int, it Item) string {
+func renderItem(n int, it Item, allOffline bool) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "**%d. %s**", n, clip(it.Headline, 256))
+	fmt.Fprintf(&b, "**%d. %s**", n, escape(clip(it.Headline, 256)))
 	if it.Updated {
 		b.WriteString(" _(Updated)_")
 	}
-	b.WriteString("\n" + clip(it.Sentence, 600))
+	if it.Offline && !allOffline {
+		b.WriteString(" _(offline summary)_")
+	}
+	b.WriteString("\n" + escape(clip(it.Sentence, 600)))
 	var src []string
 	if it.Source != "" {
-		src = append(src, clip(it.Source, 200))
+		src = append(src, escape(clip(it.Source, 200)))
 	}
 	if !it.Published.IsZero() {
 		src = append(src, it.Published.Format("2 Jan 2006"))
@@ -66,10 +69,18 @@ func renderItem(n int, it Item) string {
 	if it.URL != "" {
 		src = append(src, "<"+clip(it.URL, 300)+">")
 	}
-	src = append(src, "`"+it.DocID+"`")
+	src = append(src, "`"+strings.ReplaceAll(it.DocID, "`", "")+"`")
 	b.WriteString("\n_" + strings.Join(src, " · ") + "_")
 	return b.String()
 }
+
+// markdown escapes the characters Discord would read as formatting, so a
+// headline or a sentence from a document or a model shows as written.
+var markdown = strings.NewReplacer(
+	`\`, `\\`, "*", `\*`, "_", `\_`, "~", `\~`, "`", "\\`", "|", `\|`, ">", `\>`, "[", `\[`, "]", `\]`,
+)
+
+func escape(s string) string { return markdown.Replace(s) }
 
 // clip cuts s to at most n characters at a word boundary, with an ellipsis.
 func clip(s string, n int) string {
