@@ -25,22 +25,26 @@ func extractJSON(answer string) ([]byte, error) {
 		return first, nil
 	}
 	// Prose before the answer may hold braces of its own ("I filled in
-	// {headline} and the rest:"); the object is then a later one. The
-	// candidates are capped: each costs a scan, and a broken answer full of
-	// braces must not cost quadratic time.
-	for from, tries := start+1, 0; ; tries++ {
+	// {headline} and the rest:"); the object is then a later one. Later
+	// candidates start after the end of the one before, never inside it: a
+	// valid fragment of a broken answer (one key fact) is not the answer.
+	// The candidates are capped: each costs a scan, and a broken answer full
+	// of braces must not cost quadratic time.
+	for from, tries := end+1, 0; ; tries++ {
 		i := strings.IndexByte(s[from:], '{')
 		if i < 0 || tries == maxJSONCandidates {
 			// None parses: the first one's error is the one to repair.
 			return first, nil
 		}
 		start = from + i
-		if end, ok := matchingBrace(s, start); ok {
-			if obj := dropTrailingCommas(s[start : end+1]); json.Valid(obj) {
-				return obj, nil
-			}
+		end, ok := matchingBrace(s, start)
+		if !ok {
+			return first, nil
 		}
-		from = start + 1
+		if obj := dropTrailingCommas(s[start : end+1]); json.Valid(obj) {
+			return obj, nil
+		}
+		from = end + 1
 	}
 }
 

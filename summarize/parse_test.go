@@ -88,3 +88,13 @@ func FuzzExtractJSON(f *testing.F) {
 		}
 	})
 }
+
+// A broken answer whose inner key fact is valid JSON on its own: the
+// fragment is not taken for the answer, and the repair request names the
+// real problem.
+func TestBrokenObjectIsNotReplacedByItsFragment(t *testing.T) {
+	_, err := parseBrief(`{"headline" "H", "summary": "S.", "key_facts": [{"fact": "F", "quote": "Q q q"}]}`)
+	if err == nil || !strings.Contains(err.Error(), "invalid JSON") {
+		t.Fatalf("err = %v, want the syntax error", err)
+	}
+}
