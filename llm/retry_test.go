@@ -337,3 +337,18 @@ func TestBackoffGrowsWithJitter(t *testing.T) {
 		}
 	}
 }
+
+func TestNotFoundMessagesTellPathFromModel(t *testing.T) {
+	for msg, wrongPath := range map[string]bool{
+		"":                   true,
+		"404 page not found": true,
+		"no route for POST /chat/completions; the base URL ends in /v1 (GET /v1/models)": true,
+		`model "llama9" not found, try pulling it first`:                                 false,
+		"The model `gpt-9` does not exist":                                               false,
+	} {
+		e := &StatusError{Code: 404, Message: msg, Model: "m"}
+		if got := e.looksLikeWrongPath(); got != wrongPath {
+			t.Errorf("%q: wrong path = %v, want %v (%s)", msg, got, wrongPath, e.Error())
+		}
+	}
+}

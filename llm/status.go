@@ -88,11 +88,14 @@ func (e *StatusError) countsAgainstEndpoint() bool {
 
 func (e *StatusError) looksLikeWrongPath() bool {
 	m := strings.ToLower(e.Message)
-	if strings.Contains(m, "model") {
+	if strings.Contains(m, "no route") {
+		return true // even when the hint goes on to name the models route
+	}
+	if strings.Contains(m, "model") { // Ollama: model "x" not found, try pulling it first
 		return false
 	}
 	return m == "" || m == "(an html page)" || strings.Contains(m, "not found") ||
-		strings.Contains(m, "no route") || strings.Contains(m, "cannot post")
+		strings.Contains(m, "cannot post")
 }
 
 // inBandRetryable decides for an error object found in a 200 body or a
