@@ -254,15 +254,25 @@ func (s *Summarizer) mapReduce(ctx context.Context, t *tally, title string, part
 	if err := g.Wait(); err != nil {
 		return modelBrief{}, err
 	}
-	// Combine in batches that fit the context, until one brief is left.
+	// Combine in batches that fit the context, until one brief is left. The
+	// batches of one round are independent, so they go out together.
 	for len(partials) > 1 {
-		var next []modelBrief
-		for _, batch := range batchBriefs(partials, s.partChars()) {
-			mb, err := s.combine(ctx, t, title, batch, opts)
-			if err != nil {
-				return modelBrief{}, err
-			}
-			next = append(next, mb)
+		batches := batchBriefs(partials, s.partChars())
+		next := make([]modelBrief, len(batches))
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(maxParallelParts)
+		for i, batch := range batches {
+			g.Go(func() error {
+				mb, err := s.combine(gctx, t, title, batch, opts)
+				if err != nil {
+					return fmt.Errorf("combining parts: %w", err)
+				}
+				next[i] = mb
+				return nil
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return modelBrief{}, err
 		}
 		partials = next
 	}

@@ -464,3 +464,31 @@ func TestExtractiveBriefNeedsNoLLM(t *testing.T) {
 		t.Fatalf("brief = %+v after %d calls", b.Meta, f.calls.Load())
 	}
 }
+
+// The combine requests of one round are independent and go out together.
+func TestCombineBatchesRunTogether(t *testing.T) {
+	var body strings.Builder
+	for i := range 200 {
+		fmt.Fprintf(&body, "Paragraph %d says the delegation number %d met again in the capital.\n", i, i)
+	}
+	doc := corpus.Document{ID: "long", Title: "Long", Body: body.String(), Hash: "long2"}
+	var inFlight, most atomic.Int64
+	f := &fakeLLM{answer: func(_ int64, req llm.Request) (llm.Response, error) {
+		if strings.HasPrefix(req.Messages[0].Content, "task: combine") {
+			n := inFlight.Add(1)
+			for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+			}
+			time.Sleep(30 * time.Millisecond)
+			inFlight.Add(-1)
+		}
+		return reply(`{"headline":"H","summary":"S.","key_facts":[{"fact":"x","quote":"the delegation number 7 met again"}]}`)
+	}}
+	s := newTestSummarizer(t, f, nil, Config{ContextTokens: 1024})
+	b, err := s.Brief(context.Background(), doc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Meta.Parts < 6 || most.Load() < 2 {
+		t.Fatalf("%d parts, at most %d combine requests at once", b.Meta.Parts, most.Load())
+	}
+}
