@@ -99,37 +99,31 @@ func run(ctx context.Context, ndocs, nqueries int, dir string, seed uint64) (err
 		}
 	}
 
-	var hitsTotal, empty int
-	search, err := measure(ctx, queries, func(q string) error {
-		hits, err := s.Search(ctx, q, 10)
-		hitsTotal += len(hits)
-		if len(hits) == 0 {
-			empty++
+	// measureHits times find over inputs and reports how many hits came back.
+	measureHits := func(name, unit, units string, inputs []string, find func(string) ([]store.Hit, error)) error {
+		var hitsTotal, empty int
+		timings, err := measure(ctx, inputs, func(in string) error {
+			hits, err := find(in)
+			hitsTotal += len(hits)
+			if len(hits) == 0 {
+				empty++
+			}
+			return err
+		})
+		if err != nil {
+			return err
 		}
-		return err
-	})
-	if err != nil {
+		timings.report(name)
+		fmt.Printf("               %.1f hits per %s, %d %s without a hit\n",
+			float64(hitsTotal)/float64(len(inputs)), unit, empty, units)
+		return nil
+	}
+	if err := measureHits("search", "query", "queries", queries, func(q string) ([]store.Hit, error) { return s.Search(ctx, q, 10) }); err != nil {
 		return err
 	}
-	search.report("search")
-	fmt.Printf("               %.1f hits per query, %d queries without a hit\n",
-		float64(hitsTotal)/float64(len(queries)), empty)
-
-	hitsTotal, empty = 0, 0
-	autocomplete, err := measure(ctx, prefixes, func(p string) error {
-		hits, err := s.Autocomplete(ctx, p, 25)
-		hitsTotal += len(hits)
-		if len(hits) == 0 {
-			empty++
-		}
-		return err
-	})
-	if err != nil {
+	if err := measureHits("autocomplete", "input", "inputs", prefixes, func(p string) ([]store.Hit, error) { return s.Autocomplete(ctx, p, 25) }); err != nil {
 		return err
 	}
-	autocomplete.report("autocomplete")
-	fmt.Printf("               %.1f hits per input, %d inputs without a hit\n",
-		float64(hitsTotal)/float64(len(prefixes)), empty)
 
 	recent, err := measure(ctx, make([]string, 200), func(string) error {
 		_, err := s.Recent(ctx, 25)
