@@ -384,7 +384,7 @@ func TestProgressEditsAreThrottled(t *testing.T) {
 	if allowed := 1 + int(span/(200*time.Millisecond)); len(progress) > allowed {
 		t.Errorf("%d progress edits in %v at one per 200 ms", len(progress), span)
 	}
-	if m := decodeMessage(t, progress[0]); m.Content != "Summarizing part 1 of 4…" {
+	if m := decodeMessage(t, progress[0]); m.Content != "Read 1 of 4 parts of the article…" {
 		t.Errorf("first progress %q", m.Content)
 	}
 	for k := 1; k < len(progress); k++ {

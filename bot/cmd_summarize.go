@@ -84,10 +84,10 @@ func (b *Bot) summarize(ctx context.Context, r *request, article string, length 
 }
 
 // partProgress reports multi-part summaries in the deferred reply.
-func partProgress(r *request) func(part, parts int) {
-	return func(part, parts int) {
+func partProgress(r *request) func(done, parts int) {
+	return func(done, parts int) {
 		if parts > 1 {
-			r.progress(fmt.Sprintf("Summarizing part %d of %d…", part, parts))
+			r.progress(fmt.Sprintf("Read %d of %d parts of the article…", done, parts))
 		}
 	}
 }

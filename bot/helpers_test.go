@@ -205,7 +205,7 @@ func (h *harness) await(in map[string]any) (callback, edit discordfake.Request) 
 		return cb, discordfake.Request{}
 	}
 	ed, err := h.f.WaitEdit(h.ctx, in["token"].(string), func(r discordfake.Request) bool {
-		return !strings.Contains(string(r.Body), "Summarizing part")
+		return !strings.Contains(string(r.Body), "parts of the article")
 	})
 	if err != nil {
 		h.t.Fatal(err)

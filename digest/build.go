@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
+	"github.com/geobrief/geobrief/batch"
 	"github.com/geobrief/geobrief/corpus"
 	"github.com/geobrief/geobrief/extractive"
 	"github.com/geobrief/geobrief/llm"
@@ -111,40 +109,27 @@ func (b *Builder) Build(ctx context.Context, r Request) (Digest, error) {
 	}
 
 	briefs := make([]summarize.Brief, len(picked))
-	var (
-		mu   sync.Mutex
-		done int
-	)
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(briefParallelism)
-	for i, doc := range picked {
-		g.Go(func() error {
-			// Standard length: the Brief a /summarize of the same document makes, so
-			// the two share one cache entry and one LLM call.
-			opts := summarize.Options{Length: summarize.Standard, Guild: r.Guild}
-			br, err := b.sum.Brief(gctx, doc, opts)
-			switch {
-			case err == nil:
-			case retryLater(gctx, err):
-				return fmt.Errorf("digest: %w", err)
-			default:
-				// One document the LLM cannot summarize (a 400, a budget spent,
-				// an answer unusable twice) must not hold back the whole
-				// digest edition after edition: it gets the offline Brief.
-				b.log.Warn("digest item summarized offline", slog.String("doc_id", doc.ID), slog.Any("error", err))
-				br = b.sum.ExtractiveBrief(doc, opts)
-			}
-			briefs[i] = br
-			if r.Progress != nil {
-				mu.Lock()
-				done++
-				r.Progress(done, len(picked))
-				mu.Unlock()
-			}
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+	err = batch.Each(ctx, len(picked), briefParallelism, r.Progress, func(ctx context.Context, i int) error {
+		doc := picked[i]
+		// Standard length: the Brief a /summarize of the same document makes, so
+		// the two share one cache entry and one LLM call.
+		opts := summarize.Options{Length: summarize.Standard, Guild: r.Guild}
+		br, err := b.sum.Brief(ctx, doc, opts)
+		switch {
+		case err == nil:
+		case retryLater(ctx, err):
+			return fmt.Errorf("digest: %w", err)
+		default:
+			// One document the LLM cannot summarize (a 400, a budget spent,
+			// an answer unusable twice) must not hold back the whole
+			// digest edition after edition: it gets the offline Brief.
+			b.log.Warn("digest item summarized offline", slog.String("doc_id", doc.ID), slog.Any("error", err))
+			br = b.sum.ExtractiveBrief(doc, opts)
+		}
+		briefs[i] = br
+		return nil
+	})
+	if err != nil {
 		return Digest{}, err
 	}
 

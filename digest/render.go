@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/geobrief/geobrief/batch"
 )
 
 // messageLimit is Discord's limit on a message's content, in characters.
@@ -30,21 +32,13 @@ func Render(d Digest, heading string, skipEmpty bool) []string {
 	for i, it := range d.Items {
 		blocks = append(blocks, renderItem(i+1, it, d.Offline))
 	}
-	var msgs []string
-	var cur strings.Builder
-	for _, b := range blocks {
-		b = clip(b, messageLimit)
-		if cur.Len() > 0 && utf8.RuneCountInString(cur.String())+2+utf8.RuneCountInString(b) > messageLimit {
-			msgs = append(msgs, cur.String())
-			cur.Reset()
-		}
-		if cur.Len() > 0 {
-			cur.WriteString("\n\n")
-		}
-		cur.WriteString(b)
+	for i := range blocks {
+		blocks[i] = clip(blocks[i], messageLimit)
 	}
-	if cur.Len() > 0 {
-		msgs = append(msgs, cur.String())
+	var msgs []string
+	runes := func(s string) int { return utf8.RuneCountInString(s) }
+	for _, group := range batch.Pack(blocks, runes, batch.Limit{Max: messageLimit, Sep: 2}) {
+		msgs = append(msgs, strings.Join(group, "\n\n"))
 	}
 	return msgs
 }

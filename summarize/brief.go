@@ -18,9 +18,9 @@ type Options struct {
 	Length Length
 	// Guild attributes LLM usage for budgets; it is not part of the cache key.
 	Guild string `json:"-"`
-	// Progress, when set, is told when each part of a long article is being
-	// summarized (part counts from 1). It is not part of the cache key.
-	Progress func(part, parts int) `json:"-"`
+	// Progress, when set, is told each time a part of the article has been
+	// read: done of parts. It is not part of the cache key.
+	Progress func(done, parts int) `json:"-"`
 }
 
 // Fact is one key fact with the article's words that support it.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/geobrief/geobrief/batch"
 	"github.com/geobrief/geobrief/extractive"
 )
 
@@ -30,19 +31,8 @@ func splitArticle(text string, limit int) []string {
 		}
 	}
 	var parts []string
-	var cur strings.Builder
-	for _, u := range units {
-		if cur.Len() > 0 && cur.Len()+1+len(u) > limit {
-			parts = append(parts, cur.String())
-			cur.Reset()
-		}
-		if cur.Len() > 0 {
-			cur.WriteByte('\n')
-		}
-		cur.WriteString(u)
-	}
-	if cur.Len() > 0 {
-		parts = append(parts, cur.String())
+	for _, group := range batch.Pack(units, func(u string) int { return len(u) }, batch.Limit{Max: limit, Sep: 1}) {
+		parts = append(parts, strings.Join(group, "\n"))
 	}
 	return parts
 }
@@ -74,23 +64,9 @@ func runeStart(b byte) bool { return b&0xC0 != 0x80 }
 // context. A batch always holds at least two briefs, so every round of
 // combining makes progress.
 func batchBriefs(briefs []modelBrief, limit int) [][]modelBrief {
-	var batches [][]modelBrief
-	var cur []modelBrief
-	size := 0
-	for _, b := range briefs {
+	size := func(b modelBrief) int {
 		js, _ := json.Marshal(b)
-		if len(cur) >= 2 && size+len(js) > limit {
-			batches = append(batches, cur)
-			cur, size = nil, 0
-		}
-		cur = append(cur, b)
-		size += len(js)
+		return len(js)
 	}
-	if len(cur) == 1 && len(batches) > 0 {
-		// A lone brief joins the previous batch rather than being combined alone.
-		batches[len(batches)-1] = append(batches[len(batches)-1], cur[0])
-	} else if len(cur) > 0 {
-		batches = append(batches, cur)
-	}
-	return batches
+	return batch.Pack(briefs, size, batch.Limit{Max: limit, MinItems: 2})
 }

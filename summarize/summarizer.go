@@ -12,8 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
+	"github.com/geobrief/geobrief/batch"
 	"github.com/geobrief/geobrief/corpus"
 	"github.com/geobrief/geobrief/llm"
 	"github.com/geobrief/geobrief/prompts"
@@ -197,10 +196,10 @@ func (s *Summarizer) generate(ctx context.Context, doc corpus.Document, opts Opt
 		err error
 	)
 	if len(parts) == 1 {
-		if opts.Progress != nil {
+		mb, err = s.briefPart(ctx, t, doc.Title, parts[0], 0, 1, opts)
+		if err == nil && opts.Progress != nil {
 			opts.Progress(1, 1)
 		}
-		mb, err = s.briefPart(ctx, t, doc.Title, parts[0], 0, 1, opts)
 	} else {
 		mb, err = s.mapReduce(ctx, t, doc.Title, parts, opts)
 	}
@@ -229,29 +228,15 @@ const (
 
 func (s *Summarizer) mapReduce(ctx context.Context, t *tally, title string, parts []string, opts Options) (modelBrief, error) {
 	partials := make([]modelBrief, len(parts))
-	var (
-		mu      sync.Mutex
-		started int
-	)
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(maxParallelParts)
-	for i, text := range parts {
-		g.Go(func() error {
-			if opts.Progress != nil {
-				mu.Lock()
-				started++
-				opts.Progress(started, len(parts))
-				mu.Unlock()
-			}
-			mb, err := s.briefPart(gctx, t, title, text, i+1, len(parts), opts)
-			if err != nil {
-				return fmt.Errorf("part %d of %d: %w", i+1, len(parts), err)
-			}
-			partials[i] = mb
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+	err := batch.Each(ctx, len(parts), maxParallelParts, opts.Progress, func(ctx context.Context, i int) error {
+		mb, err := s.briefPart(ctx, t, title, parts[i], i+1, len(parts), opts)
+		if err != nil {
+			return fmt.Errorf("part %d of %d: %w", i+1, len(parts), err)
+		}
+		partials[i] = mb
+		return nil
+	})
+	if err != nil {
 		return modelBrief{}, err
 	}
 	// Combine in batches that fit the context, until one brief is left. The
@@ -259,19 +244,15 @@ func (s *Summarizer) mapReduce(ctx context.Context, t *tally, title string, part
 	for len(partials) > 1 {
 		batches := batchBriefs(partials, s.partChars())
 		next := make([]modelBrief, len(batches))
-		g, gctx := errgroup.WithContext(ctx)
-		g.SetLimit(maxParallelParts)
-		for i, batch := range batches {
-			g.Go(func() error {
-				mb, err := s.combine(gctx, t, title, batch, opts)
-				if err != nil {
-					return fmt.Errorf("combining parts: %w", err)
-				}
-				next[i] = mb
-				return nil
-			})
-		}
-		if err := g.Wait(); err != nil {
+		err := batch.Each(ctx, len(batches), maxParallelParts, nil, func(ctx context.Context, i int) error {
+			mb, err := s.combine(ctx, t, title, batches[i], opts)
+			if err != nil {
+				return fmt.Errorf("combining parts: %w", err)
+			}
+			next[i] = mb
+			return nil
+		})
+		if err != nil {
 			return modelBrief{}, err
 		}
 		partials = next

@@ -404,7 +404,7 @@ func (r *rig) finalEdit(ctx context.Context, in interaction) (discordfake.Reques
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	return r.discord.WaitEdit(ctx, in.token, func(req discordfake.Request) bool {
-		return !strings.Contains(string(req.Body), "Summarizing part")
+		return !strings.Contains(string(req.Body), "parts of the article")
 	})
 }
 
