@@ -2,9 +2,7 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"math"
 	"net/url"
 	"strings"
 	"time"
@@ -21,9 +19,6 @@ const (
 	maxChoiceName = 100
 	maxCustomID   = 100
 	maxLabel      = 80
-	// closeMatch: another hit scoring within this fraction of the best one
-	// is offered as an alternative.
-	closeMatch = 0.2
 )
 
 // articleOption is the autocompleted "article" option of /summarize and /facts.
@@ -94,52 +89,6 @@ func hitDate(h store.Hit) time.Time {
 		return h.Published
 	}
 	return h.Added
-}
-
-// resolved is the document an article option pointed at, and the other
-// documents that matched almost as well.
-type resolved struct {
-	doc    corpus.Document
-	others []store.Hit
-}
-
-// resolveArticle finds the document for an option value: an ID picked from
-// autocomplete, or free text that is searched.
-func (b *Bot) resolveArticle(ctx context.Context, input string) (resolved, error) {
-	input = strings.TrimSpace(input)
-	if input == "" {
-		return resolved{}, &noMatchError{}
-	}
-	doc, err := b.lib.Document(ctx, input)
-	if err == nil {
-		return resolved{doc: doc}, nil
-	}
-	if !errors.Is(err, store.ErrNotFound) {
-		return resolved{}, fmt.Errorf("bot: document %q: %w", input, err)
-	}
-	hits, err := b.lib.Search(ctx, input, 3)
-	if err != nil {
-		return resolved{}, fmt.Errorf("bot: search %q: %w", input, err)
-	}
-	if len(hits) == 0 {
-		return resolved{}, &noMatchError{query: input}
-	}
-	doc, err = b.lib.Document(ctx, hits[0].ID)
-	if errors.Is(err, store.ErrNotFound) {
-		return resolved{}, &noMatchError{query: input}
-	}
-	if err != nil {
-		return resolved{}, fmt.Errorf("bot: document %q: %w", hits[0].ID, err)
-	}
-	r := resolved{doc: doc}
-	best := hits[0].Score
-	margin := closeMatch * math.Abs(best)
-	for _, h := range hits[1:] {
-		if h.Score >= best-margin && h.ID != doc.ID {
-			r.others = append(r.others, h)
-		}
-	}
-	return r, nil
 }
 
 // summarizeButtons offers one "summarize this instead" button per hit.

@@ -19,6 +19,7 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/geobrief/geobrief/app"
 	"github.com/geobrief/geobrief/corpus"
 	"github.com/geobrief/geobrief/store"
 	"github.com/geobrief/geobrief/summarize"
@@ -29,12 +30,13 @@ type Briefer interface {
 	Brief(ctx context.Context, doc corpus.Document, opts summarize.Options) (summarize.Brief, error)
 }
 
-// Library finds documents (the store).
+// Library finds documents (the application service).
 type Library interface {
+	// Find returns the document a user means: by ID, else the best match.
+	Find(ctx context.Context, ref string) (app.Match, error)
 	Search(ctx context.Context, query string, limit int) ([]store.Hit, error)
 	Autocomplete(ctx context.Context, input string, limit int) ([]store.Hit, error)
 	Recent(ctx context.Context, limit int) ([]store.Hit, error)
-	Document(ctx context.Context, id string) (corpus.Document, error)
 }
 
 // Config is what the bot needs besides its dependencies. Zero values get

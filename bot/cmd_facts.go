@@ -20,24 +20,24 @@ func (b *Bot) factsCommand() *command {
 		limited:  true,
 		complete: b.completeArticle,
 		run: func(ctx context.Context, r *request, opts options) (reply, error) {
-			res, err := b.resolveArticle(ctx, opts.string("article"))
+			res, err := b.lib.Find(ctx, opts.string("article"))
 			if err != nil {
 				return reply{}, err
 			}
-			br, err := b.briefer.Brief(ctx, res.doc, summarize.Options{
+			br, err := b.briefer.Brief(ctx, res.Doc, summarize.Options{
 				Length:   summarize.Standard,
 				Guild:    r.i.GuildID,
 				Progress: partProgress(r),
 			})
 			if err != nil {
-				return reply{}, fmt.Errorf("bot: facts of %q: %w", res.doc.ID, err)
+				return reply{}, fmt.Errorf("bot: facts of %q: %w", res.Doc.ID, err)
 			}
 			e := &discordgo.MessageEmbed{
-				Title:  "Key facts: " + oneLine(titleOf(res.doc)),
-				URL:    webURL(res.doc.URL),
+				Title:  "Key facts: " + oneLine(titleOf(res.Doc)),
+				URL:    webURL(res.Doc.URL),
 				Color:  0x2b6cb0,
-				Author: sourceAuthor(res.doc),
-				Footer: &discordgo.MessageEmbedFooter{Text: footerText(res.doc, br.Meta)},
+				Author: sourceAuthor(res.Doc),
+				Footer: &discordgo.MessageEmbedFooter{Text: footerText(res.Doc, br.Meta)},
 				Fields: factFields(br.VerifiedFacts()),
 			}
 			if len(e.Fields) == 0 {

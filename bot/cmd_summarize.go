@@ -59,26 +59,26 @@ func (b *Bot) summarizeButton() *button {
 }
 
 func (b *Bot) summarize(ctx context.Context, r *request, article string, length summarize.Length) (reply, error) {
-	res, err := b.resolveArticle(ctx, article)
+	res, err := b.lib.Find(ctx, article)
 	if err != nil {
 		return reply{}, err
 	}
-	br, err := b.briefer.Brief(ctx, res.doc, summarize.Options{
+	br, err := b.briefer.Brief(ctx, res.Doc, summarize.Options{
 		Length:   length,
 		Guild:    r.i.GuildID,
 		Progress: partProgress(r),
 	})
 	if err != nil {
-		return reply{}, fmt.Errorf("bot: brief of %q: %w", res.doc.ID, err)
+		return reply{}, fmt.Errorf("bot: brief of %q: %w", res.Doc.ID, err)
 	}
-	out := reply{embeds: []*discordgo.MessageEmbed{briefEmbed(res.doc, br)}}
-	if len(res.others) > 0 {
-		if len(res.others) > 2 {
-			res.others = res.others[:2]
+	out := reply{embeds: []*discordgo.MessageEmbed{briefEmbed(res.Doc, br)}}
+	if len(res.Others) > 0 {
+		if len(res.Others) > 2 {
+			res.Others = res.Others[:2]
 		}
 		out.content = fmt.Sprintf("Summarized **%s** (`%s`). Other documents match almost as well:",
-			escapeMarkdown(cut(oneLine(titleOf(res.doc)), 200)), res.doc.ID)
-		out.components = summarizeButtons(res.others)
+			escapeMarkdown(cut(oneLine(titleOf(res.Doc)), 200)), res.Doc.ID)
+		out.components = summarizeButtons(res.Others)
 	}
 	return out, nil
 }

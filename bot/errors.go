@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/geobrief/geobrief/app"
 	"github.com/geobrief/geobrief/llm"
 )
 
@@ -21,17 +22,14 @@ const (
 	msgGeneric     = "Something went wrong. Try again later."
 )
 
-// noMatchError: nothing in the library matches what the user typed.
-type noMatchError struct{ query string }
-
-func (e *noMatchError) Error() string { return fmt.Sprintf("bot: no document matches %q", e.query) }
-
 // userMessage turns an error into the short text shown in Discord.
 func userMessage(err error) string {
-	var nm *noMatchError
+	var nm *app.NoMatchError
 	switch {
+	case errors.Is(err, app.ErrEmptyCorpus):
+		return "There are no documents yet. Ask the bot's operator to add some."
 	case errors.As(err, &nm):
-		q := cut(oneLine(nm.query), 80)
+		q := cut(oneLine(nm.Query), 80)
 		if q == "" {
 			return "Pick a document from the list, or find one with `/search`."
 		}

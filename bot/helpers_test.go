@@ -12,6 +12,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/geobrief/geobrief/app"
 	"github.com/geobrief/geobrief/bot/discordfake"
 	"github.com/geobrief/geobrief/corpus"
 	"github.com/geobrief/geobrief/store"
@@ -52,13 +53,23 @@ func (l *fakeLibrary) Recent(_ context.Context, limit int) ([]store.Hit, error) 
 	return l.recent[:min(limit, len(l.recent))], nil
 }
 
-func (l *fakeLibrary) Document(_ context.Context, id string) (corpus.Document, error) {
-	l.note("document:" + id)
-	d, ok := l.docs[id]
-	if !ok {
-		return corpus.Document{}, store.ErrNotFound
+// Find takes an ID, else the first hit of the query, with the other hits
+// as alternatives (the real ranking is app's, tested there).
+func (l *fakeLibrary) Find(_ context.Context, ref string) (app.Match, error) {
+	l.note("document:" + ref)
+	if d, ok := l.docs[ref]; ok {
+		return app.Match{Doc: d}, nil
 	}
-	return d, nil
+	l.note("search:" + ref)
+	hits := l.hits[ref]
+	if len(hits) == 0 {
+		return app.Match{}, &app.NoMatchError{Query: ref}
+	}
+	d, ok := l.docs[hits[0].ID]
+	if !ok {
+		return app.Match{}, &app.NoMatchError{Query: ref}
+	}
+	return app.Match{Doc: d, Others: hits[1:]}, nil
 }
 
 // fakeBriefer answers with brief (or err) after delay; run, when set,

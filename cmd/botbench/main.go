@@ -32,6 +32,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/geobrief/geobrief/app"
 	"github.com/geobrief/geobrief/bot"
 	"github.com/geobrief/geobrief/bot/discordfake"
 	"github.com/geobrief/geobrief/corpus"
@@ -170,7 +171,7 @@ func newRig(ctx context.Context, o options) (_ *rig, err error) {
 		Token:  "botbench-token",
 		APIURL: r.discord.URL(),
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
-	}, r.st, sum)
+	}, app.New(r.st, nil, quiet), sum)
 	if err != nil {
 		return nil, err
 	}

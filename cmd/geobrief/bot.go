@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/geobrief/geobrief/app"
 	"github.com/geobrief/geobrief/bot"
 	"github.com/geobrief/geobrief/config"
 	"github.com/geobrief/geobrief/digest"
@@ -22,7 +23,7 @@ func botCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if cfg.Discord.Token == "" {
 		return &exitError{code: 2, err: errors.New("DISCORD_TOKEN is not set: create a bot in the Discord developer portal (see the README) and put its token in .env")}
 	}
-	lib, err := openLibrary(ctx, cfg, log)
+	lib, err := app.Open(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -37,13 +38,13 @@ func botCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Registry:          newMetricsRegistry(lib),
 		Logger:            log,
 		SourcesText:       sourcesText(cfg),
-	}, lib.store, lib.summarizer)
+	}, lib, lib.Summarizer)
 	if err != nil {
 		return err
 	}
-	builder := digest.NewBuilder(lib.store, lib.summarizer, cfg.Digest.MaxItems, log)
-	b.EnableDigests(builder, lib.store, bot.DigestConfig{Window: cfg.Digest.Window})
-	if err := ensureDefaultSchedule(ctx, cfg, lib.store); err != nil {
+	builder := digest.NewBuilder(lib.Store, lib.Summarizer, cfg.Digest.MaxItems, log)
+	b.EnableDigests(builder, lib.Store, bot.DigestConfig{Window: cfg.Digest.Window})
+	if err := ensureDefaultSchedule(ctx, cfg, lib.Store); err != nil {
 		return err
 	}
 	if err := b.Open(ctx); err != nil {
@@ -53,8 +54,8 @@ func botCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 
 	work, stopWork := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	wg.Go(func() { lib.watch(work, cfg, log) })
-	scheduler := digest.NewScheduler(lib.store, builder, b, digest.SchedulerConfig{
+	wg.Go(func() { lib.Watch(work) })
+	scheduler := digest.NewScheduler(lib.Store, builder, b, digest.SchedulerConfig{
 		Window: cfg.Digest.Window, Catchup: cfg.Digest.Catchup, SkipEmpty: cfg.Digest.SkipEmpty, Logger: log,
 	})
 	wg.Go(func() { scheduler.Run(work) })

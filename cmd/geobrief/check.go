@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/geobrief/geobrief/app"
 	"github.com/geobrief/geobrief/config"
 	"github.com/geobrief/geobrief/llm"
 )
@@ -21,12 +22,12 @@ func checkCmd(ctx context.Context, cfg config.Config, log *slog.Logger, stdout i
 	}
 	fmt.Fprintln(stdout)
 
-	lib, err := openLibrary(ctx, cfg, log)
+	lib, err := app.Open(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer lib.Close()
-	n, err := lib.store.Count(ctx)
+	n, err := lib.Store.Count(ctx)
 	if err != nil {
 		return err
 	}
@@ -35,7 +36,7 @@ func checkCmd(ctx context.Context, cfg config.Config, log *slog.Logger, stdout i
 		return errors.New("the corpus is empty: SEEDS_DIR has no usable .txt or .md documents")
 	}
 
-	if lib.llm == nil {
+	if lib.LLM == nil {
 		fmt.Fprintln(stdout, "LLM: none configured; summaries come from the offline extractive summarizer.")
 		fmt.Fprintln(stdout, "     Set OPENAI_BASE_URL (and OPENAI_API_KEY if your server needs one) to use an LLM.")
 		return nil
@@ -44,7 +45,7 @@ func checkCmd(ctx context.Context, cfg config.Config, log *slog.Logger, stdout i
 		fmt.Fprintln(stdout, "Warning: "+warn)
 	}
 	fmt.Fprintf(stdout, "LLM: %s, model %s\n", cfg.LLM.BaseURL, cfg.LLM.Model)
-	caps, err := lib.llm.Probe(ctx)
+	caps, err := lib.LLM.Probe(ctx)
 	if err != nil {
 		return fmt.Errorf("the LLM endpoint does not work: %w", explainLLMError(err))
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/geobrief/geobrief/app"
 	"github.com/geobrief/geobrief/config"
 	"github.com/geobrief/geobrief/digest"
 )
@@ -34,12 +35,12 @@ func digestCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 		return usageErr("digest: --since: %v", err)
 	}
 
-	lib, err := openLibrary(ctx, cfg, log)
+	lib, err := app.Open(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer lib.Close()
-	b := digest.NewBuilder(lib.store, lib.summarizer, cfg.Digest.MaxItems, log)
+	b := digest.NewBuilder(lib.Store, lib.Summarizer, cfg.Digest.MaxItems, log)
 	req := digest.Request{Since: since}
 	if isTerminal(stderr) {
 		req.Progress = func(done, total int) { drawProgress(stderr, done, total) }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/geobrief/geobrief/app"
 	"github.com/geobrief/geobrief/config"
 	"github.com/geobrief/geobrief/mockllm"
 	"github.com/geobrief/geobrief/summarize"
@@ -224,13 +225,13 @@ func TestWatchKeepsTheIndexCurrent(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	log := newLogger(io.Discard, "error")
-	lib, err := openLibrary(ctx, cfg, log)
+	lib, err := app.Open(ctx, cfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer lib.Close()
 	done := make(chan struct{})
-	go func() { lib.watch(ctx, cfg, log); close(done) }()
+	go func() { lib.Watch(ctx); close(done) }()
 
 	waitFor := func(what string, ok func() bool) {
 		t.Helper()
@@ -242,7 +243,7 @@ func TestWatchKeepsTheIndexCurrent(t *testing.T) {
 		t.Fatalf("index never showed: %s", what)
 	}
 	has := func(q string) bool {
-		hits, err := lib.store.Search(ctx, q, 5)
+		hits, err := lib.Store.Search(ctx, q, 5)
 		return err == nil && len(hits) > 0 && hits[0].Score > 0
 	}
 	write("b.md", "Navy meeting in St Petersburg\nPutin chaired a meeting about the navy.")
@@ -250,7 +251,7 @@ func TestWatchKeepsTheIndexCurrent(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, "a.md")); err != nil {
 		t.Fatal(err)
 	}
-	waitFor("the removed file gone", func() bool { n, _ := lib.store.Count(ctx); return n == 1 })
+	waitFor("the removed file gone", func() bool { n, _ := lib.Store.Count(ctx); return n == 1 })
 	cancel()
 	<-done
 }

@@ -4,6 +4,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/geobrief/geobrief/app"
 	"github.com/geobrief/geobrief/summarize"
 )
 
@@ -11,14 +12,14 @@ import (
 // (bot.Config.Registry): the Go runtime and the process, what the
 // summarizer has done, and the LLM client's queue. The bot adds its own
 // interaction metrics to it. Offline, the LLM gauges read 0.
-func newMetricsRegistry(lib *library) *prometheus.Registry {
+func newMetricsRegistry(lib *app.App) *prometheus.Registry {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 
-	stats := lib.summarizer.Stats
+	stats := lib.Summarizer.Stats
 	counter := func(name, help string, labels prometheus.Labels, read func(summarize.Stats) uint64) prometheus.Collector {
 		return prometheus.NewCounterFunc(
 			prometheus.CounterOpts{Name: name, Help: help, ConstLabels: labels},
@@ -51,7 +52,7 @@ func newMetricsRegistry(lib *library) *prometheus.Registry {
 
 	llmGauge := func(name, help string, read func() int) prometheus.Collector {
 		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, func() float64 {
-			if lib.llm == nil {
+			if lib.LLM == nil {
 				return 0
 			}
 			return float64(read())
@@ -59,9 +60,9 @@ func newMetricsRegistry(lib *library) *prometheus.Registry {
 	}
 	reg.MustRegister(
 		llmGauge("geobrief_llm_waiting", "LLM requests waiting for a slot under LLM_MAX_CONCURRENCY.",
-			func() int { return lib.llm.Waiting() }),
+			func() int { return lib.LLM.Waiting() }),
 		llmGauge("geobrief_llm_in_flight", "LLM requests holding a slot.",
-			func() int { return lib.llm.InFlight() }),
+			func() int { return lib.LLM.InFlight() }),
 	)
 	return reg
 }

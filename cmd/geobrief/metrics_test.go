@@ -8,6 +8,7 @@ import (
 
 	dto "github.com/prometheus/client_model/go"
 
+	"github.com/geobrief/geobrief/app"
 	"github.com/geobrief/geobrief/config"
 	"github.com/geobrief/geobrief/summarize"
 )
@@ -18,23 +19,23 @@ func TestMetricsRegistryOffline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lib, err := openLibrary(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	lib, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer lib.Close()
-	if lib.llm != nil {
+	if lib.LLM != nil {
 		t.Fatal("an LLM is configured; the test wants the offline library")
 	}
-	hits, err := lib.store.Recent(ctx, 1)
+	hits, err := lib.Store.Recent(ctx, 1)
 	if err != nil || len(hits) == 0 {
 		t.Fatalf("no document to summarize: %v", err)
 	}
-	doc, err := lib.store.Document(ctx, hits[0].ID)
+	doc, err := lib.Store.Document(ctx, hits[0].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := lib.summarizer.Brief(ctx, doc, summarize.Options{}); err != nil {
+	if _, err := lib.Summarizer.Brief(ctx, doc, summarize.Options{}); err != nil {
 		t.Fatal(err)
 	}
 

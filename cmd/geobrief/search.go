@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/geobrief/geobrief/app"
 	"github.com/geobrief/geobrief/config"
 )
 
@@ -27,12 +28,12 @@ func searchCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 	}
 	query := strings.Join(fl.Args(), " ")
 
-	lib, err := openLibrary(ctx, cfg, log)
+	lib, err := app.Open(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer lib.Close()
-	hits, err := lib.store.Search(ctx, query, *limit)
+	hits, err := lib.Store.Search(ctx, query, *limit)
 	if err != nil {
 		return err
 	}

@@ -10,10 +10,10 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/geobrief/geobrief/app"
 	"github.com/geobrief/geobrief/config"
 	"github.com/geobrief/geobrief/corpus"
 	"github.com/geobrief/geobrief/llm"
-	"github.com/geobrief/geobrief/store"
 	"github.com/geobrief/geobrief/summarize"
 )
 
@@ -35,16 +35,16 @@ func summarizeCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args
 		return usageErr("summarize: say what to summarize, e.g. geobrief summarize \"talks in Oman\"")
 	}
 
-	lib, err := openLibrary(ctx, cfg, log)
+	lib, err := app.Open(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer lib.Close()
-	doc, err := findDocument(ctx, lib.store, *docID, query)
+	doc, err := findDocument(ctx, lib, *docID, query)
 	if err != nil {
 		return err
 	}
-	brief, err := lib.summarizer.Brief(ctx, doc, summarize.Options{Length: length})
+	brief, err := lib.Summarizer.Brief(ctx, doc, summarize.Options{Length: length})
 	if err != nil {
 		return explainLLMError(err)
 	}
@@ -58,27 +58,23 @@ func summarizeCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args
 }
 
 // findDocument picks the document: by ID when given, else the best match.
-func findDocument(ctx context.Context, st *store.Store, id, query string) (corpus.Document, error) {
-	if id == "" {
-		n, err := st.Count(ctx)
-		if err != nil {
-			return corpus.Document{}, err
+func findDocument(ctx context.Context, lib *app.App, id, query string) (corpus.Document, error) {
+	var nm *app.NoMatchError
+	var nf *app.NotFoundError
+	doc, err := func() (corpus.Document, error) {
+		if id != "" {
+			return lib.Document(ctx, id)
 		}
-		if n == 0 {
-			return corpus.Document{}, errors.New("the corpus is empty: SEEDS_DIR has no usable .txt or .md documents")
-		}
-		hits, err := st.Search(ctx, query, 1)
-		if err != nil {
-			return corpus.Document{}, err
-		}
-		if len(hits) == 0 {
-			return corpus.Document{}, fmt.Errorf("no document matches %q; try other words, or list documents with: geobrief search \"\"", query)
-		}
-		id = hits[0].ID
-	}
-	doc, err := st.Document(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return doc, fmt.Errorf("no document has the ID %q; list IDs with: geobrief search \"\"", id)
+		m, err := lib.Find(ctx, query)
+		return m.Doc, err
+	}()
+	switch {
+	case errors.Is(err, app.ErrEmptyCorpus):
+		return doc, errors.New("the corpus is empty: SEEDS_DIR has no usable .txt or .md documents")
+	case errors.As(err, &nm):
+		return doc, fmt.Errorf("no document matches %q; try other words, or list documents with: geobrief search \"\"", nm.Query)
+	case errors.As(err, &nf):
+		return doc, fmt.Errorf("no document has the ID %q; list IDs with: geobrief search \"\"", nf.ID)
 	}
 	return doc, err
 }

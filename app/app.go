@@ -1,0 +1,158 @@
+// Package app is geobrief's application service: the corpus indexed in the
+// store, the summarizer over it (through the LLM when one is configured),
+// and the one way of finding the document a user means. The command line,
+// the Discord bot and the benchmarks all ask it; main only wires.
+package app
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/geobrief/geobrief/config"
+	"github.com/geobrief/geobrief/corpus"
+	"github.com/geobrief/geobrief/llm"
+	"github.com/geobrief/geobrief/seeds"
+	"github.com/geobrief/geobrief/store"
+	"github.com/geobrief/geobrief/summarize"
+)
+
+// App is the corpus, indexed in the store, and the summarizer over it.
+// Its fields are for wiring (digests and metrics need the store and the
+// summarizer); requests go through its methods.
+type App struct {
+	Store      *store.Store
+	Summarizer *summarize.Summarizer
+	LLM        *llm.Client // nil when offline
+
+	cfg      config.Config
+	log      *slog.Logger
+	seeds    fs.FS
+	snapshot corpus.Snapshot // of seeds, taken before the first load
+}
+
+// Close releases the LLM client and the store.
+func (a *App) Close() {
+	if a.LLM != nil {
+		a.LLM.Close()
+	}
+	a.Store.Close()
+}
+
+// Open loads the documents, brings the index up to date (only changed files
+// are re-indexed) and sets up the summarizer.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	seedFS := fs.FS(seeds.FS)
+	if cfg.SeedsDir != "" {
+		info, err := os.Stat(cfg.SeedsDir)
+		if err != nil || !info.IsDir() {
+			return nil, fmt.Errorf("SEEDS_DIR=%q is not a readable folder", cfg.SeedsDir)
+		}
+		seedFS = os.DirFS(cfg.SeedsDir)
+	}
+	st, err := store.Open(ctx, cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open the data folder (DATA_DIR=%q): %w", cfg.DataDir, err)
+	}
+	// The snapshot comes before the load, so that Watch notices a file that
+	// changes while the first load is indexing.
+	a := &App{Store: st, cfg: cfg, log: log, seeds: seedFS, snapshot: corpus.TakeSnapshot(seedFS)}
+	docs, warnings := corpus.Load(seedFS)
+	if err := a.sync(ctx, docs, warnings); err != nil {
+		st.Close()
+		return nil, err
+	}
+
+	scfg := summarize.Config{
+		Model:           cfg.LLM.Model,
+		ContextTokens:   cfg.LLM.ContextTokens,
+		FallbackOffline: cfg.LLM.Fallback == "offline",
+		Logger:          log,
+	}
+	var completer summarize.Completer
+	if cfg.LLM.Enabled() {
+		a.LLM = NewLLMClient(cfg, st, log)
+		completer = a.LLM
+	} else {
+		scfg.Model = summarize.OfflineModel
+	}
+	a.Summarizer, err = summarize.New(scfg, completer, st)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// New puts an App together from parts already open, for programs that
+// build their own store and summarizer (benchmarks, tests). Watch is a
+// no-op for it: it has no folder.
+func New(st *store.Store, sum *summarize.Summarizer, log *slog.Logger) *App {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &App{Store: st, Summarizer: sum, log: log}
+}
+
+// NewLLMClient makes the LLM client the settings describe; ledger keeps
+// its token usage for the budgets.
+func NewLLMClient(cfg config.Config, ledger llm.Ledger, log *slog.Logger) *llm.Client {
+	retries := cfg.LLM.MaxRetries
+	if retries == 0 {
+		retries = -1 // the client reads 0 as "default"; the user said none
+	}
+	return llm.New(llm.Config{
+		BaseURL:               cfg.LLM.BaseURL,
+		APIKey:                cfg.LLM.APIKey,
+		Model:                 cfg.LLM.Model,
+		JSONMode:              cfg.LLM.JSONMode,
+		Timeout:               cfg.LLM.Timeout,
+		MaxRetries:            retries,
+		MaxConcurrency:        cfg.LLM.MaxConcurrency,
+		DailyTokenBudget:      cfg.LLM.DailyTokenBudget,
+		GuildDailyTokenBudget: cfg.LLM.GuildTokenBudget,
+		Logger:                log,
+	}, ledger)
+}
+
+// sync brings the index in line with the documents just loaded; only
+// changed files are written.
+func (a *App) sync(ctx context.Context, docs []corpus.Document, warnings []corpus.Warning) error {
+	for _, w := range warnings {
+		if w.File == "" {
+			// The folder itself could not be read. Syncing the empty list would
+			// drop every indexed document, so keep the index as it is.
+			return fmt.Errorf("cannot read the documents folder: %s", w.Reason)
+		}
+		a.log.Warn("document skipped", slog.String("file", w.File), slog.String("reason", w.Reason))
+	}
+	start := time.Now()
+	stats, err := a.Store.SyncDocuments(ctx, docs)
+	if err != nil {
+		return fmt.Errorf("cannot index the documents: %w", err)
+	}
+	a.log.Debug("index up to date",
+		slog.Int("added", stats.Added), slog.Int("updated", stats.Updated),
+		slog.Int("removed", stats.Removed), slog.Int("unchanged", stats.Unchanged),
+		slog.Duration("took", time.Since(start)))
+	return nil
+}
+
+// Watch re-indexes the corpus whenever its folder changes, until ctx ends.
+// The embedded documents never change, so there is nothing to watch then.
+func (a *App) Watch(ctx context.Context) {
+	if a.cfg.SeedsDir == "" {
+		return
+	}
+	corpus.Poll(ctx, a.seeds, a.cfg.SeedsPoll, a.snapshot, func(docs []corpus.Document, warnings []corpus.Warning) error {
+		if err := a.sync(ctx, docs, warnings); err != nil {
+			a.log.Error("re-indexing failed; will retry", slog.Any("error", err))
+			return err
+		}
+		a.log.Info("documents changed; index updated", slog.Int("documents", len(docs)))
+		return nil
+	})
+}

@@ -1,0 +1,115 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/geobrief/geobrief/corpus"
+	"github.com/geobrief/geobrief/store"
+)
+
+// closeMatch: another hit scoring within this fraction of the best one is
+// offered as an alternative.
+const closeMatch = 0.2
+
+// ErrEmptyCorpus: there is no document to find.
+var ErrEmptyCorpus = errors.New("the corpus is empty")
+
+// NoMatchError says nothing matches what the user asked for.
+type NoMatchError struct {
+	// Query is the text searched; empty when the user gave nothing.
+	Query string
+}
+
+func (e *NoMatchError) Error() string {
+	if e.Query == "" {
+		return "no document was named"
+	}
+	return fmt.Sprintf("no document matches %q", e.Query)
+}
+
+// NotFoundError says no document has the ID asked for.
+type NotFoundError struct{ ID string }
+
+func (e *NotFoundError) Error() string { return fmt.Sprintf("no document has the ID %q", e.ID) }
+
+// Match is the document a user meant, and the others that matched almost
+// as well (offered as alternatives).
+type Match struct {
+	Doc    corpus.Document
+	Others []store.Hit
+}
+
+// Find returns the document ref points at: the document whose ID it is
+// (autocomplete hands over IDs), else the best search match for it.
+func (a *App) Find(ctx context.Context, ref string) (Match, error) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return Match{}, &NoMatchError{}
+	}
+	doc, err := a.Store.Document(ctx, ref)
+	if err == nil {
+		return Match{Doc: doc}, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return Match{}, fmt.Errorf("app: document %q: %w", ref, err)
+	}
+	hits, err := a.Store.Search(ctx, ref, 3)
+	if err != nil {
+		return Match{}, fmt.Errorf("app: search %q: %w", ref, err)
+	}
+	if len(hits) == 0 {
+		n, err := a.Store.Count(ctx)
+		if err == nil && n == 0 {
+			return Match{}, ErrEmptyCorpus
+		}
+		return Match{}, &NoMatchError{Query: ref}
+	}
+	doc, err = a.Store.Document(ctx, hits[0].ID)
+	if errors.Is(err, store.ErrNotFound) {
+		// Removed between the search and now.
+		return Match{}, &NoMatchError{Query: ref}
+	}
+	if err != nil {
+		return Match{}, fmt.Errorf("app: document %q: %w", hits[0].ID, err)
+	}
+	m := Match{Doc: doc}
+	best := hits[0].Score
+	margin := closeMatch * math.Abs(best)
+	for _, h := range hits[1:] {
+		if h.Score >= best-margin && h.ID != doc.ID {
+			m.Others = append(m.Others, h)
+		}
+	}
+	return m, nil
+}
+
+// Document returns the document with exactly this ID.
+func (a *App) Document(ctx context.Context, id string) (corpus.Document, error) {
+	doc, err := a.Store.Document(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return doc, &NotFoundError{ID: id}
+	}
+	if err != nil {
+		return doc, fmt.Errorf("app: document %q: %w", id, err)
+	}
+	return doc, nil
+}
+
+// Search ranks documents for a query (an empty one lists the newest).
+func (a *App) Search(ctx context.Context, query string, limit int) ([]store.Hit, error) {
+	return a.Store.Search(ctx, query, limit)
+}
+
+// Autocomplete offers documents for what a user has typed so far.
+func (a *App) Autocomplete(ctx context.Context, input string, limit int) ([]store.Hit, error) {
+	return a.Store.Autocomplete(ctx, input, limit)
+}
+
+// Recent lists the newest documents.
+func (a *App) Recent(ctx context.Context, limit int) ([]store.Hit, error) {
+	return a.Store.Recent(ctx, limit)
+}
