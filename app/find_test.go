@@ -6,26 +6,15 @@ import (
 	"testing"
 
 	"github.com/geobrief/geobrief/corpus"
-	"github.com/geobrief/geobrief/store"
+	"github.com/geobrief/geobrief/store/storetest"
 )
 
 func newTestApp(t *testing.T, docs ...corpus.Document) *App {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	if _, err := st.SyncDocuments(ctx, docs); err != nil {
-		t.Fatal(err)
-	}
-	return New(st, nil, nil)
+	return New(storetest.Open(t, docs...), nil, nil)
 }
 
-func doc(id, title, body string) corpus.Document {
-	return corpus.Document{ID: id, Title: title, Body: body, Hash: id + title + body}
-}
+func doc(id, title, body string) corpus.Document { return storetest.Doc(id, title, body) }
 
 func TestFind(t *testing.T) {
 	t.Parallel()
