@@ -42,7 +42,17 @@ func tuneScore(docs []doc, t *extractive.Tuning) (ours, lead float64) {
 // runTune grid-searches on one half of the articles and scores the best
 // parameters on the other half, both ways round, so that the reported gain
 // over lead-N is measured on articles the parameters were not chosen on.
-func runTune(w io.Writer, docs []doc) error {
+func runTune(w io.Writer, samples []sample) error {
+	for _, s := range samples {
+		fmt.Fprintf(w, "== %s\n", s.name)
+		if err := tuneSample(w, s.docs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func tuneSample(w io.Writer, docs []doc) error {
 	var folds [2][]doc
 	for i, d := range docs {
 		folds[i%2] = append(folds[i%2], d)
