@@ -199,8 +199,8 @@ func objective(rs []result) float64 {
 
 // report prints, for one sample, the offline summarizer beside lead-N at
 // the given length (n > 0) or at each reference's length (n == 0).
-func report(w io.Writer, name string, docs []doc, n int, byTopic bool) error {
-	rs, spent := evaluate(docs, n, nil)
+func report(w io.Writer, name string, docs []doc, n int, byTopic bool, t *extractive.Tuning) error {
+	rs, spent := evaluate(docs, n, t)
 	mode := "sentences per summary = reference's sentence count (baseline lead-N, same count)"
 	base := "lead-N"
 	if n > 0 {

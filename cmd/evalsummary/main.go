@@ -18,11 +18,14 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/geobrief/geobrief/extractive"
 )
 
 func main() {
@@ -30,9 +33,17 @@ func main() {
 	corpusDir := flag.String("corpus", "", "evaluate this one sample instead of every sample under -samples")
 	n := flag.Int("n", -1, "sentences per summary; 0 matches each reference's sentence count; default: both 3 and 0")
 	topics := flag.Bool("topics", false, "also print a row per topic (sub-folder of article/)")
+	tuning := flag.String("tuning", "", "ranking parameters as JSON (fields of extractive.Tuning; unset fields take the defaults) instead of the defaults")
 	tune := flag.Bool("tune", false, "grid-search the ranking parameters on every sample (2-fold cross-validation, scored at reference length and at 3 sentences); ignores -n")
 	flag.Parse()
-	if err := run(os.Stdout, *root, *corpusDir, *n, *topics, *tune); err != nil {
+	t := extractive.DefaultTuning()
+	if *tuning != "" {
+		if err := json.Unmarshal([]byte(*tuning), &t); err != nil {
+			fmt.Fprintln(os.Stderr, "evalsummary: cannot read -tuning:", err)
+			os.Exit(2)
+		}
+	}
+	if err := run(os.Stdout, *root, *corpusDir, *n, *topics, *tune, &t); err != nil {
 		fmt.Fprintln(os.Stderr, "evalsummary:", err)
 		os.Exit(1)
 	}
@@ -44,7 +55,7 @@ type sample struct {
 	docs []doc
 }
 
-func run(w io.Writer, root, corpusDir string, n int, topics, tune bool) error {
+func run(w io.Writer, root, corpusDir string, n int, topics, tune bool, t *extractive.Tuning) error {
 	dirs := []string{corpusDir}
 	if corpusDir == "" {
 		var err error
@@ -75,7 +86,7 @@ func run(w io.Writer, root, corpusDir string, n int, topics, tune bool) error {
 	}
 	for _, s := range samples {
 		for _, k := range lengths {
-			if err := report(w, s.name, s.docs, k, topics); err != nil {
+			if err := report(w, s.name, s.docs, k, topics, t); err != nil {
 				return err
 			}
 		}
