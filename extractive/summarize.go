@@ -584,5 +584,16 @@ func opensDangling(s string) bool {
 	if strings.HasSuffix(first, ",") && danglingWithComma[w] {
 		return true
 	}
+	if quantifiers[w] {
+		// "One of them is ...", "Both of those ...": which ones is in the
+		// sentence before.
+		f := strings.Fields(strings.ToLower(s))
+		return len(f) >= 3 && f[1] == "of" && backReferents[strings.TrimRight(f[2], ",;:")]
+	}
 	return danglingOpeners[w]
 }
+
+var quantifiers = setOf("one", "two", "three", "four", "some", "both", "many", "most", "all", "none", "neither",
+	"either", "few", "several", "each", "half", "any")
+
+var backReferents = setOf("them", "those", "these", "whom", "which", "us")
