@@ -19,8 +19,8 @@ func TestOpensDangling(t *testing.T) {
 		"Still waters run deep.":                  false,
 		"Which was what the envoy wanted.":        true,
 	} {
-		if got := opensDangling(s); got != want {
-			t.Errorf("opensDangling(%q) = %v, want %v", s, got, want)
+		if got := LeansBack(s); got != want {
+			t.Errorf("LeansBack(%q) = %v, want %v", s, got, want)
 		}
 	}
 }

@@ -159,18 +159,22 @@ func lastSeam(s string) int {
 // isSeam decides whether a sentence starts at word k (cur) although prev
 // has no final punctuation.
 func isSeam(prev, cur string, fields []span, k int, s string) bool {
+	// The cheap test first: most words are not capitalised openers.
+	if r, _ := utf8.DecodeRuneInString(cur); !unicode.IsUpper(r) {
+		return false
+	}
+	word := strings.TrimRightFunc(cur, func(r rune) bool { return !unicode.IsLetter(r) })
+	if !seamOpeners[strings.ToLower(word)] {
+		return false
+	}
 	core := strings.TrimRightFunc(prev, isCloser)
 	last, _ := utf8.DecodeLastRuneInString(core)
 	if last == utf8.RuneError || !unicode.IsLetter(last) && !unicode.IsDigit(last) && last != ')' {
 		return false // "said," "Spc." "—": punctuation belongs to the sentence
 	}
-	if pw := strings.ToLower(strings.Trim(prev, "'\"‘’“”()")); isLowerJoiner(pw) || seamBlockers[pw] || honorifics[strings.Trim(prev, "'\"‘’“”()")] || titles[strings.Trim(prev, "'\"‘’“”()")] {
+	bare := strings.Trim(prev, "'\"‘’“”()")
+	if pw := strings.ToLower(bare); isLowerJoiner(pw) || seamBlockers[pw] || honorifics[bare] || titles[bare] {
 		return false // "told The Times", "the May issue", "President Trump"
-	}
-	word := strings.TrimRightFunc(cur, func(r rune) bool { return !unicode.IsLetter(r) })
-	r, _ := utf8.DecodeRuneInString(word)
-	if !unicode.IsUpper(r) || !seamOpeners[strings.ToLower(word)] {
-		return false
 	}
 	if k+1 < len(fields) && !pronouns[strings.ToLower(word)] {
 		// "at The Hague", "Suddenly Last Summer", "The Places In Between":

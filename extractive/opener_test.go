@@ -54,7 +54,7 @@ Fishing crews say the closed harbour has cost them most of their income this yea
 func assertNoDanglingWithoutAntecedent(t *testing.T, sents, summary []string) {
 	t.Helper()
 	for n, x := range summary {
-		if !opensDangling(x) {
+		if !LeansBack(x) {
 			continue
 		}
 		i := slices.Index(sents, x)

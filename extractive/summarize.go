@@ -177,7 +177,7 @@ func newDocument(title string, sents []string) *document {
 		if prose && !u.short && !endsSentence(p.text) && !isBullet(p.text) {
 			u.furniture = true
 		}
-		u.dangling = opensDangling(p.text)
+		u.dangling = LeansBack(p.text)
 		d.units = append(d.units, u)
 		if !u.short && !u.furniture {
 			d.longUnits++
@@ -289,9 +289,16 @@ func (d *document) rank(w Tuning) []float64 {
 	return scores
 }
 
-// directedCentrality returns, for each sentence that can be chosen, its
-// mean similarity to the choosable sentences after it and to those before
-// it; zero for the rest, and nothing is computed when neither is weighed.
+// centralityWindow bounds directed centrality to the first sentences: the
+// pairs grow with the square of the length (a 10,000-word article has 600
+// sentences), and the lead prior keeps later sentences out of a summary of
+// a few sentences anyway.
+const centralityWindow = 120
+
+// directedCentrality returns, for each sentence that can be chosen among
+// the first centralityWindow, its mean similarity to those after it and to
+// those before it; zero for the rest, and nothing is computed when neither
+// is weighed.
 func (d *document) directedCentrality(w Tuning) (forward, backward []float64) {
 	forward = make([]float64, len(d.units))
 	backward = make([]float64, len(d.units))
@@ -300,7 +307,7 @@ func (d *document) directedCentrality(w Tuning) (forward, backward []float64) {
 	}
 	var idx []int
 	for i, u := range d.units {
-		if !u.short && !u.furniture {
+		if !u.short && !u.furniture && len(idx) < centralityWindow {
 			idx = append(idx, i)
 		}
 	}
@@ -577,7 +584,10 @@ var danglingOpeners = setOf("he", "she", "it", "they", "his", "her", "its", "the
 var danglingWithComma = setOf("also", "there", "still", "then", "here", "again", "likewise", "similarly", "later",
 	"now", "indeed", "even so", "in addition", "as well")
 
-func opensDangling(s string) bool {
+// LeansBack reports whether a sentence opens by leaning on the one before
+// it (a pronoun, a connective, "One of them"), so that read alone it leaves
+// the reader asking who or what. Such a sentence never opens a summary.
+func LeansBack(s string) bool {
 	s = strings.TrimLeft(s, "\"'“‘([-–— ")
 	first, _, _ := strings.Cut(s, " ")
 	w := strings.ToLower(strings.TrimRight(first, ",;:"))

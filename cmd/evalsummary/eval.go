@@ -138,7 +138,8 @@ type result struct {
 	topic       string
 	ours, lead  scores
 	notVerbatim int
-	sentences   int // returned by the offline summarizer
+	sentences   int  // returned by the offline summarizer
+	leansBack   bool // the summary opens with a sentence leaning on the one before
 }
 
 func evaluate(docs []doc, n int, t *extractive.Tuning) ([]result, time.Duration) {
@@ -151,6 +152,7 @@ func evaluate(docs []doc, n int, t *extractive.Tuning) ([]result, time.Duration)
 		spent += time.Since(start)
 		lead := d.bodySentences[:min(k, len(d.bodySentences))]
 		r := result{topic: d.topic, ours: score(s.Summary, d.reference), lead: score(lead, d.reference), sentences: len(s.Summary)}
+		r.leansBack = len(s.Summary) > 0 && extractive.LeansBack(s.Summary[0])
 		for _, x := range s.Summary {
 			if !strings.Contains(d.body, x) {
 				r.notVerbatim++
@@ -240,7 +242,7 @@ func report(w io.Writer, name string, docs []doc, n int, byTopic bool, t *extrac
 	}
 
 	wins, ties := 0, 0
-	bad, sents := 0, 0
+	bad, sents, leaning := 0, 0, 0
 	for _, r := range rs {
 		a := r.ours.r1.F1 + r.ours.r2.F1 + r.ours.rl.F1
 		b := r.lead.r1.F1 + r.lead.r2.F1 + r.lead.rl.F1
@@ -252,11 +254,14 @@ func report(w io.Writer, name string, docs []doc, n int, byTopic bool, t *extrac
 		}
 		bad += r.notVerbatim
 		sents += r.sentences
+		if r.leansBack {
+			leaning++
+		}
 	}
 	fmt.Fprintf(w, "offline beats %s on %d articles, ties on %d, loses on %d (mean of R1, R2, RL F1)\n",
 		base, wins, ties, len(rs)-wins-ties)
-	fmt.Fprintf(w, "offline sentences per summary: %.2f; not verbatim in their article: %d\n",
-		float64(sents)/float64(max(len(rs), 1)), bad)
+	fmt.Fprintf(w, "offline sentences per summary: %.2f; not verbatim in their article: %d; summaries opening with a sentence that leans on the one before: %d\n",
+		float64(sents)/float64(max(len(rs), 1)), bad, leaning)
 	fmt.Fprintf(w, "Summarize time: %v total, %v per article (varies between runs)\n\n",
 		spent.Round(time.Microsecond), (spent / time.Duration(max(len(rs), 1))).Round(time.Microsecond))
 	return nil
