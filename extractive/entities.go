@@ -374,6 +374,9 @@ var notNameWords = setOf("The", "A", "An", "This", "That", "These", "Those", "It
 	"Democrats", "Republican", "Republicans", "Liberal", "English", "British", "American", "European", "French",
 	"German", "Russian", "Chinese", "Ukrainian", "Israeli", "Palestinian", "Iranian", "Arab", "Muslim", "Christian",
 	"Jewish", "Christmas", "Premiership", "Premier", "Division", "Grand", "Slam", "Final", "Finals", "Tour",
+	"Election", "Elections", "Referendum", "Inquiry", "Review", "Policy", "Strategy", "Programme", "Program",
+	"Campaign", "Manifesto", "Constitution", "Charter", "Convention", "Declaration", "Reform", "Crisis", "Tax",
+	"Law", "Court", "Committee", "Assembly", "Council", "Government", "Party", "Army", "Navy", "Police", "Office",
 	"Rings", "Code", "Trojan", "Virus", "Oscar", "Oscars", "Grammy", "Grammys", "Brit", "Brits", "Microsoft", "Google", "Apple", "Sony")
 
 var orgCues = setOf("Ministry", "Council", "Bank", "Party", "Union", "Organization", "Organisation", "Commission",

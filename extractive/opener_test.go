@@ -78,6 +78,10 @@ The United States has held an election every two years since 1788.`
 	if !slices.Contains(s.People, "Maria Lopez") {
 		t.Errorf("people %q miss Maria Lopez", s.People)
 	}
+	// Not written in lower case anywhere in the article, still not a name.
+	if p := Summarize("", "The parties will set out their plans closer to the General Election, Senator Lopez said.", Options{}).People; slices.Contains(p, "Election") {
+		t.Errorf("people %q include Election", p)
+	}
 	for _, want := range []string{"U.S.", "United States"} {
 		if !slices.Contains(s.Places, want) {
 			t.Errorf("places %q miss %q", s.Places, want)
