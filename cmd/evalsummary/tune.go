@@ -12,18 +12,16 @@ import (
 // score is only compared within an article, so one weight can be fixed.
 func grid() []extractive.Tuning {
 	var out []extractive.Tuning
-	for _, pos := range []float64{0, 0.2, 0.5, 1} {
-		for _, decay := range []float64{0.3, 0.6, 1} {
-			if pos == 0 && decay != 0.3 {
+	for _, pos := range []float64{0, 0.5, 1, 2} {
+		for _, decay := range []float64{0.6, 1} {
+			if pos == 0 && decay != 1 {
 				continue
 			}
-			for _, fwd := range []float64{0, 2, 5, 10} {
-				for _, bwd := range []float64{0, 2, 5} {
+			for _, fwd := range []float64{0, 2, 3, 5} {
+				for _, bwd := range []float64{0, 2, 3} {
 					for _, lambda := range []float64{0.7, 0.85} {
-						for _, minWords := range []float64{8, 12} {
-							out = append(out, extractive.Tuning{Centroid: 1, Position: pos, PositionDecay: decay,
-								Forward: fwd, Backward: bwd, MMRLambda: lambda, MinWords: minWords, DanglingPenalty: 0.1})
-						}
+						out = append(out, extractive.Tuning{Centroid: 1, Position: pos, PositionDecay: decay,
+							Forward: fwd, Backward: bwd, MMRLambda: lambda, MinWords: 8, DanglingPenalty: 0.1})
 					}
 				}
 			}
