@@ -71,8 +71,20 @@ func isFurniture(s string) bool {
 	if strings.HasPrefix(low, "(") && strings.HasSuffix(low, ")") && len(low) < 80 {
 		return true // "(With inputs from Reuters)", "(File photo)"
 	}
+	for _, c := range positionCues {
+		if strings.Contains(low, c) {
+			return true
+		}
+	}
 	return isByline(s) || isCaptionLabel(s) || strings.Contains(low, "published:") && strings.Contains(low, "updated:")
 }
+
+// positionCues place a person in a photo: "Tim Sherwood (left) and his
+// assistant", "(from left to right)". Article prose points at photos with
+// "(pictured)", which is left alone: it also marks article sentences.
+var positionCues = []string{"(left)", "(right)", "(centre)", "(center)", "(from left", "(left to right", "(l-r)",
+	"(second left)", "(second right)", "(far left)", "(far right)", "(inset)", "(top)", "(bottom)", "(above)",
+	"(below)", "(top left)", "(top right)", "(bottom left)", "(bottom right)"}
 
 // furniturePrefixes open attributions, links and prompts, never article text.
 var furniturePrefixes = []string{
