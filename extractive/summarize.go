@@ -31,7 +31,8 @@ const (
 // and Facts is verbatim text of the body, so a fact's quote is the fact.
 type Summary struct {
 	Headline string
-	// Summary holds the best-ranked sentences in article order.
+	// Summary holds, in article order, the sentence that sets the scene and
+	// then the best-ranked sentences; never page furniture.
 	Summary []string
 	// Facts holds the next best informative sentences, in article order,
 	// none of them also in Summary.
