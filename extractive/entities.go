@@ -74,6 +74,7 @@ func extractEntities(title string, sents []string) entities {
 			}
 		}
 	}
+	c := &classifier{people: people, places: places, orgs: orgs, common: lower}
 	for si := range all {
 		toks := toks[si]
 		headline := si == 0 && title != ""
@@ -103,7 +104,7 @@ func extractEntities(title string, sents []string) entities {
 				run = run[1:]
 				atStart = false
 			}
-			classifyRun(run, atStart, people, places, orgs)
+			c.classifyRun(run, atStart)
 			i = j
 		}
 	}
@@ -114,9 +115,17 @@ func extractEntities(title string, sents []string) entities {
 	}
 }
 
+// classifier files runs of capitalised words; common holds the words the
+// article also writes in lower case ("election"), which are not names.
+type classifier struct {
+	people, places, orgs *tally
+	common               map[string]bool
+}
+
 // classifyRun splits a run of capitalised words at titles ("US President
 // George Bush") and files each part.
-func classifyRun(run []string, atStart bool, people, places, orgs *tally) {
+func (c *classifier) classifyRun(run []string, atStart bool) {
+	people, places, orgs := c.people, c.places, c.orgs
 	for len(run) > 0 && connectors[run[0]] {
 		run = run[1:]
 	}
@@ -126,16 +135,18 @@ func classifyRun(run []string, atStart bool, people, places, orgs *tally) {
 	name := strings.Join(run, " ")
 	if k := slices.Index(run, "and"); k >= 0 && !placeNames[name] && !orgNames[name] {
 		// "Russia and Ukraine": two names unless the whole is known.
-		classifyRun(run[:k], atStart, people, places, orgs)
-		classifyRun(run[k+1:], false, people, places, orgs)
+		c.classifyRun(run[:k], atStart)
+		c.classifyRun(run[k+1:], false)
+		return
+	}
+	// A country is a place even when a word of it is an organization cue
+	// ("United States"); named organizations ("United Nations") are listed.
+	if placeNames[name] && !orgNames[name] {
+		places.add(name)
 		return
 	}
 	if isOrg(run) {
 		orgs.add(name)
-		return
-	}
-	if placeNames[name] {
-		places.add(name)
 		return
 	}
 	// A title inside the run: what follows is a person.
@@ -145,7 +156,7 @@ func classifyRun(run []string, atStart bool, people, places, orgs *tally) {
 			continue
 		}
 		if k > 0 {
-			classifyRun(run[:k], atStart, people, places, orgs)
+			c.classifyRun(run[:k], atStart)
 		}
 		rest := run[k+n:]
 		for len(rest) > 0 && titleLen(rest) > 0 {
@@ -153,7 +164,11 @@ func classifyRun(run []string, atStart bool, people, places, orgs *tally) {
 		}
 		if len(rest) > 0 && connectors[rest[0]] {
 			// "Bishop of Durham", "President of France": an office, not a name.
-			classifyRun(rest[1:], false, people, places, orgs)
+			c.classifyRun(rest[1:], false)
+			return
+		}
+		if len(rest) > 0 && c.allCommon(rest) {
+			// "General Election": a capitalised common word is not a person.
 			return
 		}
 		if len(rest) > 0 && !placeNames[strings.Join(rest, " ")] && !isOrg(rest) {
@@ -163,7 +178,7 @@ func classifyRun(run []string, atStart bool, people, places, orgs *tally) {
 			}
 			people.add(p)
 		} else if len(rest) > 0 {
-			classifyRun(rest, false, people, places, orgs)
+			c.classifyRun(rest, false)
 		}
 		return
 	}
@@ -188,7 +203,22 @@ func classifyRun(run []string, atStart bool, people, places, orgs *tally) {
 			return
 		}
 	}
+	if c.allCommon(run) {
+		return
+	}
 	people.add(name)
+}
+
+// allCommon reports whether every word of run is a common word: written in
+// lower case elsewhere in the article, or a word no name is made of.
+func (c *classifier) allCommon(run []string) bool {
+	for _, w := range run {
+		low := strings.ToLower(w)
+		if !c.common[low] && !stopwords[low] && !notNameWords[w] {
+			return false
+		}
+	}
+	return true
 }
 
 // mergePeople folds "Mr Balls" and "Balls" into "Ed Balls" when the full
@@ -234,6 +264,11 @@ func tokenize(s string) []token {
 		core := strings.TrimLeftFunc(f, notLetter)
 		trimmed := strings.TrimRightFunc(core, notLetter)
 		stop := trimmed != core || strings.ContainsAny(f[:len(f)-len(core)], "\"“‘'(")
+		if strings.Contains(trimmed, ".") && strings.HasPrefix(core[len(trimmed):], ".") {
+			// "U.S.", "U.N.": an abbreviation keeps its final period (and,
+			// as before, ends the run: "U.S. President Joe Biden").
+			trimmed += "."
+		}
 		for _, suf := range []string{"'s", "’s", "'", "’"} {
 			if strings.HasSuffix(trimmed, suf) {
 				trimmed = strings.TrimSuffix(trimmed, suf)
@@ -339,6 +374,9 @@ var notNameWords = setOf("The", "A", "An", "This", "That", "These", "Those", "It
 	"Democrats", "Republican", "Republicans", "Liberal", "English", "British", "American", "European", "French",
 	"German", "Russian", "Chinese", "Ukrainian", "Israeli", "Palestinian", "Iranian", "Arab", "Muslim", "Christian",
 	"Jewish", "Christmas", "Premiership", "Premier", "Division", "Grand", "Slam", "Final", "Finals", "Tour",
+	"Election", "Elections", "Referendum", "Inquiry", "Review", "Policy", "Strategy", "Programme", "Program",
+	"Campaign", "Manifesto", "Constitution", "Charter", "Convention", "Declaration", "Reform", "Crisis", "Tax",
+	"Law", "Court", "Committee", "Assembly", "Council", "Government", "Party", "Army", "Navy", "Police", "Office",
 	"Rings", "Code", "Trojan", "Virus", "Oscar", "Oscars", "Grammy", "Grammys", "Brit", "Brits", "Microsoft", "Google", "Apple", "Sony")
 
 var orgCues = setOf("Ministry", "Council", "Bank", "Party", "Union", "Organization", "Organisation", "Commission",
@@ -352,7 +390,7 @@ var orgCues = setOf("Ministry", "Council", "Bank", "Party", "Union", "Organizati
 	"Communications", "Systems", "Technologies", "Software", "Electronics", "Entertainment", "Media", "Energy",
 	"Oil", "Petroleum", "Economics", "Consulting", "Capital", "Partners", "Securities", "Investments", "Gas", "Times", "Post", "Journal", "News", "Press", "Broadcasting", "Channel", "Radio")
 
-var orgNames = setOf("NATO", "Nato", "UN", "EU", "OPEC", "Opec", "IMF", "WTO", "WHO", "OSCE", "ASEAN", "Asean",
+var orgNames = setOf("NATO", "Nato", "UN", "U.N.", "EU", "E.U.", "OPEC", "Opec", "IMF", "WTO", "WHO", "OSCE", "ASEAN", "Asean",
 	"BRICS", "Brics", "G7", "G20", "Kremlin", "Pentagon", "White House", "Downing Street", "Whitehall", "Hamas",
 	"Hezbollah", "Taliban", "Al-Qaeda", "al-Qaeda", "Al Qaeda", "Reuters", "BBC", "CNN", "AFP", "AP", "Interpol",
 	"Europol", "Frontex", "Gazprom", "Rosneft", "Aramco", "Wagner", "Houthis", "Fatah", "Mossad", "CIA", "FBI", "KGB",
@@ -388,7 +426,7 @@ var placeNames = setOf(
 	"Suriname", "Sweden", "Switzerland", "Syria", "Taiwan", "Tajikistan", "Tanzania", "Thailand", "Timor-Leste",
 	"East Timor", "Togo", "Tunisia", "Turkey", "Türkiye", "Turkmenistan", "Uganda", "Ukraine",
 	"United Arab Emirates", "UAE", "United Kingdom", "UK", "Britain", "Great Britain", "England", "Scotland", "Wales",
-	"Northern Ireland", "United States", "US", "USA", "U.S", "America", "Uruguay", "Uzbekistan", "Venezuela",
+	"Northern Ireland", "United States", "US", "USA", "U.S.", "U.S.A.", "U.K.", "America", "Uruguay", "Uzbekistan", "Venezuela",
 	"Vietnam", "Yemen", "Zambia", "Zimbabwe", "Vatican",
 	// Capitals and large cities.
 	"Kabul", "Tirana", "Algiers", "Luanda", "Buenos Aires", "Yerevan", "Canberra", "Sydney", "Melbourne", "Vienna",

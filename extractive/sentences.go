@@ -319,7 +319,7 @@ func isInitialOrDotted(tok string) bool {
 // neverFinal abbreviations are followed by a name or a number, never by the
 // end of a sentence.
 var neverFinal = setOf("mr", "mrs", "ms", "dr", "prof", "st", "mt", "ft", "gen", "col", "lt", "maj", "sgt", "capt", "cpt",
-	"cmdr", "adm", "brig", "sen", "rep", "gov", "rev", "hon", "fr", "messrs", "mme", "mlle", "pres", "supt", "insp",
+	"cmdr", "adm", "brig", "spc", "pfc", "pvt", "cpl", "sen", "rep", "gov", "rev", "hon", "fr", "messrs", "mme", "mlle", "pres", "supt", "insp",
 	"vs", "v", "cf", "approx", "ca", "fig", "vol", "ch", "sec", "dept", "est", "e.g", "i.e", "viz", "ave", "blvd", "rd")
 
 // maybeFinal abbreviations often end a sentence ("... Acme Inc. The ...").

@@ -31,7 +31,8 @@ const (
 // and Facts is verbatim text of the body, so a fact's quote is the fact.
 type Summary struct {
 	Headline string
-	// Summary holds the best-ranked sentences in article order.
+	// Summary holds, in article order, the sentence that sets the scene and
+	// then the best-ranked sentences; never page furniture.
 	Summary []string
 	// Facts holds the next best informative sentences, in article order,
 	// none of them also in Summary.
@@ -43,6 +44,12 @@ type Summary struct {
 
 // Summarize picks the summary and key facts of an article and the people,
 // places and organizations it names. title may be empty.
+//
+// The summary opens with the sentence that sets the scene: the first
+// sentence of the article that is neither page furniture nor a heading and
+// does not lean on a sentence before it. The rest are the best-ranked
+// sentences, and one that leans on the sentence before it ("But ...",
+// "He ...") is taken only right after that sentence.
 func Summarize(title, body string, opts Options) Summary {
 	if opts.SummarySentences <= 0 {
 		opts.SummarySentences = defaultSummarySentences
@@ -53,25 +60,13 @@ func Summarize(title, body string, opts Options) Summary {
 		opts.Facts = defaultFacts
 	}
 	title = strings.TrimSpace(title)
-	sents := Sentences(body)
-	doc := newDocument(title, sents)
+	doc := newDocument(title, Sentences(body))
 	tuning := DefaultTuning()
 	if opts.Tuning != nil {
 		tuning = *opts.Tuning
 	}
 	scores := doc.rank(tuning)
-	damp := tuning.DanglingPenalty
-	for i, u := range doc.units {
-		if i > 0 && opensDangling(u.text) {
-			// "His visit was the third..." read alone leaves the reader asking
-			// whose: prefer a sentence that stands on its own.
-			scores[i] *= 1 - damp
-		}
-	}
-
-	summary := doc.selectMMR(scores, opts.SummarySentences, nil, tuning.MMRLambda, func(i int) bool {
-		return !doc.units[i].boilerplate && (!doc.units[i].short || doc.longCount() < opts.SummarySentences)
-	})
+	summary := doc.selectSummary(scores, opts.SummarySentences, tuning)
 	facts := doc.selectFacts(scores, opts.Facts, summary)
 
 	out := Summary{
@@ -82,45 +77,50 @@ func Summarize(title, body string, opts Options) Summary {
 	if out.Headline == "" {
 		out.Headline = headlineFrom(doc, scores)
 	}
-	ents := extractEntities(title, sents)
+	ents := extractEntities(title, doc.allTexts())
 	out.People, out.Places, out.Organizations = ents.people, ents.places, ents.orgs
 	return out
 }
 
 // Tuning holds the ranking parameters. A sentence scores
 // Centroid·cos(sentence, centroid) + Title·(share of title terms)
-// + Position/(1+i)^PositionDecay, where i counts body sentences; selection
-// then trades score against redundancy by maximal marginal relevance.
+// + Position/(1+i)^PositionDecay + Forward·(mean similarity to the
+// sentences after it) − Backward·(mean similarity to those before it),
+// where i counts body sentences. That forward-minus-backward centrality is
+// PacSum's (Zheng and Lapata, 2019): in news, a sentence that later
+// sentences elaborate on is a lead-like sentence. Selection then trades
+// score against redundancy by maximal marginal relevance.
 type Tuning struct {
 	Centroid      float64 // similarity to the document's TF-IDF centroid
 	Title         float64 // share of the title's terms in the sentence
 	Position      float64 // weight of the lead prior
 	PositionDecay float64 // exponent of the lead prior
+	Forward       float64 // weight of the mean similarity to later sentences
+	Backward      float64 // weight taken off for mean similarity to earlier ones
 	MMRLambda     float64 // 1 is pure score, lower favours novelty
 	// MinWords scales down sentences shorter than this many words.
 	MinWords float64
 	// DanglingPenalty scales down (by this share) a sentence, other than the
 	// first, that opens with a pronoun or connective pointing back at the
-	// previous sentence, since summaries are read out of context.
+	// previous sentence, since facts are read out of context too.
 	DanglingPenalty float64
 }
 
 // DefaultTuning returns the parameters chosen by cmd/evalsummary -tune on the
-// BBC News Summary sample (see BENCHMARKS.md). On that data the lead prior
-// and the title bonus did not help once short sentences were damped, so both
-// are off; they stay available for other kinds of text.
+// BBC News Summary and CNN/Daily Mail samples together (see BENCHMARKS.md).
 func DefaultTuning() Tuning {
-	return Tuning{Centroid: 1, Title: 0, Position: 0, PositionDecay: 0.3, MMRLambda: 0.85, MinWords: 12, DanglingPenalty: 0.1}
+	return Tuning{Centroid: 1, Position: 1, PositionDecay: 1, Forward: 3, Backward: 3, MMRLambda: 0.7, MinWords: 8, DanglingPenalty: 0.1}
 }
 
 // unit is one sentence of the body with what ranking needs.
 type unit struct {
-	text        string
-	terms       []int  // content term ids, in order
-	vec         vector // TF-IDF, unit length
-	words       int
-	short       bool // a heading, a subheading or a dateline
-	boilerplate bool // an attribution or a call to action
+	text      string
+	terms     []int  // content term ids, in order
+	vec       vector // TF-IDF, unit length
+	words     int
+	short     bool // a heading, a subheading or a dateline
+	furniture bool // a caption, byline, prompt or attribution: never chosen
+	dangling  bool // opens by leaning on the sentence before
 }
 
 // vector is a sparse vector sorted by term id.
@@ -154,13 +154,33 @@ func newDocument(title string, sents []string) *document {
 		return out
 	}
 	d.title = uniqInts(intern(contentTerms(title)))
+	var pieces []piece
 	for _, s := range sents {
-		ws := words(s)
-		u := unit{text: s, terms: intern(contentWords(ws)), words: len(ws)}
-		u.short = u.words < 6 || !endsSentence(s) && u.words < 10
-		u.boilerplate = isBoilerplate(s)
+		pieces = append(pieces, splitFurniture(s)...)
+	}
+	ended, text := 0, 0
+	for _, p := range pieces {
+		if !p.furniture {
+			text++
+			if endsSentence(p.text) {
+				ended++
+			}
+		}
+	}
+	// In prose where nearly every unit ends with a full stop, a long one
+	// without is a caption (captions have none); lists and one-line-a-
+	// heading layouts do not qualify.
+	prose := ended >= 3 && ended*10 >= text*8
+	for _, p := range pieces {
+		ws := words(p.text)
+		u := unit{text: p.text, terms: intern(contentWords(ws)), words: len(ws), furniture: p.furniture}
+		u.short = u.words < 6 || !endsSentence(p.text) && u.words < 10
+		if prose && !u.short && !endsSentence(p.text) && !isBullet(p.text) {
+			u.furniture = true
+		}
+		u.dangling = LeansBack(p.text)
 		d.units = append(d.units, u)
-		if !u.short {
+		if !u.short && !u.furniture {
 			d.longUnits++
 		}
 	}
@@ -172,7 +192,7 @@ func newDocument(title string, sents []string) *document {
 			df[t]++
 		}
 	}
-	n := float64(len(sents))
+	n := float64(len(d.units))
 	for i := range d.units {
 		u := &d.units[i]
 		for _, t := range u.terms {
@@ -202,6 +222,9 @@ func (d *document) longCount() int { return d.longUnits }
 func (d *document) rank(w Tuning) []float64 {
 	centroid := make([]float64, d.terms)
 	for _, u := range d.units {
+		if u.furniture {
+			continue // captions repeat the article's words and would weigh them twice
+		}
 		for _, e := range u.vec {
 			centroid[e.id] += e.w
 		}
@@ -216,6 +239,7 @@ func (d *document) rank(w Tuning) []float64 {
 		inTitle[t] = true
 	}
 
+	forward, backward := d.directedCentrality(w)
 	scores := make([]float64, len(d.units))
 	pos := 0
 	for i, u := range d.units {
@@ -237,14 +261,20 @@ func (d *document) rank(w Tuning) []float64 {
 			ts = float64(hits) / float64(len(d.title))
 		}
 		p := 1 / math.Pow(float64(1+pos), w.PositionDecay)
-		s := w.Centroid*c + w.Title*ts + w.Position*p
+		s := w.Centroid*c + w.Title*ts + w.Position*p + w.Forward*forward[i] - w.Backward*backward[i]
+		s = math.Max(s, 0)
 		if float64(u.words) < w.MinWords {
 			s *= float64(u.words) / w.MinWords
 		}
-		if u.short || u.boilerplate {
+		if u.short || u.furniture {
 			s *= 0.2
 		} else {
 			pos++
+		}
+		if i > 0 && u.dangling {
+			// "His visit was the third..." read alone leaves the reader asking
+			// whose: prefer a sentence that stands on its own.
+			s *= 1 - w.DanglingPenalty
 		}
 		scores[i] = s
 	}
@@ -260,19 +290,97 @@ func (d *document) rank(w Tuning) []float64 {
 	return scores
 }
 
-// selectMMR picks k units by maximal marginal relevance, skipping those in
-// exclude and those ok rejects. It returns indices in article order.
-func (d *document) selectMMR(scores []float64, k int, exclude []int, lambda float64, ok func(int) bool) []int {
-	taken := make([]bool, len(d.units))
-	for _, i := range exclude {
-		taken[i] = true
+// centralityWindow bounds directed centrality to the first sentences: the
+// pairs grow with the square of the length (a 10,000-word article has 600
+// sentences), and the lead prior keeps later sentences out of a summary of
+// a few sentences anyway.
+const centralityWindow = 120
+
+// directedCentrality returns, for each sentence that can be chosen among
+// the first centralityWindow, its mean similarity to those after it and to
+// those before it; zero for the rest, and nothing is computed when neither
+// is weighed.
+func (d *document) directedCentrality(w Tuning) (forward, backward []float64) {
+	forward = make([]float64, len(d.units))
+	backward = make([]float64, len(d.units))
+	if w.Forward == 0 && w.Backward == 0 {
+		return forward, backward
+	}
+	var idx []int
+	for i, u := range d.units {
+		if !u.short && !u.furniture && len(idx) < centralityWindow {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) < 2 {
+		return forward, backward
+	}
+	for a, i := range idx {
+		for _, j := range idx[a+1:] {
+			c := cosine(d.units[i].vec, d.units[j].vec)
+			forward[i] += c
+			backward[j] += c
+		}
+	}
+	norm := 1 / float64(len(idx)-1)
+	for _, i := range idx {
+		forward[i] *= norm
+		backward[i] *= norm
+	}
+	return forward, backward
+}
+
+// selectSummary picks k units in article order: the scene-setting opener
+// first, then by maximal marginal relevance, taking a sentence that leans on
+// the one before only when that one is taken.
+func (d *document) selectSummary(scores []float64, k int, w Tuning) []int {
+	eligible := func(i int) bool {
+		u := d.units[i]
+		return !u.furniture && (!u.short || d.longCount() < k)
+	}
+	// prev[i] is the choosable unit before i, -1 for none.
+	prev := make([]int, len(d.units))
+	last := -1
+	for i, u := range d.units {
+		prev[i] = last
+		if !u.furniture {
+			last = i
+		}
 	}
 	var picked []int
+	for i, u := range d.units {
+		if eligible(i) && !u.dangling {
+			picked = append(picked, i)
+			break
+		}
+	}
+	return d.selectMMR(scores, k, picked, w.MMRLambda, func(i int, taken []bool) bool {
+		return eligible(i) && (!d.units[i].dangling || prev[i] >= 0 && taken[prev[i]])
+	})
+}
+
+// selectMMR completes picked to k units by maximal marginal relevance,
+// among those ok accepts given what is taken so far. It returns indices in
+// article order.
+func (d *document) selectMMR(scores []float64, k int, picked []int, lambda float64, ok func(i int, taken []bool) bool) []int {
+	taken := make([]bool, len(d.units))
 	red := make([]float64, len(d.units)) // max similarity to anything picked
+	mark := func(p int) {
+		taken[p] = true
+		for i := range d.units {
+			if !taken[i] {
+				red[i] = math.Max(red[i], cosine(d.units[i].vec, d.units[p].vec))
+			}
+		}
+	}
+	picked = picked[:min(len(picked), k)]
+	for _, p := range picked {
+		mark(p)
+	}
 	for len(picked) < k {
 		best, bestVal := -1, math.Inf(-1)
 		for i := range d.units {
-			if taken[i] || !ok(i) {
+			if taken[i] || !ok(i, taken) {
 				continue
 			}
 			if v := lambda*scores[i] - (1-lambda)*red[i]; v > bestVal {
@@ -282,13 +390,8 @@ func (d *document) selectMMR(scores []float64, k int, exclude []int, lambda floa
 		if best < 0 {
 			break
 		}
-		taken[best] = true
 		picked = append(picked, best)
-		for i := range d.units {
-			if !taken[i] {
-				red[i] = math.Max(red[i], cosine(d.units[i].vec, d.units[best].vec))
-			}
-		}
+		mark(best)
 	}
 	sort.Ints(picked)
 	return picked
@@ -310,7 +413,7 @@ func (d *document) selectFacts(scores []float64, k int, summary []int) []int {
 	}
 	var cands []cand
 	for i, u := range d.units {
-		if taken[i] || u.short || u.boilerplate || u.words < 8 {
+		if taken[i] || u.short || u.furniture || u.words < 8 {
 			continue
 		}
 		cands = append(cands, cand{i, scores[i]})
@@ -379,6 +482,16 @@ func informativeness(s string) float64 {
 var monthNames = setOf("january", "february", "march", "april", "may", "june", "july", "august", "september",
 	"october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
+// allTexts returns the text of every unit, furniture included: captions
+// name people and places too.
+func (d *document) allTexts() []string {
+	out := make([]string, 0, len(d.units))
+	for _, u := range d.units {
+		out = append(out, u.text)
+	}
+	return out
+}
+
 func (d *document) texts(idx []int) []string {
 	out := make([]string, 0, len(idx))
 	for _, i := range idx {
@@ -391,7 +504,7 @@ func (d *document) texts(idx []int) []string {
 func headlineFrom(d *document, scores []float64) string {
 	best := -1
 	for i, u := range d.units {
-		if u.boilerplate {
+		if u.furniture {
 			continue
 		}
 		if best < 0 || scores[i] > scores[best] {
@@ -423,25 +536,6 @@ func shorten(s string, max int) string {
 		return unicode.IsSpace(r) || unicode.IsPunct(r) && r != ')' && r != '"' && r != '”'
 	})
 	return head + "…"
-}
-
-var boilerplatePrefixes = []string{
-	"(with inputs", "with inputs from", "(reporting by", "reporting by", "editing by", "additional reporting",
-	"(additional reporting", "writing by", "copyright", "all rights reserved", "click here", "read more",
-	"follow us", "subscribe", "sign up", "share this", "related:", "advertisement", "image caption",
-	"image source", "media caption", "getty images", "photo:", "file photo",
-}
-
-// isBoilerplate reports attributions and calls to action that are never
-// summary material.
-func isBoilerplate(s string) bool {
-	low := strings.ToLower(strings.TrimSpace(s))
-	for _, p := range boilerplatePrefixes {
-		if strings.HasPrefix(low, p) {
-			return true
-		}
-	}
-	return strings.HasPrefix(low, "(") && strings.HasSuffix(low, ")") && len(low) < 80
 }
 
 func cosine(a, b vector) float64 {
@@ -481,15 +575,36 @@ func uniqInts(ts []int) []int {
 	return out
 }
 
-// danglingOpeners are first words that lean on the sentence before.
-var danglingOpeners = map[string]bool{
-	"he": true, "she": true, "it": true, "they": true, "his": true, "her": true, "its": true, "their": true,
-	"this": true, "these": true, "that": true, "those": true, "but": true, "however,": true, "also,": true,
-	"and": true, "meanwhile,": true, "there,": true, "him": true, "them": true,
+// danglingOpeners are first words that lean on the sentence before:
+// pronouns and connectives. Words that lean back only when a comma follows
+// them ("Still, ...", "There, ...") are in danglingWithComma.
+var danglingOpeners = setOf("he", "she", "it", "they", "his", "her", "its", "their", "him", "them", "this", "these",
+	"that", "those", "but", "however", "and", "or", "nor", "so", "yet", "meanwhile", "moreover", "furthermore",
+	"nevertheless", "nonetheless", "instead", "besides", "otherwise", "thus", "hence", "therefore", "such", "which")
+
+var danglingWithComma = setOf("also", "there", "still", "then", "here", "again", "likewise", "similarly", "later",
+	"now", "indeed", "even so", "in addition", "as well")
+
+// LeansBack reports whether a sentence opens by leaning on the one before
+// it (a pronoun, a connective, "One of them"), so that read alone it leaves
+// the reader asking who or what. Such a sentence never opens a summary.
+func LeansBack(s string) bool {
+	s = strings.TrimLeft(s, "\"'“‘([-–— ")
+	first, _, _ := strings.Cut(s, " ")
+	w := strings.ToLower(strings.TrimRight(first, ",;:"))
+	if strings.HasSuffix(first, ",") && danglingWithComma[w] {
+		return true
+	}
+	if quantifiers[w] {
+		// "One of them is ...", "Both of those ...": which ones is in the
+		// sentence before.
+		f := strings.Fields(strings.ToLower(s))
+		return len(f) >= 3 && f[1] == "of" && backReferents[strings.TrimRight(f[2], ",;:")]
+	}
+	return danglingOpeners[w]
 }
 
-func opensDangling(s string) bool {
-	s = strings.TrimLeft(s, "\"'“‘([ ")
-	first, _, _ := strings.Cut(s, " ")
-	return danglingOpeners[strings.ToLower(first)]
-}
+var quantifiers = setOf("one", "two", "three", "four", "some", "both", "many", "most", "all", "none", "neither",
+	"either", "few", "several", "each", "half", "any")
+
+var backReferents = setOf("them", "those", "these", "whom", "which", "us")

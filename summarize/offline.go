@@ -14,7 +14,9 @@ func (s *Summarizer) ExtractiveBrief(doc corpus.Document, opts Options) Brief {
 	return s.offline(doc, opts)
 }
 
-// offline builds a Brief from the article's own sentences. Its facts are
+// offline builds a Brief from the article's own sentences: the summary
+// opens with the sentence that sets the scene (extractive.Summarize puts it
+// first) and reads in article order. Its facts are
 // article sentences, so they are verified by construction; they still go
 // through the grounder so the count means the same thing everywhere.
 func (s *Summarizer) offline(doc corpus.Document, opts Options) Brief {
@@ -44,11 +46,15 @@ func (s *Summarizer) offline(doc corpus.Document, opts Options) Brief {
 	facts := ex.Facts
 	// A short article has few sentences beyond its summary; a Brief with no
 	// facts at all helps nobody, so its summary sentences serve as facts too.
-	for _, sent := range ex.Summary {
+	// The opening sentence stays the summary's own unless nothing else is
+	// left: as a fact it would be read apart from the scene it sets.
+	for i, sent := range ex.Summary {
 		if len(facts) >= minFacts {
 			break
 		}
-		facts = append(facts, sent)
+		if i > 0 || len(ex.Summary) == 1 && len(facts) == 0 {
+			facts = append(facts, sent)
+		}
 	}
 	for _, sent := range facts {
 		if len(b.Facts) == maxFacts {
