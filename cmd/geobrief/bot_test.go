@@ -31,11 +31,11 @@ func TestDefaultScheduleFromEnvironment(t *testing.T) {
 	if err := ensureDefaultSchedule(ctx, load(nil), st); err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{"DIGEST_CHANNEL_ID": "555", "DIGEST_TIMES": "18:00,08:00", "DIGEST_TIMEZONE": "Europe/Kyiv", "DISCORD_GUILD_ID": "g1"}
+	env := map[string]string{"DIGEST_CHANNEL_ID": "555", "DIGEST_TIMES": "18:00,08:00", "DIGEST_TIMEZONE": "Europe/Kyiv", "DISCORD_GUILD_ID": "700000000000000001"}
 	if err := ensureDefaultSchedule(ctx, load(env), st); err != nil {
 		t.Fatal(err)
 	}
-	rows, _ := st.Schedules(ctx, "g1")
+	rows, _ := st.Schedules(ctx, "700000000000000001")
 	if len(rows) != 1 || rows[0].Times != "08:00,18:00" || rows[0].Zone != "Europe/Kyiv" {
 		t.Fatalf("schedules = %+v", rows)
 	}
@@ -46,7 +46,7 @@ func TestDefaultScheduleFromEnvironment(t *testing.T) {
 	if err := ensureDefaultSchedule(ctx, load(env), st); err != nil {
 		t.Fatal(err)
 	}
-	if rows, _ := st.Schedules(ctx, "g1"); !rows[0].Created.Equal(created) {
+	if rows, _ := st.Schedules(ctx, "700000000000000001"); !rows[0].Created.Equal(created) {
 		t.Fatal("an unchanged schedule was saved again")
 	}
 
@@ -55,7 +55,7 @@ func TestDefaultScheduleFromEnvironment(t *testing.T) {
 	if err := ensureDefaultSchedule(ctx, load(env), st); err != nil {
 		t.Fatal(err)
 	}
-	if rows, _ := st.Schedules(ctx, "g1"); len(rows) != 1 || rows[0].Times != "07:30" {
+	if rows, _ := st.Schedules(ctx, "700000000000000001"); len(rows) != 1 || rows[0].Times != "07:30" {
 		t.Fatalf("schedules = %+v", rows)
 	}
 

@@ -91,7 +91,7 @@ func TestUserErrorsAreOneClearLine(t *testing.T) {
 		{"no match", map[string]string{}, []string{"summarize", "zzzyqx"}, 1, `no document matches "zzzyqx"`},
 		{"unknown id", map[string]string{}, []string{"summarize", "--doc", "nope"}, 1, `no document has the ID "nope"`},
 		{"empty corpus", map[string]string{"SEEDS_DIR": emptyDir}, []string{"summarize", "x"}, 1, "corpus is empty"},
-		{"missing seeds dir", map[string]string{"SEEDS_DIR": filepath.Join(emptyDir, "nope")}, []string{"search", "x"}, 1, "SEEDS_DIR"},
+		{"missing seeds dir", map[string]string{"SEEDS_DIR": filepath.Join(emptyDir, "nope")}, []string{"search", "x"}, 2, "SEEDS_DIR"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
