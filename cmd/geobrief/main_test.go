@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -26,17 +25,9 @@ func runCLI(t *testing.T, env map[string]string, args ...string) (stdout, stderr
 	if _, ok := env["DATA_DIR"]; !ok {
 		env["DATA_DIR"] = t.TempDir()
 	}
-	env["LOG_LEVEL"] = "error"
 	var out, errOut bytes.Buffer
 	err := run(context.Background(), args, &out, &errOut, config.MapLookup(env))
-	if err != nil {
-		code = 1
-		var ee *exitError
-		if errors.As(err, &ee) {
-			code = ee.code
-		}
-		errOut.WriteString("geobrief: " + err.Error())
-	}
+	code = exit(err, false, &errOut)
 	return out.String(), errOut.String(), code
 }
 
@@ -192,7 +183,7 @@ func TestInjectionDocument(t *testing.T) {
 
 func TestDigestPreview(t *testing.T) {
 	out, errOut, code := runCLI(t, map[string]string{}, "digest", "--since", "2025-01-01")
-	if code != 0 || !strings.Contains(out, "**1. ") || !strings.Contains(out, "offline summaries") {
+	if code != 0 || !strings.Contains(out, "\n1. ") || !strings.Contains(out, "8 new documents; offline summaries") {
 		t.Fatalf("exit %d: %s\n%s", code, errOut, out)
 	}
 	out, _, code = runCLI(t, map[string]string{}, "digest", "--since", "24h")
