@@ -124,4 +124,3 @@ func explainLLMError(err error) error {
 	}
 	return err
 }
-
