@@ -59,6 +59,42 @@ func TestDefaultScheduleFromEnvironment(t *testing.T) {
 		t.Fatalf("schedules = %+v", rows)
 	}
 
+	// Removed from the environment: removed from the store too.
+	noDefault := map[string]string{"DISCORD_GUILD_ID": "700000000000000001"}
+	if err := ensureDefaultSchedule(ctx, load(noDefault), st); err != nil {
+		t.Fatal(err)
+	}
+	if rows, _ := st.Schedules(ctx, ""); len(rows) != 0 {
+		t.Fatalf("the default schedule outlived its setting: %+v", rows)
+	}
+
+	// Moved to another channel: the old channel's schedule goes.
+	if err := ensureDefaultSchedule(ctx, load(env), st); err != nil {
+		t.Fatal(err)
+	}
+	env["DIGEST_CHANNEL_ID"] = "556"
+	if err := ensureDefaultSchedule(ctx, load(env), st); err != nil {
+		t.Fatal(err)
+	}
+	if rows, _ := st.Schedules(ctx, ""); len(rows) != 1 || rows[0].ChannelID != "556" {
+		t.Fatalf("schedules = %+v", rows)
+	}
+
+	// Replaced by /digest-schedule set since: no longer the environment's,
+	// so it stays when the setting goes.
+	rows, _ = st.Schedules(ctx, "")
+	replaced := rows[0]
+	replaced.Times, replaced.Created = "12:00", replaced.Created.Add(time.Second)
+	if err := st.PutSchedule(ctx, replaced); err != nil {
+		t.Fatal(err)
+	}
+	if err := ensureDefaultSchedule(ctx, load(noDefault), st); err != nil {
+		t.Fatal(err)
+	}
+	if rows, _ := st.Schedules(ctx, ""); len(rows) != 1 || rows[0].Times != "12:00" {
+		t.Fatalf("a schedule set by command was removed: %+v", rows)
+	}
+
 	// Bad times fail at start, naming the variable.
 	env["DIGEST_TIMES"] = "noon"
 	err = ensureDefaultSchedule(ctx, load(env), st)
