@@ -36,9 +36,8 @@ type App struct {
 	snapshot corpus.Snapshot // of seeds, taken before the first load
 
 	mu sync.Mutex
-	// warnings are those of the last load: what Document says of a skipped
-	// file, and what the next load compares with so that each problem is
-	// logged once, not again on every re-index.
+	// warnings are those of the last load: what Document says of a
+	// skipped file.
 	warnings []corpus.Warning
 }
 
@@ -125,7 +124,8 @@ func NewLLMClient(cfg config.Config, ledger llm.Ledger, log *slog.Logger) *llm.C
 
 // sync brings the index in line with the documents just loaded; only
 // changed files are written. A file's problem is logged when it is new: the
-// same skipped file is not reported again on every re-index.
+// same skipped file is not reported again by every re-index, command or
+// restart (geobrief check lists them all).
 func (a *App) sync(ctx context.Context, docs []corpus.Document, warnings []corpus.Warning) error {
 	for _, w := range warnings {
 		if w.File == "" {
@@ -135,13 +135,13 @@ func (a *App) sync(ctx context.Context, docs []corpus.Document, warnings []corpu
 		}
 	}
 	a.mu.Lock()
-	before := a.warnings
 	a.warnings = warnings
 	a.mu.Unlock()
-	for _, w := range warnings {
-		if slices.Contains(before, w) {
-			continue
-		}
+	fresh, err := a.Store.SyncWarnings(ctx, warnings)
+	if err != nil {
+		return err
+	}
+	for _, w := range fresh {
 		msg := "document skipped"
 		if w.Kept {
 			msg = "part of a document left out"

@@ -18,7 +18,7 @@ func (c *cli) check(ctx context.Context, args []string) error {
 	if _, err := newCmdLine("check", "geobrief check", 0, 0).parse(args, c.stdout); err != nil {
 		return err
 	}
-	cfg, log, err := c.settings("warn")
+	cfg, log, err := c.settings(false)
 	var cerr *config.Error
 	if errors.As(err, &cerr) {
 		fmt.Fprintln(c.stdout, "Settings with problems:")

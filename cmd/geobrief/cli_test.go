@@ -165,7 +165,12 @@ func TestCommandLineIsQuietAndExplainsSkippedFiles(t *testing.T) {
 		t.Fatalf("want one warning per problem file and no INFO lines:\n%s", errOut)
 	}
 
-	out, _, code = runCLI(t, env, "summarize", "shipbuilding navy")
+	env["DATA_DIR"] = t.TempDir()
+	runCLI(t, env, "search", "oman")
+	out, errOut, code = runCLI(t, env, "summarize", "shipbuilding navy")
+	if errOut != "" {
+		t.Fatalf("warned again about the same files:\n%s", errOut)
+	}
 	if code != 0 || !strings.Contains(out, "[navy/meeting]") {
 		t.Fatalf("the document with a bad date, in a subfolder: exit %d\n%s", code, out)
 	}

@@ -127,7 +127,7 @@ func (c *cli) run(ctx context.Context, args []string) error {
 		if _, err := newCmdLine("bot", "geobrief bot", 0, 0).parse(rest, c.stdout); err != nil {
 			return err
 		}
-		cfg, log, err := c.settings("info")
+		cfg, log, err := c.settings(true)
 		if err != nil {
 			return err
 		}
@@ -150,10 +150,11 @@ type cli struct {
 	log *slog.Logger
 }
 
-// settings reads the configuration and makes the logger: to stderr, at
-// LOG_LEVEL or else at level (warn for commands, whose answer is on stdout
-// and should not follow a page of progress lines; info for the bot).
-func (c *cli) settings(level string) (config.Config, *slog.Logger, error) {
+// settings reads the configuration and makes the logger, to stderr. A
+// command's answer goes to stdout and a person reads it at once: its log
+// is at warn unless LOG_LEVEL says otherwise, without timestamps. The bot
+// (service) logs at info with timestamps, for reading later.
+func (c *cli) settings(service bool) (config.Config, *slog.Logger, error) {
 	lookup, err := c.withDotenv()
 	if err != nil {
 		return config.Config{}, nil, err
@@ -162,10 +163,14 @@ func (c *cli) settings(level string) (config.Config, *slog.Logger, error) {
 	if err != nil {
 		return config.Config{}, nil, err
 	}
+	level := "warn"
+	if service {
+		level = "info"
+	}
 	if cfg.LogLevel != "" {
 		level = cfg.LogLevel
 	}
-	return cfg, newLogger(c.stderr, level), nil
+	return cfg, newLogger(c.stderr, level, service), nil
 }
 
 // withDotenv adds the variables of the .env file, if there is one, behind
@@ -187,16 +192,25 @@ func (c *cli) withDotenv() (config.Lookup, error) {
 	}, nil
 }
 
-func newLogger(w io.Writer, level string) *slog.Logger {
+func newLogger(w io.Writer, level string, timestamps bool) *slog.Logger {
 	var l slog.Level
 	_ = l.UnmarshalText([]byte(level)) // validated by config
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+	opts := &slog.HandlerOptions{Level: l}
+	if !timestamps {
+		opts.ReplaceAttr = func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) == 0 && a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		}
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 // open reads the settings and opens the application, for the commands
 // that need the corpus.
 func (c *cli) open(ctx context.Context) (*app.App, error) {
-	cfg, log, err := c.settings("warn")
+	cfg, log, err := c.settings(false)
 	if err != nil {
 		return nil, err
 	}

@@ -215,7 +215,7 @@ func TestWatchKeepsTheIndexCurrent(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	log := newLogger(io.Discard, "error")
+	log := newLogger(io.Discard, "error", true)
 	lib, err := app.Open(ctx, cfg, log)
 	if err != nil {
 		t.Fatal(err)

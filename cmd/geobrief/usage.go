@@ -14,7 +14,7 @@ func (c *cli) usage(ctx context.Context, args []string) error {
 	if _, err := newCmdLine("usage", "geobrief usage", 0, 0).parse(args, c.stdout); err != nil {
 		return err
 	}
-	cfg, _, err := c.settings("warn")
+	cfg, _, err := c.settings(false)
 	if err != nil {
 		return err
 	}
