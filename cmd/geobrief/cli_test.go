@@ -161,8 +161,14 @@ func TestCommandLineIsQuietAndExplainsSkippedFiles(t *testing.T) {
 	if code != 0 || !strings.Contains(out, `"id": "oman"`) || !strings.Contains(out, `"published": "2025-04-12T00:00:00Z"`) {
 		t.Fatalf("the README example: exit %d, %q\n%s", code, errOut, out)
 	}
-	if strings.Contains(errOut, "level=INFO") || strings.Count(errOut, "navy/broken.md") != 1 || strings.Count(errOut, "navy/meeting.md") != 1 {
-		t.Fatalf("want one warning per problem file and no INFO lines:\n%s", errOut)
+	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	if len(lines) != 2 || strings.Count(errOut, "navy/broken.md") != 1 || strings.Count(errOut, "navy/meeting.md") != 1 {
+		t.Fatalf("want one warning per problem file and nothing else:\n%s", errOut)
+	}
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "geobrief: warning: ") {
+			t.Errorf("not a warning line: %q", l)
+		}
 	}
 
 	env["DATA_DIR"] = t.TempDir()

@@ -152,8 +152,8 @@ type cli struct {
 
 // settings reads the configuration and makes the logger, to stderr. A
 // command's answer goes to stdout and a person reads it at once: its log
-// is at warn unless LOG_LEVEL says otherwise, without timestamps. The bot
-// (service) logs at info with timestamps, for reading later.
+// is at warn unless LOG_LEVEL says otherwise, in plain lines. The bot
+// (service) logs at info in slog's text format, for reading later.
 func (c *cli) settings(service bool) (config.Config, *slog.Logger, error) {
 	lookup, err := c.withDotenv()
 	if err != nil {
@@ -192,19 +192,16 @@ func (c *cli) withDotenv() (config.Lookup, error) {
 	}, nil
 }
 
-func newLogger(w io.Writer, level string, timestamps bool) *slog.Logger {
+// newLogger logs to w at level: in slog's text format for a service, whose
+// log is read later and by tools, else as one plain line per record for a
+// person at a terminal.
+func newLogger(w io.Writer, level string, service bool) *slog.Logger {
 	var l slog.Level
 	_ = l.UnmarshalText([]byte(level)) // validated by config
-	opts := &slog.HandlerOptions{Level: l}
-	if !timestamps {
-		opts.ReplaceAttr = func(groups []string, a slog.Attr) slog.Attr {
-			if len(groups) == 0 && a.Key == slog.TimeKey {
-				return slog.Attr{}
-			}
-			return a
-		}
+	if !service {
+		return slog.New(newLineHandler(w, l))
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
 }
 
 // open reads the settings and opens the application, for the commands
