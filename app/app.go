@@ -10,6 +10,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/geobrief/geobrief/config"
@@ -32,6 +34,11 @@ type App struct {
 	log      *slog.Logger
 	seeds    fs.FS
 	snapshot corpus.Snapshot // of seeds, taken before the first load
+
+	mu sync.Mutex
+	// warnings are those of the last load: what Document says of a
+	// skipped file.
+	warnings []corpus.Warning
 }
 
 // Close releases the LLM client and the store.
@@ -47,10 +54,7 @@ func (a *App) Close() {
 func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
 	seedFS := fs.FS(seeds.FS)
 	if cfg.SeedsDir != "" {
-		info, err := os.Stat(cfg.SeedsDir)
-		if err != nil || !info.IsDir() {
-			return nil, fmt.Errorf("SEEDS_DIR=%q is not a readable folder", cfg.SeedsDir)
-		}
+		// config has checked that it is a folder.
 		seedFS = os.DirFS(cfg.SeedsDir)
 	}
 	st, err := store.Open(ctx, cfg.DataDir)
@@ -119,7 +123,9 @@ func NewLLMClient(cfg config.Config, ledger llm.Ledger, log *slog.Logger) *llm.C
 }
 
 // sync brings the index in line with the documents just loaded; only
-// changed files are written.
+// changed files are written. A file's problem is logged when it is new: the
+// same skipped file is not reported again by every re-index, command or
+// restart (geobrief check lists them all).
 func (a *App) sync(ctx context.Context, docs []corpus.Document, warnings []corpus.Warning) error {
 	for _, w := range warnings {
 		if w.File == "" {
@@ -127,7 +133,20 @@ func (a *App) sync(ctx context.Context, docs []corpus.Document, warnings []corpu
 			// drop every indexed document, so keep the index as it is.
 			return fmt.Errorf("cannot read the documents folder: %s", w.Reason)
 		}
-		a.log.Warn("document skipped", slog.String("file", w.File), slog.String("reason", w.Reason))
+	}
+	a.mu.Lock()
+	a.warnings = warnings
+	a.mu.Unlock()
+	fresh, err := a.Store.SyncWarnings(ctx, warnings)
+	if err != nil {
+		return err
+	}
+	for _, w := range fresh {
+		msg := "document skipped"
+		if w.Kept {
+			msg = "part of a document left out"
+		}
+		a.log.Warn(msg, slog.String("file", w.File), slog.String("reason", w.Reason))
 	}
 	start := time.Now()
 	stats, err := a.Store.SyncDocuments(ctx, docs)
@@ -155,4 +174,38 @@ func (a *App) Watch(ctx context.Context) {
 		a.log.Info("documents changed; index updated", slog.Int("documents", len(docs)))
 		return nil
 	})
+}
+
+// Warnings are the problems of the last load: files skipped, and front
+// matter fields left out of documents that were kept.
+func (a *App) Warnings() []corpus.Warning {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return slices.Clone(a.warnings)
+}
+
+// skipped returns why the file with this ID was skipped by the last load.
+func (a *App) skipped(id string) (corpus.Warning, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, w := range a.warnings {
+		if !w.Kept && w.File != "" && w.ID() == id {
+			return w, true
+		}
+	}
+	return corpus.Warning{}, false
+}
+
+// emptyCorpus describes an empty corpus: where documents were looked for,
+// and how many files there were skipped.
+func (a *App) emptyCorpus() error {
+	e := &EmptyCorpusError{Folder: a.cfg.SeedsDir}
+	a.mu.Lock()
+	for _, w := range a.warnings {
+		if !w.Kept && w.File != "" {
+			e.Skipped++
+		}
+	}
+	a.mu.Unlock()
+	return e
 }

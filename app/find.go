@@ -18,6 +18,40 @@ const closeMatch = 0.2
 // ErrEmptyCorpus: there is no document to find.
 var ErrEmptyCorpus = errors.New("the corpus is empty")
 
+// EmptyCorpusError says there is no document, and where they were looked
+// for. It matches ErrEmptyCorpus.
+type EmptyCorpusError struct {
+	// Folder is SEEDS_DIR; empty for the documents built into the program.
+	Folder string
+	// Skipped counts the files that were found but could not be used.
+	Skipped int
+}
+
+func (e *EmptyCorpusError) Error() string {
+	where := "the documents built into the program"
+	if e.Folder != "" {
+		where = fmt.Sprintf("SEEDS_DIR=%q", e.Folder)
+	}
+	if e.Skipped > 0 {
+		return fmt.Sprintf("%s: every .txt and .md file in %s (subfolders included) was skipped, %d in all; the warnings say why", ErrEmptyCorpus, where, e.Skipped)
+	}
+	return fmt.Sprintf("%s: no .txt or .md files in %s (subfolders included)", ErrEmptyCorpus, where)
+}
+
+func (e *EmptyCorpusError) Is(target error) bool { return target == ErrEmptyCorpus }
+
+// SkippedError says the document asked for is in a file that could not be
+// read, and why.
+type SkippedError struct {
+	ID     string
+	File   string
+	Reason string
+}
+
+func (e *SkippedError) Error() string {
+	return fmt.Sprintf("the document %q was skipped: its file %s cannot be used: %s", e.ID, e.File, e.Reason)
+}
+
 // NoMatchError says nothing matches what the user asked for.
 type NoMatchError struct {
 	// Query is the text searched; empty when the user gave nothing.
@@ -57,6 +91,9 @@ func (a *App) Find(ctx context.Context, ref string) (Match, error) {
 	if !errors.Is(err, store.ErrNotFound) {
 		return Match{}, fmt.Errorf("app: document %q: %w", ref, err)
 	}
+	if w, ok := a.skipped(ref); ok {
+		return Match{}, &SkippedError{ID: ref, File: w.File, Reason: w.Reason}
+	}
 	hits, err := a.Store.Search(ctx, ref, 3)
 	if err != nil {
 		return Match{}, fmt.Errorf("app: search %q: %w", ref, err)
@@ -64,7 +101,7 @@ func (a *App) Find(ctx context.Context, ref string) (Match, error) {
 	if len(hits) == 0 {
 		n, err := a.Store.Count(ctx)
 		if err == nil && n == 0 {
-			return Match{}, ErrEmptyCorpus
+			return Match{}, a.emptyCorpus()
 		}
 		return Match{}, &NoMatchError{Query: ref}
 	}
@@ -91,12 +128,28 @@ func (a *App) Find(ctx context.Context, ref string) (Match, error) {
 func (a *App) Document(ctx context.Context, id string) (corpus.Document, error) {
 	doc, err := a.Store.Document(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
+		if w, ok := a.skipped(id); ok {
+			return doc, &SkippedError{ID: id, File: w.File, Reason: w.Reason}
+		}
 		return doc, &NotFoundError{ID: id}
 	}
 	if err != nil {
 		return doc, fmt.Errorf("app: document %q: %w", id, err)
 	}
 	return doc, nil
+}
+
+// EmptyCorpus returns an *EmptyCorpusError when there is no document to
+// find, and nil otherwise.
+func (a *App) EmptyCorpus(ctx context.Context) error {
+	n, err := a.Store.Count(ctx)
+	if err != nil {
+		return fmt.Errorf("app: count documents: %w", err)
+	}
+	if n == 0 {
+		return a.emptyCorpus()
+	}
+	return nil
 }
 
 // Search ranks documents for a query (an empty one lists the newest).

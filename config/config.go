@@ -4,9 +4,10 @@
 package config
 
 import (
-	"errors"
 	"fmt"
+	"net"
 	"net/url"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,9 +25,11 @@ func MapLookup(m map[string]string) Lookup {
 // Config is every setting of the program.
 type Config struct {
 	// SeedsDir is the folder of documents; empty means the embedded defaults.
-	SeedsDir    string
-	SeedsPoll   time.Duration
-	DataDir     string
+	SeedsDir  string
+	SeedsPoll time.Duration
+	DataDir   string
+	// LogLevel is empty when LOG_LEVEL is not set: the program then picks
+	// the level that suits the command (quiet for the command line).
 	LogLevel    string
 	LLM         LLM
 	Discord     Discord
@@ -75,18 +78,59 @@ type Digest struct {
 
 const openAIURL = "https://api.openai.com/v1"
 
+// Examples shown when a URL setting is not a URL, each for its own service.
+const (
+	llmURLExample     = "http://localhost:11434/v1 (Ollama) or https://openrouter.ai/api/v1"
+	discordURLExample = "the http://127.0.0.1:PORT that go run ./cmd/fakediscord prints, or a Discord REST proxy; leave it empty for Discord itself"
+)
+
+// Problem is one invalid setting.
+type Problem struct {
+	Key   string
+	Value string
+	Why   string
+}
+
+// String reads like `LLM_TIMEOUT="soon": not a duration such as 30s, 5m or 2h`.
+func (p Problem) String() string {
+	if p.Value == "" {
+		return p.Key + ": " + p.Why
+	}
+	return fmt.Sprintf("%s=%q: %s", p.Key, p.Value, p.Why)
+}
+
+// Error lists every invalid setting, so that one start shows them all.
+type Error struct{ Problems []Problem }
+
+// Error is one line: the problems separated by semicolons.
+func (e *Error) Error() string {
+	parts := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		parts[i] = p.String()
+	}
+	return "invalid settings: " + strings.Join(parts, "; ")
+}
+
+// Check validates one variable by a rule that belongs to another package
+// (DIGEST_TIMES is read by digest), so that Load still finds every problem
+// at start. Valid runs only when the variable is set.
+type Check struct {
+	Key   string
+	Valid func(value string) error
+}
+
 // Load reads and validates the configuration. All problems are reported at
-// once, one per line, each naming its variable.
-func Load(lookup Lookup) (Config, error) {
+// once, in an *Error, each naming its variable.
+func Load(lookup Lookup, checks ...Check) (Config, error) {
 	p := parser{lookup: lookup}
 	c := Config{
-		SeedsDir:    p.str("SEEDS_DIR", ""),
+		SeedsDir:    p.folder("SEEDS_DIR"),
 		SeedsPoll:   p.duration("SEEDS_POLL_INTERVAL", 5*time.Second, time.Second),
 		DataDir:     p.str("DATA_DIR", "./data"),
-		LogLevel:    p.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
-		MetricsAddr: p.str("METRICS_ADDR", ""),
+		LogLevel:    p.oneOf("LOG_LEVEL", "", "debug", "info", "warn", "error"),
+		MetricsAddr: p.hostPort("METRICS_ADDR"),
 		LLM: LLM{
-			BaseURL:          p.url("OPENAI_BASE_URL"),
+			BaseURL:          p.url("OPENAI_BASE_URL", llmURLExample),
 			APIKey:           p.str("OPENAI_API_KEY", ""),
 			Model:            p.str("LLM_MODEL", "gpt-4o-mini"),
 			JSONMode:         p.oneOf("LLM_JSON_MODE", "auto", "auto", "json_schema", "json_object", "none"),
@@ -100,12 +144,12 @@ func Load(lookup Lookup) (Config, error) {
 		},
 		Discord: Discord{
 			Token:             p.str("DISCORD_TOKEN", ""),
-			GuildID:           p.str("DISCORD_GUILD_ID", ""),
-			APIURL:            p.url("DISCORD_API_URL"),
+			GuildID:           p.snowflake("DISCORD_GUILD_ID"),
+			APIURL:            p.url("DISCORD_API_URL", discordURLExample),
 			UserRatePerMinute: p.integer("DISCORD_USER_RATE_PER_MINUTE", 5, 1),
 		},
 		Digest: Digest{
-			ChannelID: p.str("DIGEST_CHANNEL_ID", ""),
+			ChannelID: p.snowflake("DIGEST_CHANNEL_ID"),
 			Times:     p.str("DIGEST_TIMES", ""),
 			Timezone:  p.str("DIGEST_TIMEZONE", "UTC"),
 			Window:    p.duration("DIGEST_WINDOW", 24*time.Hour, time.Minute),
@@ -122,8 +166,22 @@ func Load(lookup Lookup) (Config, error) {
 			p.fail("DIGEST_TIMEZONE", c.Digest.Timezone, "not an IANA time zone such as Europe/Kyiv")
 		}
 	}
-	if len(p.errs) > 0 {
-		return Config{}, errors.Join(p.errs...)
+	// A default schedule needs both its channel and its times.
+	if _, ok := p.raw("DIGEST_CHANNEL_ID"); ok && c.Digest.Times == "" {
+		p.fail("DIGEST_TIMES", "", "not set, but DIGEST_CHANNEL_ID is: give the times of the default schedule, e.g. 08:00,18:00")
+	}
+	if _, ok := p.raw("DIGEST_CHANNEL_ID"); !ok && c.Digest.Times != "" {
+		p.fail("DIGEST_CHANNEL_ID", "", "not set, but DIGEST_TIMES is: give the channel of the default schedule")
+	}
+	for _, ch := range checks {
+		if v, ok := p.raw(ch.Key); ok {
+			if err := ch.Valid(v); err != nil {
+				p.fail(ch.Key, v, err.Error())
+			}
+		}
+	}
+	if len(p.problems) > 0 {
+		return Config{}, &Error{Problems: p.problems}
 	}
 	return c, nil
 }
@@ -143,7 +201,7 @@ func (c Config) Redacted() []string {
 		"SEEDS_DIR":                    seeds,
 		"SEEDS_POLL_INTERVAL":          c.SeedsPoll.String(),
 		"DATA_DIR":                     c.DataDir,
-		"LOG_LEVEL":                    c.LogLevel,
+		"LOG_LEVEL":                    orDefault(c.LogLevel, "(default: warn, info for the bot)"),
 		"METRICS_ADDR":                 c.MetricsAddr,
 		"OPENAI_BASE_URL":              base,
 		"OPENAI_API_KEY":               secret(c.LLM.APIKey),
@@ -180,6 +238,13 @@ func (c Config) Redacted() []string {
 	return out
 }
 
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
 func secret(s string) string {
 	if s == "" {
 		return "(not set)"
@@ -188,12 +253,12 @@ func secret(s string) string {
 }
 
 type parser struct {
-	lookup Lookup
-	errs   []error
+	lookup   Lookup
+	problems []Problem
 }
 
 func (p *parser) fail(key, val, why string) {
-	p.errs = append(p.errs, fmt.Errorf("%s=%q: %s", key, val, why))
+	p.problems = append(p.problems, Problem{Key: key, Value: val, Why: why})
 }
 
 func (p *parser) raw(key string) (string, bool) {
@@ -277,15 +342,67 @@ func (p *parser) boolean(key string, def bool) bool {
 	return b
 }
 
-func (p *parser) url(key string) string {
+// url reads an http(s) base URL; example says what one looks like for this
+// variable's service.
+func (p *parser) url(key, example string) string {
 	v, ok := p.raw(key)
 	if !ok {
 		return ""
 	}
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		p.fail(key, v, "not an http(s) URL such as http://localhost:11434/v1")
+		p.fail(key, v, "not an http(s) URL; want "+example)
 		return ""
 	}
 	return strings.TrimRight(v, "/")
+}
+
+// snowflake reads a Discord ID: a number of at most 20 digits. Names (a
+// server's or a channel's) are the usual mistake; they would only fail
+// later, at Discord.
+func (p *parser) snowflake(key string) string {
+	v, ok := p.raw(key)
+	if !ok {
+		return ""
+	}
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil || n == 0 || strings.HasPrefix(v, "+") {
+		p.fail(key, v, "not a Discord ID: a number such as 700000000000000001 (in Discord, turn on Developer Mode and use Copy ID)")
+		return ""
+	}
+	return v
+}
+
+// hostPort reads a listening address such as 127.0.0.1:9090 or :9090.
+func (p *parser) hostPort(key string) string {
+	v, ok := p.raw(key)
+	if !ok {
+		return ""
+	}
+	_, port, err := net.SplitHostPort(v)
+	if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 {
+		p.fail(key, v, "not an address to listen on such as 127.0.0.1:9090 or :9090")
+		return ""
+	}
+	return v
+}
+
+// folder reads the path of a folder that must exist.
+func (p *parser) folder(key string) string {
+	v, ok := p.raw(key)
+	if !ok {
+		return ""
+	}
+	info, err := os.Stat(v)
+	switch {
+	case err != nil && os.IsNotExist(err):
+		p.fail(key, v, "no such folder")
+	case err != nil:
+		p.fail(key, v, "cannot be read: "+err.Error())
+	case !info.IsDir():
+		p.fail(key, v, "not a folder")
+	default:
+		return v
+	}
+	return ""
 }

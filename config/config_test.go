@@ -1,6 +1,9 @@
 package config
 
 import (
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -70,5 +73,83 @@ func TestRedactedHidesSecrets(t *testing.T) {
 	}
 	if !strings.Contains(all, "OPENAI_API_KEY=(set, redacted)") {
 		t.Fatalf("key state missing:\n%s", all)
+	}
+}
+
+// Every setting is checked at start and every problem is listed, each once,
+// naming its variable; the message is one line.
+func TestEveryProblemIsListed(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "file.txt")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	timesCheck := Check{Key: "DIGEST_TIMES", Valid: func(v string) error {
+		if v != "08:00" {
+			return errors.New("not a time of day")
+		}
+		return nil
+	}}
+	_, err := Load(MapLookup(map[string]string{
+		"DIGEST_TIMES":      "25:99",
+		"DIGEST_CHANNEL_ID": "xyz",
+		"DISCORD_GUILD_ID":  "abc",
+		"METRICS_ADDR":      "localhost",
+		"SEEDS_DIR":         file,
+		"DISCORD_API_URL":   "discord.com",
+		"LOG_LEVEL":         "loud",
+	}), timesCheck)
+	var cerr *Error
+	if !errors.As(err, &cerr) {
+		t.Fatalf("err = %v, want *Error", err)
+	}
+	want := []string{"DIGEST_TIMES", "DIGEST_CHANNEL_ID", "DISCORD_GUILD_ID", "METRICS_ADDR", "SEEDS_DIR", "DISCORD_API_URL", "LOG_LEVEL"}
+	got := map[string]Problem{}
+	for _, p := range cerr.Problems {
+		if _, dup := got[p.Key]; dup {
+			t.Errorf("%s listed twice", p.Key)
+		}
+		got[p.Key] = p
+	}
+	for _, k := range want {
+		if _, ok := got[k]; !ok {
+			t.Errorf("no problem for %s in %v", k, cerr.Problems)
+		}
+	}
+	if len(cerr.Problems) != len(want) {
+		t.Errorf("problems = %v", cerr.Problems)
+	}
+	if why := got["DISCORD_API_URL"].Why; strings.Contains(why, "11434") || !strings.Contains(why, "fakediscord") {
+		t.Errorf("DISCORD_API_URL hint is not about Discord: %q", why)
+	}
+	if why := got["SEEDS_DIR"].Why; why != "not a folder" {
+		t.Errorf("SEEDS_DIR: %q", why)
+	}
+	if strings.Contains(err.Error(), "\n") {
+		t.Errorf("not one line: %q", err)
+	}
+
+	_, err = Load(MapLookup(map[string]string{"SEEDS_DIR": filepath.Join(t.TempDir(), "missing")}))
+	if err == nil || !strings.Contains(err.Error(), `SEEDS_DIR=`) || !strings.Contains(err.Error(), "no such folder") {
+		t.Errorf("missing SEEDS_DIR: %v", err)
+	}
+}
+
+func TestDefaultScheduleNeedsChannelAndTimes(t *testing.T) {
+	t.Parallel()
+	for _, env := range []map[string]string{
+		{"DIGEST_CHANNEL_ID": "700000000000000002"},
+		{"DIGEST_TIMES": "08:00"},
+	} {
+		if _, err := Load(MapLookup(env)); err == nil {
+			t.Errorf("%v: accepted", env)
+		}
+	}
+	c, err := Load(MapLookup(map[string]string{"DIGEST_CHANNEL_ID": "700000000000000002", "DIGEST_TIMES": "08:00", "DISCORD_GUILD_ID": "700000000000000001", "METRICS_ADDR": ":9090"}))
+	if err != nil || c.Digest.ChannelID != "700000000000000002" || c.Discord.GuildID != "700000000000000001" || c.MetricsAddr != ":9090" {
+		t.Fatalf("valid settings: %+v, %v", c, err)
+	}
+	if c.LogLevel != "" {
+		t.Errorf("LOG_LEVEL unset reads %q; the command picks its own", c.LogLevel)
 	}
 }

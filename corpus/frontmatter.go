@@ -27,14 +27,16 @@ var knownKeys = map[string]bool{
 }
 
 // splitFrontMatter separates optional front matter from the rest of text.
-// text has LF line endings and no BOM.
-func splitFrontMatter(text string) (frontMatter, string, error) {
+// text has LF line endings and no BOM. ignored lists the parts of the front
+// matter that could not be used and were left out; only front matter with
+// no end is an error, since the body cannot be told from it.
+func splitFrontMatter(text string) (fm frontMatter, body string, ignored []string, err error) {
 	first, rest, _ := strings.Cut(text, "\n")
 	if strings.TrimRight(first, " \t") != "---" {
-		return frontMatter{}, text, nil
+		return frontMatter{}, text, nil, nil
 	}
 	var lines []string
-	body, closed := "", false
+	closed := false
 	for rest != "" {
 		var line string
 		line, rest, _ = strings.Cut(rest, "\n")
@@ -45,20 +47,26 @@ func splitFrontMatter(text string) (frontMatter, string, error) {
 		lines = append(lines, line)
 	}
 	if !closed {
-		return frontMatter{}, "", fail(ErrFrontMatter, "front matter: no closing ---")
+		return frontMatter{}, "", nil, fail(ErrFrontMatter, "front matter: no closing ---")
 	}
-	fm, err := parseFrontMatter(lines)
-	return fm, body, err
+	fm, ignored = parseFrontMatter(lines)
+	return fm, body, ignored, nil
 }
 
-// parseFrontMatter reads "key: value" lines. Line numbers in errors count the
-// opening "---" as line 1. Besides plain pairs it accepts comments (#),
-// blank lines, tags written as a list of "- tag" lines, and indented lines
-// under unknown keys, which are skipped with their key.
-func parseFrontMatter(lines []string) (frontMatter, error) {
-	fm := frontMatter{present: true}
+// parseFrontMatter reads "key: value" lines. Line numbers count the opening
+// "---" as line 1. Besides plain pairs it accepts comments (# at the start of
+// a line, or after a value and a space, as YAML does), blank lines, tags
+// written as a list of "- tag" lines, and indented lines under unknown keys,
+// which are skipped with their key. A line or a value it cannot use costs
+// only that line or field: it is left out and described in ignored, and the
+// document is kept.
+func parseFrontMatter(lines []string) (fm frontMatter, ignored []string) {
+	fm.present = true
 	seen := map[string]bool{}
 	current := "" // the key of the last "key: value" line
+	skip := func(format string, a ...any) {
+		ignored = append(ignored, "front matter: "+fmt.Sprintf(format, a...))
+	}
 	for i, line := range lines {
 		n := i + 2
 		trimmed := strings.TrimSpace(line)
@@ -68,45 +76,87 @@ func parseFrontMatter(lines []string) (frontMatter, error) {
 		if trimmed == "-" || strings.HasPrefix(trimmed, "- ") {
 			switch {
 			case current == "tags":
-				tag, err := unquote(strings.TrimSpace(trimmed[1:]))
+				tag, err := unquote(cutComment(strings.TrimSpace(trimmed[1:])))
 				if err != nil {
-					return fm, fail(ErrFrontMatter, "front matter: tags: %v", err)
+					skip("line %d: tag: %v", n, err)
+					continue
 				}
 				fm.tags = addTag(fm.tags, tag)
 			case current != "" && !knownKeys[current]:
 			default:
-				return fm, fail(ErrFrontMatter, "front matter: line %d: list item outside tags", n)
+				skip("line %d: list item outside tags", n)
 			}
 			continue
 		}
 		if line[0] == ' ' || line[0] == '\t' {
-			if current != "" && !knownKeys[current] {
-				continue
+			if current == "" || knownKeys[current] {
+				skip("line %d: unexpected indented line", n)
 			}
-			return fm, fail(ErrFrontMatter, "front matter: line %d: unexpected indented line", n)
+			continue
 		}
 		key, value, ok := strings.Cut(trimmed, ":")
 		if !ok {
-			return fm, fail(ErrFrontMatter, "front matter: line %d: want \"key: value\", got %q", n, clip(trimmed, 40))
+			skip("line %d: want \"key: value\", got %q", n, clip(trimmed, 40))
+			continue
 		}
 		key = strings.ToLower(strings.TrimSpace(key))
-		value = strings.TrimSpace(value)
 		if key == "" {
-			return fm, fail(ErrFrontMatter, "front matter: line %d: no key before \":\"", n)
+			skip("line %d: no key before \":\"", n)
+			continue
 		}
 		current = key
 		if !knownKeys[key] {
 			continue
 		}
 		if seen[key] {
-			return fm, fail(ErrFrontMatter, "front matter: line %d: %s given twice", n, key)
+			skip("line %d: %s given twice; the first is used", n, key)
+			continue
 		}
 		seen[key] = true
-		if err := fm.set(key, value); err != nil {
-			return fm, fail(ErrFrontMatter, "front matter: %s: %v", key, err)
+		if err := fm.set(key, cutComment(strings.TrimSpace(value))); err != nil {
+			skip("%s: %v", key, err)
 		}
 	}
-	return fm, nil
+	return fm, ignored
+}
+
+// cutComment removes a trailing YAML comment: a # that follows a space,
+// outside quotes. Quotes count only where YAML reads them as quotes, at
+// the start of a value or of an item of a [list], so the apostrophe of
+// O'Brien is text; a # inside a word (a URL's #fragment) is text too.
+func cutComment(v string) string {
+	itemStart := true
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case itemStart && (c == '"' || c == '\''):
+			i = closingQuote(v, i)
+			itemStart = false
+		case c == '#' && i > 0 && (v[i-1] == ' ' || v[i-1] == '\t'):
+			return strings.TrimRight(v[:i], " \t")
+		case c == '[' || c == ',':
+			itemStart = true
+		case c != ' ' && c != '\t':
+			itemStart = false
+		}
+	}
+	return v
+}
+
+// closingQuote returns the index of the quote that closes the one at
+// v[open], or the last index when it is never closed.
+func closingQuote(v string, open int) int {
+	q := v[open]
+	for i := open + 1; i < len(v); i++ {
+		switch {
+		case q == '"' && v[i] == '\\':
+			i++ // an escaped character, perhaps a quote
+		case v[i] == q && q == '\'' && i+1 < len(v) && v[i+1] == '\'':
+			i++ // '' is a quote inside single quotes
+		case v[i] == q:
+			return i
+		}
+	}
+	return len(v) - 1
 }
 
 func (fm *frontMatter) set(key, value string) error {

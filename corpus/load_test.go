@@ -43,27 +43,39 @@ func TestLoad(t *testing.T) {
 		"notes.pdf":           {Data: []byte("ignored")},
 		"README":              {Data: []byte("ignored")},
 		".hidden.md":          {Data: []byte("ignored")},
-		"folder.md/doc.md":    {Data: []byte("not at the top")},
-		"sub/inner.txt":       {Data: []byte("not at the top")},
+		"folder.md/doc.md":    {Data: []byte("A folder's name is not a file's\nText.")},
+		"sub/inner.txt":       {Data: []byte("In a subfolder\nText.")},
+		"sub/deeper/x.md":     {Data: []byte("Two levels down\nText.")},
+		"sub/bad.md":          {Data: []byte("a\x00b")},
+		".git/notes.md":       {Data: []byte("hidden folders are not read")},
+		"sub/.hidden/y.md":    {Data: []byte("hidden folders are not read")},
+		"dated.md":            {Data: []byte("---\npublished: soon # someday\n---\nDated\nText.")},
 		"Capital.TXT":         {Data: []byte("Upper-case extension\nText.")},
 		"with.dots.v1.txt":    {Data: []byte("Dots\nText.")},
 		"trailing-space.txt ": {Data: []byte("ignored: the extension is \".txt \"")},
 	}
 	docs, warnings := corpus.Load(fsys)
 
-	wantIDs := []string{"Capital", "alpha", "dup", "late", "with.dots.v1", "zeta"}
+	wantIDs := []string{"Capital", "alpha", "dated", "dup", "folder.md/doc", "late", "sub/deeper/x", "sub/inner", "with.dots.v1", "zeta"}
 	if got := ids(docs); !reflect.DeepEqual(got, wantIDs) {
 		t.Errorf("IDs = %q\nwant  %q", got, wantIDs)
 	}
 	wantWarnings := []string{
 		"binary.txt: skipped: looks binary (NUL byte at offset 1)",
 		"broken.md: skipped: front matter: no closing ---",
+		`dated.md: front matter: published: cannot parse "soon" (want RFC 3339 or YYYY-MM-DD); left out, the rest is used`,
 		`dup.txt: skipped: duplicate ID "dup", already read from dup.md`,
 		"huge.md: skipped: larger than 2 MB (3.0 MB)",
 		"late.md: skipped: not UTF-8 text (UTF-16 byte order mark; save it as UTF-8)",
+		"sub/bad.md: skipped: looks binary (NUL byte at offset 1)",
 	}
 	if got := warningStrings(warnings); !reflect.DeepEqual(got, wantWarnings) {
 		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(wantWarnings, "\n"))
+	}
+	for _, w := range warnings {
+		if w.Kept != (w.File == "dated.md") || w.ID() != strings.TrimSuffix(w.File, ".md") && w.ID() != strings.TrimSuffix(w.File, ".txt") {
+			t.Errorf("warning %+v: Kept %v, ID %q", w, w.Kept, w.ID())
+		}
 	}
 	for _, d := range docs {
 		switch d.ID {

@@ -51,7 +51,8 @@ func fail(kind error, format string, args ...any) error {
 const utf8BOM = "\xEF\xBB\xBF"
 
 // ParseFile turns the bytes of one file into a Document. name is the file's
-// base name: the ID is name without its extension. modTime becomes Added; when
+// path in the documents folder: the ID is name without its extension (see
+// IDOf). modTime becomes Added; when
 // it is zero (files of an embed.FS carry no time) Added is Published instead.
 //
 // The file may open with front matter: a line "---", "key: value" lines
@@ -61,33 +62,35 @@ const utf8BOM = "\xEF\xBB\xBF"
 // the first sentence, cut to at most 100 characters. A title given in the
 // front matter is kept as written, whatever its length.
 //
-// Errors say in a few lowercase words why the file cannot be used.
-func ParseFile(name string, raw []byte, modTime time.Time) (Document, error) {
-	id := strings.TrimSuffix(name, path.Ext(name))
+// A front matter line or field that cannot be used is left out, and
+// ignored says which and why; the rest of the document is kept. Errors say
+// in a few lowercase words why the file cannot be used at all.
+func ParseFile(name string, raw []byte, modTime time.Time) (doc Document, ignored []string, err error) {
+	id := IDOf(name)
 	if err := checkID(id); err != nil {
-		return Document{}, err
+		return Document{}, nil, err
 	}
 	if err := checkBytes(raw); err != nil {
-		return Document{}, err
+		return Document{}, nil, err
 	}
 
 	text := strings.TrimPrefix(string(raw), utf8BOM)
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
 
-	fm, body, err := splitFrontMatter(text)
+	fm, body, ignored, err := splitFrontMatter(text)
 	if err != nil {
-		return Document{}, err
+		return Document{}, nil, err
 	}
 	body = strings.TrimSpace(body)
 	if body == "" {
 		if fm.present {
-			return Document{}, fail(ErrEmpty, "no text after the front matter")
+			return Document{}, nil, fail(ErrEmpty, "no text after the front matter")
 		}
-		return Document{}, fail(ErrEmpty, "empty file")
+		return Document{}, nil, fail(ErrEmpty, "empty file")
 	}
 
-	doc := Document{
+	doc = Document{
 		ID:        id,
 		Title:     fm.title,
 		Source:    fm.source,
@@ -106,8 +109,13 @@ func ParseFile(name string, raw []byte, modTime time.Time) (Document, error) {
 	}
 	sum := sha256.Sum256(raw)
 	doc.Hash = hex.EncodeToString(sum[:])
-	return doc, nil
+	return doc, ignored, nil
 }
+
+// IDOf is the ID of the document in the file at name, a slash-separated
+// path relative to the documents folder: the path without its extension
+// ("iran/talks.md" is "iran/talks").
+func IDOf(name string) string { return strings.TrimSuffix(name, path.Ext(name)) }
 
 func checkID(id string) error {
 	switch {

@@ -91,9 +91,9 @@ func TestParseFileFrontMatter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			doc, err := corpus.ParseFile("doc.md", []byte(tt.raw), modTime)
-			if err != nil {
-				t.Fatalf("ParseFile: %v", err)
+			doc, ignored, err := corpus.ParseFile("doc.md", []byte(tt.raw), modTime)
+			if err != nil || len(ignored) > 0 {
+				t.Fatalf("ParseFile: %v, ignored %q", err, ignored)
 			}
 			got := doc
 			got.ID, got.Hash, got.Added = "", "", time.Time{}
@@ -188,7 +188,7 @@ func TestParseFileTitle(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			doc, err := corpus.ParseFile("a.txt", []byte(tt.raw), modTime)
+			doc, _, err := corpus.ParseFile("a.txt", []byte(tt.raw), modTime)
 			if err != nil {
 				t.Fatalf("ParseFile: %v", err)
 			}
@@ -213,7 +213,7 @@ func TestParseFileSeedShaped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := corpus.ParseFile("geneva-talks.txt", raw, time.Time{})
+	doc, _, err := corpus.ParseFile("geneva-talks.txt", raw, time.Time{})
 	if err != nil {
 		t.Fatalf("ParseFile: %v", err)
 	}
@@ -237,7 +237,7 @@ func TestParseFileSeedShaped(t *testing.T) {
 
 func TestParseFileIDHashAdded(t *testing.T) {
 	raw := []byte("\uFEFF---\npublished: 2025-04-11\n---\nHeadline\nText.")
-	doc, err := corpus.ParseFile("2025-04-11-envoy.v2.md", raw, time.Time{})
+	doc, _, err := corpus.ParseFile("2025-04-11-envoy.v2.md", raw, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +251,7 @@ func TestParseFileIDHashAdded(t *testing.T) {
 	if want := time.Date(2025, 4, 11, 0, 0, 0, 0, time.UTC); !doc.Added.Equal(want) {
 		t.Errorf("Added = %v, want Published %v when modTime is zero", doc.Added, want)
 	}
-	doc, err = corpus.ParseFile("x", raw, modTime)
+	doc, _, err = corpus.ParseFile("x", raw, modTime)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,20 +280,10 @@ func TestParseFileErrors(t *testing.T) {
 		{"name not UTF-8", "\xff.md", []byte("x"), corpus.ErrBadName, "file name is not UTF-8"},
 		{"control character in name", "a\nb.md", []byte("x"), corpus.ErrBadName, "file name contains a control character"},
 		{"unclosed front matter", "a.md", []byte("---\ntitle: T\nText."), corpus.ErrFrontMatter, "front matter: no closing ---"},
-		{"bad date", "a.md", []byte("---\npublished: x\n---\nText."), corpus.ErrFrontMatter,
-			`front matter: published: cannot parse "x" (want RFC 3339 or YYYY-MM-DD)`},
-		{"line without colon", "a.md", []byte("---\ntitle: T\njust words\n---\nText."), corpus.ErrFrontMatter,
-			`front matter: line 3: want "key: value", got "just words"`},
-		{"key twice", "a.md", []byte("---\ntitle: A\nTITLE: B\n---\nText."), corpus.ErrFrontMatter, "front matter: line 3: title given twice"},
-		{"list item outside tags", "a.md", []byte("---\ntitle: A\n- x\n---\nText."), corpus.ErrFrontMatter, "front matter: line 3: list item outside tags"},
-		{"indented known key", "a.md", []byte("---\ntitle: A\n  more\n---\nText."), corpus.ErrFrontMatter, "front matter: line 3: unexpected indented line"},
-		{"no key", "a.md", []byte("---\n: value\n---\nText."), corpus.ErrFrontMatter, `front matter: line 2: no key before ":"`},
-		{"bad quoting", "a.md", []byte("---\ntitle: \"a\\qb\"\n---\nText."), corpus.ErrFrontMatter, `front matter: title: bad quoted value "a\qb"`},
-		{"escape to invalid UTF-8", "a.md", []byte("---\ntitle: \"\\xff\"\n---\nText."), corpus.ErrFrontMatter, `front matter: title: quoted value "\xff" is not UTF-8`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			doc, err := corpus.ParseFile(tt.file, tt.raw, modTime)
+			doc, _, err := corpus.ParseFile(tt.file, tt.raw, modTime)
 			if err == nil {
 				t.Fatalf("no error; got %+v", doc)
 			}
@@ -307,5 +297,76 @@ func TestParseFileErrors(t *testing.T) {
 				t.Errorf("document not empty on error: %+v", doc)
 			}
 		})
+	}
+}
+
+// A front matter line or field that cannot be used costs only itself: the
+// document is kept with the rest, and ignored says what was left out.
+func TestParseFileIgnoresBadFields(t *testing.T) {
+	tests := []struct {
+		name, raw string
+		want      corpus.Document // ID, Hash and Added are not compared
+		ignored   string
+	}{
+		{"bad date", "---\ntitle: T\npublished: x\n---\nText.", corpus.Document{Title: "T", Body: "Text."},
+			`front matter: published: cannot parse "x" (want RFC 3339 or YYYY-MM-DD)`},
+		{"line without colon", "---\ntitle: T\njust words\n---\nText.", corpus.Document{Title: "T", Body: "Text."},
+			`front matter: line 3: want "key: value", got "just words"`},
+		{"key twice", "---\ntitle: A\nTITLE: B\n---\nText.", corpus.Document{Title: "A", Body: "Text."},
+			"front matter: line 3: title given twice; the first is used"},
+		{"list item outside tags", "---\ntitle: A\n- x\n---\nText.", corpus.Document{Title: "A", Body: "Text."},
+			"front matter: line 3: list item outside tags"},
+		{"indented known key", "---\ntitle: A\n  more\n---\nText.", corpus.Document{Title: "A", Body: "Text."},
+			"front matter: line 3: unexpected indented line"},
+		{"no key", "---\n: value\nsource: S\n---\nHeadline\nText.", corpus.Document{Title: "Headline", Source: "S", Body: "Text."},
+			`front matter: line 2: no key before ":"`},
+		{"bad quoting", "---\ntitle: \"a\\qb\"\n---\nHeadline\nText.", corpus.Document{Title: "Headline", Body: "Text."},
+			`front matter: title: bad quoted value "a\qb"`},
+		{"escape to invalid UTF-8", "---\ntitle: \"\\xff\"\n---\nHeadline\nText.", corpus.Document{Title: "Headline", Body: "Text."},
+			`front matter: title: quoted value "\xff" is not UTF-8`},
+		{"bad tag item", "---\ntags:\n  - \"a\\q\"\n  - b\n---\nHeadline\nText.", corpus.Document{Title: "Headline", Tags: []string{"b"}, Body: "Text."},
+			`front matter: line 3: tag: bad quoted value "a\q"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, ignored, err := corpus.ParseFile("a.md", []byte(tt.raw), modTime)
+			if err != nil {
+				t.Fatalf("the document was rejected: %v", err)
+			}
+			if len(ignored) != 1 || ignored[0] != tt.ignored {
+				t.Errorf("ignored = %q\nwant      [%q]", ignored, tt.ignored)
+			}
+			doc.ID, doc.Hash, doc.Added = "", "", time.Time{}
+			if !reflect.DeepEqual(doc, tt.want) {
+				t.Errorf("got  %#v\nwant %#v", doc, tt.want)
+			}
+		})
+	}
+}
+
+// YAML comments after a value are not part of it: the README's own example
+// (published: 2025-04-12   # or RFC 3339) once cost the whole file.
+func TestParseFileTrailingComments(t *testing.T) {
+	raw := "---\n" +
+		"title: 'O''Brien # 1 talks' # the title\n" +
+		"source: O'Brien's wire # apostrophes are text\n" +
+		"url: https://example.com/story#part-2   # a fragment is not a comment\n" +
+		"published: 2025-04-12   # or RFC 3339\n" +
+		"language: en\t# tab before the comment\n" +
+		"tags: [iran, \"talks # one\"] # a list\n" +
+		"---\n" +
+		"Text."
+	doc, ignored, err := corpus.ParseFile("a.md", []byte(raw), modTime)
+	if err != nil || len(ignored) > 0 {
+		t.Fatalf("ParseFile: %v, ignored %q", err, ignored)
+	}
+	want := corpus.Document{
+		Title: "O'Brien # 1 talks", Source: "O'Brien's wire", URL: "https://example.com/story#part-2",
+		Language: "en", Tags: []string{"iran", "talks # one"}, Body: "Text.",
+		Published: time.Date(2025, 4, 12, 0, 0, 0, 0, time.UTC),
+	}
+	doc.ID, doc.Hash, doc.Added = "", "", time.Time{}
+	if !reflect.DeepEqual(doc, want) {
+		t.Errorf("got  %#v\nwant %#v", doc, want)
 	}
 }

@@ -61,16 +61,13 @@ func fingerprint(fsys fs.FS) string {
 		return ""
 	}
 	var b strings.Builder
-	entries, err := fs.ReadDir(fsys, ".")
+	files, err := documentFiles(fsys)
 	if err != nil {
 		b.WriteString("error: " + err.Error() + "\n")
 	}
-	for _, e := range entries {
-		if !isDocumentName(e.Name()) {
-			continue
-		}
-		b.WriteString(e.Name())
-		info, err := fs.Stat(fsys, e.Name())
+	for _, name := range files {
+		b.WriteString(name)
+		info, err := fs.Stat(fsys, name)
 		if err != nil {
 			b.WriteString(" error: " + err.Error() + "\n")
 			continue

@@ -131,11 +131,22 @@ func TestPoll(t *testing.T) {
 		t.Errorf("after adding a bad file: %q, %v", ids(got.docs), got.warnings)
 	}
 
+	// A folder per topic: files in subfolders are documents too.
+	if err := os.MkdirAll(filepath.Join(dir, "iran", "talks"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	expectNoCall("empty folders added")
+	writeAtomically(t, filepath.Join(dir, "iran", "talks"), "d.md", "Headline D\nText.")
+	got = expectCall("file added in a subfolder")
+	if !reflect.DeepEqual(ids(got.docs), []string{"a", "b", "iran/talks/d"}) {
+		t.Errorf("after adding in a subfolder: %q", ids(got.docs))
+	}
+
 	if err := os.Remove(filepath.Join(dir, "b.txt")); err != nil {
 		t.Fatal(err)
 	}
 	got = expectCall("file removed")
-	if !reflect.DeepEqual(ids(got.docs), []string{"a"}) {
+	if !reflect.DeepEqual(ids(got.docs), []string{"a", "iran/talks/d"}) {
 		t.Errorf("after removing: %q", ids(got.docs))
 	}
 

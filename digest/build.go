@@ -47,6 +47,9 @@ type Digest struct {
 	Since   time.Time `json:"since"`
 	Topline string    `json:"topline,omitempty"`
 	Items   []Item    `json:"items"`
+	// New counts the documents that were new for the digest; Items shows
+	// the newest of them, at most the builder's maximum.
+	New int `json:"new"`
 	// Offline is true when the Briefs came from the extractive summarizer.
 	Offline bool `json:"offline"`
 }
@@ -98,11 +101,12 @@ func (b *Builder) Build(ctx context.Context, r Request) (Digest, error) {
 		if sent && hash == doc.Hash {
 			continue
 		}
+		d.New++
+		if len(picked) == b.maxItems {
+			continue
+		}
 		picked = append(picked, doc)
 		d.Items = append(d.Items, Item{DocID: doc.ID, Hash: doc.Hash, Source: doc.Source, URL: doc.URL, Published: doc.Published, Updated: sent})
-		if len(picked) == b.maxItems {
-			break
-		}
 	}
 	if len(picked) == 0 {
 		return d, nil

@@ -77,7 +77,7 @@ func TestBuildNewestFirstCappedWithTopline(t *testing.T) {
 	for _, it := range d.Items {
 		ids = append(ids, it.DocID)
 	}
-	if strings.Join(ids, ",") != "d4,d3,d2" || d.Topline != "3 stories." || !d.Offline {
+	if strings.Join(ids, ",") != "d4,d3,d2" || d.New != 5 || d.Topline != "3 stories." || !d.Offline {
 		t.Fatalf("digest = %+v", d)
 	}
 	if d.Items[0].Headline != "About Story 4" || d.Items[0].Sentence != "Story 4 happened." {
@@ -96,7 +96,7 @@ func TestBuildSkipsSentAndMarksUpdated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(d.Items) != 3 || d.Items[0].DocID != "d2" || !d.Items[0].Updated || d.Items[1].Updated {
+	if len(d.Items) != 3 || d.New != 3 || d.Items[0].DocID != "d2" || !d.Items[0].Updated || d.Items[1].Updated {
 		t.Fatalf("items = %+v", d.Items)
 	}
 }

@@ -135,6 +135,23 @@ var migrations = []string{
 		prefix = '1 2 3'
 	);
 	INSERT INTO titles_fts (titles_fts) VALUES ('rebuild');`,
+
+	// 6: the schedule the environment set (DIGEST_CHANNEL_ID), so that it is
+	// removed when the environment no longer names it. At most one row.
+	// created is the schedule's own created time: a schedule replaced since
+	// by /digest-schedule set has another, and belongs to its new author.
+	// And the problems of the documents folder last reported, so that each is
+	// reported once, not again by every command or restart.
+	`CREATE TABLE default_schedule (
+		channel_id TEXT PRIMARY KEY,
+		created    INTEGER NOT NULL
+	);
+	CREATE TABLE corpus_warnings (
+		file   TEXT NOT NULL,
+		reason TEXT NOT NULL,
+		kept   INTEGER NOT NULL,
+		PRIMARY KEY (file, reason)
+	) WITHOUT ROWID;`,
 }
 
 // migrate applies the migrations the database has not seen yet, each in its

@@ -72,9 +72,20 @@ func botCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 
 // ensureDefaultSchedule saves the schedule given by DIGEST_CHANNEL_ID,
 // DIGEST_TIMES and DIGEST_TIMEZONE. An unchanged schedule is left alone, so
-// a restart neither resets it nor re-posts anything.
+// a restart neither resets it nor re-posts anything. A default schedule the
+// environment no longer names is removed, unless /digest-schedule set has
+// replaced it since (it is then that command's).
 func ensureDefaultSchedule(ctx context.Context, cfg config.Config, st *store.Store) error {
 	d := cfg.Digest
+	prev, had, err := st.GetDefaultSchedule(ctx)
+	if err != nil {
+		return err
+	}
+	if had && prev.ChannelID != d.ChannelID {
+		if _, err := st.RemoveDefaultSchedule(ctx); err != nil {
+			return err
+		}
+	}
 	if d.ChannelID == "" {
 		return nil
 	}
@@ -89,10 +100,13 @@ func ensureDefaultSchedule(ctx context.Context, cfg config.Config, st *store.Sto
 	}
 	for _, r := range rows {
 		if r.ChannelID == want.ChannelID && r.Times == want.Times && r.Zone == want.Zone {
-			return nil
+			return st.SetDefaultSchedule(ctx, store.DefaultSchedule{ChannelID: r.ChannelID, Created: r.Created})
 		}
 	}
-	return st.PutSchedule(ctx, want)
+	if err := st.PutSchedule(ctx, want); err != nil {
+		return err
+	}
+	return st.SetDefaultSchedule(ctx, store.DefaultSchedule{ChannelID: want.ChannelID, Created: want.Created})
 }
 
 func sourcesText(cfg config.Config) string {

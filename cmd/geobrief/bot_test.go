@@ -31,11 +31,11 @@ func TestDefaultScheduleFromEnvironment(t *testing.T) {
 	if err := ensureDefaultSchedule(ctx, load(nil), st); err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{"DIGEST_CHANNEL_ID": "555", "DIGEST_TIMES": "18:00,08:00", "DIGEST_TIMEZONE": "Europe/Kyiv", "DISCORD_GUILD_ID": "g1"}
+	env := map[string]string{"DIGEST_CHANNEL_ID": "555", "DIGEST_TIMES": "18:00,08:00", "DIGEST_TIMEZONE": "Europe/Kyiv", "DISCORD_GUILD_ID": "700000000000000001"}
 	if err := ensureDefaultSchedule(ctx, load(env), st); err != nil {
 		t.Fatal(err)
 	}
-	rows, _ := st.Schedules(ctx, "g1")
+	rows, _ := st.Schedules(ctx, "700000000000000001")
 	if len(rows) != 1 || rows[0].Times != "08:00,18:00" || rows[0].Zone != "Europe/Kyiv" {
 		t.Fatalf("schedules = %+v", rows)
 	}
@@ -46,7 +46,7 @@ func TestDefaultScheduleFromEnvironment(t *testing.T) {
 	if err := ensureDefaultSchedule(ctx, load(env), st); err != nil {
 		t.Fatal(err)
 	}
-	if rows, _ := st.Schedules(ctx, "g1"); !rows[0].Created.Equal(created) {
+	if rows, _ := st.Schedules(ctx, "700000000000000001"); !rows[0].Created.Equal(created) {
 		t.Fatal("an unchanged schedule was saved again")
 	}
 
@@ -55,8 +55,44 @@ func TestDefaultScheduleFromEnvironment(t *testing.T) {
 	if err := ensureDefaultSchedule(ctx, load(env), st); err != nil {
 		t.Fatal(err)
 	}
-	if rows, _ := st.Schedules(ctx, "g1"); len(rows) != 1 || rows[0].Times != "07:30" {
+	if rows, _ := st.Schedules(ctx, "700000000000000001"); len(rows) != 1 || rows[0].Times != "07:30" {
 		t.Fatalf("schedules = %+v", rows)
+	}
+
+	// Removed from the environment: removed from the store too.
+	noDefault := map[string]string{"DISCORD_GUILD_ID": "700000000000000001"}
+	if err := ensureDefaultSchedule(ctx, load(noDefault), st); err != nil {
+		t.Fatal(err)
+	}
+	if rows, _ := st.Schedules(ctx, ""); len(rows) != 0 {
+		t.Fatalf("the default schedule outlived its setting: %+v", rows)
+	}
+
+	// Moved to another channel: the old channel's schedule goes.
+	if err := ensureDefaultSchedule(ctx, load(env), st); err != nil {
+		t.Fatal(err)
+	}
+	env["DIGEST_CHANNEL_ID"] = "556"
+	if err := ensureDefaultSchedule(ctx, load(env), st); err != nil {
+		t.Fatal(err)
+	}
+	if rows, _ := st.Schedules(ctx, ""); len(rows) != 1 || rows[0].ChannelID != "556" {
+		t.Fatalf("schedules = %+v", rows)
+	}
+
+	// Replaced by /digest-schedule set since: no longer the environment's,
+	// so it stays when the setting goes.
+	rows, _ = st.Schedules(ctx, "")
+	replaced := rows[0]
+	replaced.Times, replaced.Created = "12:00", replaced.Created.Add(time.Second)
+	if err := st.PutSchedule(ctx, replaced); err != nil {
+		t.Fatal(err)
+	}
+	if err := ensureDefaultSchedule(ctx, load(noDefault), st); err != nil {
+		t.Fatal(err)
+	}
+	if rows, _ := st.Schedules(ctx, ""); len(rows) != 1 || rows[0].Times != "12:00" {
+		t.Fatalf("a schedule set by command was removed: %+v", rows)
 	}
 
 	// Bad times fail at start, naming the variable.

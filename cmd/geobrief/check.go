@@ -4,25 +4,42 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
+	"slices"
 	"strings"
 
-	"github.com/geobrief/geobrief/app"
 	"github.com/geobrief/geobrief/config"
 	"github.com/geobrief/geobrief/llm"
 )
 
-// checkCmd prints the resolved configuration and tries the LLM endpoint, so
-// a user sees at once why a server misbehaves.
-func checkCmd(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
-	fmt.Fprintln(stdout, "Configuration:")
-	for _, line := range cfg.Redacted() {
-		fmt.Fprintln(stdout, "  "+line)
+// check prints the resolved configuration and tries the corpus and the LLM
+// endpoint, so a user sees at once why a server misbehaves. It reports
+// every problem it finds, not only the first.
+func (c *cli) check(ctx context.Context, args []string) error {
+	if _, err := newCmdLine("check", "geobrief check", 0, 0).parse(args, c.stdout); err != nil {
+		return err
 	}
-	fmt.Fprintln(stdout)
+	cfg, log, err := c.settings(false)
+	var cerr *config.Error
+	if errors.As(err, &cerr) {
+		fmt.Fprintln(c.stdout, "Settings with problems:")
+		for _, p := range cerr.Problems {
+			fmt.Fprintln(c.stdout, "  "+p.String())
+		}
+		return &exitError{code: 2, err: fmt.Errorf("%d %s invalid (listed above); fix them and run geobrief check again",
+			len(cerr.Problems), plural(len(cerr.Problems), "setting is", "settings are"))}
+	}
+	if err != nil {
+		return err
+	}
+	c.cfg, c.log = cfg, log
+	fmt.Fprintln(c.stdout, "Configuration:")
+	for _, line := range cfg.Redacted() {
+		fmt.Fprintln(c.stdout, "  "+line)
+	}
+	fmt.Fprintln(c.stdout)
 
-	lib, err := app.Open(ctx, cfg, log)
+	var problems []string
+	lib, err := c.openApp(ctx)
 	if err != nil {
 		return err
 	}
@@ -31,45 +48,49 @@ func checkCmd(ctx context.Context, cfg config.Config, log *slog.Logger, stdout i
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Documents: %d indexed in %s\n", n, cfg.DataDir)
-	if n == 0 {
-		return errors.New("the corpus is empty: SEEDS_DIR has no usable .txt or .md documents")
+	fmt.Fprintf(c.stdout, "Documents: %d indexed in %s\n", n, cfg.DataDir)
+	for _, w := range lib.Warnings() {
+		fmt.Fprintln(c.stdout, "  warning: "+w.String())
+	}
+	if err := lib.EmptyCorpus(ctx); err != nil {
+		problems = append(problems, err.Error())
 	}
 
 	if lib.LLM == nil {
-		fmt.Fprintln(stdout, "LLM: none configured; summaries come from the offline extractive summarizer.")
-		fmt.Fprintln(stdout, "     Set OPENAI_BASE_URL (and OPENAI_API_KEY if your server needs one) to use an LLM.")
+		fmt.Fprintln(c.stdout, "LLM: none configured; summaries come from the offline extractive summarizer.")
+		fmt.Fprintln(c.stdout, "     Set OPENAI_BASE_URL (and OPENAI_API_KEY if your server needs one) to use an LLM.")
+	} else {
+		if warn := llm.BaseURLWarning(cfg.LLM.BaseURL); warn != "" {
+			fmt.Fprintln(c.stdout, "Warning: "+warn)
+		}
+		fmt.Fprintf(c.stdout, "LLM: %s, model %s\n", cfg.LLM.BaseURL, cfg.LLM.Model)
+		if caps, err := lib.LLM.Probe(ctx); err != nil {
+			problems = append(problems, "the LLM endpoint does not work: "+explainLLMError(err).Error())
+		} else {
+			if len(caps.Models) > 0 {
+				fmt.Fprintf(c.stdout, "  models served: %s\n", strings.Join(caps.Models, ", "))
+				if !slices.Contains(caps.Models, cfg.LLM.Model) {
+					fmt.Fprintf(c.stdout, "  warning: LLM_MODEL=%s is not in that list\n", cfg.LLM.Model)
+				}
+			}
+			fmt.Fprintf(c.stdout, "  json_schema: %s  json_object: %s  streaming: %s\n", yesNo(caps.JSONSchema), yesNo(caps.JSONObject), yesNo(caps.Streaming))
+			if !caps.JSONSchema && !caps.JSONObject {
+				fmt.Fprintln(c.stdout, "  note: no JSON mode; answers are parsed from plain text and repaired when needed")
+			}
+		}
+	}
+	switch len(problems) {
+	case 0:
+		fmt.Fprintln(c.stdout, "OK")
 		return nil
+	case 1:
+		return errors.New(problems[0])
 	}
-	if warn := llm.BaseURLWarning(cfg.LLM.BaseURL); warn != "" {
-		fmt.Fprintln(stdout, "Warning: "+warn)
+	fmt.Fprintln(c.stdout, "\nProblems:")
+	for _, p := range problems {
+		fmt.Fprintln(c.stdout, "  "+p)
 	}
-	fmt.Fprintf(stdout, "LLM: %s, model %s\n", cfg.LLM.BaseURL, cfg.LLM.Model)
-	caps, err := lib.LLM.Probe(ctx)
-	if err != nil {
-		return fmt.Errorf("the LLM endpoint does not work: %w", explainLLMError(err))
-	}
-	if len(caps.Models) > 0 {
-		fmt.Fprintf(stdout, "  models served: %s\n", strings.Join(caps.Models, ", "))
-		if !contains(caps.Models, cfg.LLM.Model) {
-			fmt.Fprintf(stdout, "  warning: LLM_MODEL=%s is not in that list\n", cfg.LLM.Model)
-		}
-	}
-	fmt.Fprintf(stdout, "  json_schema: %s  json_object: %s  streaming: %s\n", yesNo(caps.JSONSchema), yesNo(caps.JSONObject), yesNo(caps.Streaming))
-	if !caps.JSONSchema && !caps.JSONObject {
-		fmt.Fprintln(stdout, "  note: no JSON mode; answers are parsed from plain text and repaired when needed")
-	}
-	fmt.Fprintln(stdout, "OK")
-	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
+	return fmt.Errorf("%d problems (listed above)", len(problems))
 }
 
 func yesNo(b bool) string {

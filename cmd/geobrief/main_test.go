@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -26,17 +25,9 @@ func runCLI(t *testing.T, env map[string]string, args ...string) (stdout, stderr
 	if _, ok := env["DATA_DIR"]; !ok {
 		env["DATA_DIR"] = t.TempDir()
 	}
-	env["LOG_LEVEL"] = "error"
 	var out, errOut bytes.Buffer
 	err := run(context.Background(), args, &out, &errOut, config.MapLookup(env))
-	if err != nil {
-		code = 1
-		var ee *exitError
-		if errors.As(err, &ee) {
-			code = ee.code
-		}
-		errOut.WriteString("geobrief: " + err.Error())
-	}
+	code = exit(err, false, &errOut)
 	return out.String(), errOut.String(), code
 }
 
@@ -91,7 +82,7 @@ func TestUserErrorsAreOneClearLine(t *testing.T) {
 		{"no match", map[string]string{}, []string{"summarize", "zzzyqx"}, 1, `no document matches "zzzyqx"`},
 		{"unknown id", map[string]string{}, []string{"summarize", "--doc", "nope"}, 1, `no document has the ID "nope"`},
 		{"empty corpus", map[string]string{"SEEDS_DIR": emptyDir}, []string{"summarize", "x"}, 1, "corpus is empty"},
-		{"missing seeds dir", map[string]string{"SEEDS_DIR": filepath.Join(emptyDir, "nope")}, []string{"search", "x"}, 1, "SEEDS_DIR"},
+		{"missing seeds dir", map[string]string{"SEEDS_DIR": filepath.Join(emptyDir, "nope")}, []string{"search", "x"}, 2, "SEEDS_DIR"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -192,7 +183,7 @@ func TestInjectionDocument(t *testing.T) {
 
 func TestDigestPreview(t *testing.T) {
 	out, errOut, code := runCLI(t, map[string]string{}, "digest", "--since", "2025-01-01")
-	if code != 0 || !strings.Contains(out, "**1. ") || !strings.Contains(out, "offline summaries") {
+	if code != 0 || !strings.Contains(out, "\n1. ") || !strings.Contains(out, "8 new documents; offline summaries") {
 		t.Fatalf("exit %d: %s\n%s", code, errOut, out)
 	}
 	out, _, code = runCLI(t, map[string]string{}, "digest", "--since", "24h")
@@ -224,7 +215,7 @@ func TestWatchKeepsTheIndexCurrent(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	log := newLogger(io.Discard, "error")
+	log := newLogger(io.Discard, "error", true)
 	lib, err := app.Open(ctx, cfg, log)
 	if err != nil {
 		t.Fatal(err)

@@ -3,37 +3,33 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"text/tabwriter"
 	"time"
-
-	"github.com/geobrief/geobrief/app"
-	"github.com/geobrief/geobrief/config"
 )
 
-func searchCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
-	fl := flag.NewFlagSet("search", flag.ContinueOnError)
-	fl.SetOutput(io.Discard)
-	asJSON := fl.Bool("json", false, "print the results as JSON")
-	limit := fl.Int("limit", 10, "how many results")
-	if err := fl.Parse(reorder(args, "json")); err != nil {
-		return usageErr("search: %v (usage: geobrief search [--limit N] [--json] QUERY)", err)
+// search lists the documents that match a query; an empty one lists the
+// newest.
+func (c *cli) search(ctx context.Context, args []string) error {
+	cl := newCmdLine("search", "geobrief search [--limit N] [--json] QUERY", 0, -1)
+	asJSON := cl.flags.Bool("json", false, "print the results as JSON")
+	limit := cl.flags.Int("limit", 10, "how many results (1 to 100)")
+	words, err := cl.parse(args, c.stdout)
+	if err != nil {
+		return err
 	}
 	if *limit < 1 || *limit > 100 {
-		return usageErr("search: --limit must be between 1 and 100")
+		return cl.usageErr("--limit must be between 1 and 100")
 	}
-	query := strings.Join(fl.Args(), " ")
+	query := strings.Join(words, " ")
 
-	lib, err := app.Open(ctx, cfg, log)
+	lib, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer lib.Close()
-	hits, err := lib.Store.Search(ctx, query, *limit)
+	hits, err := lib.Search(ctx, query, *limit)
 	if err != nil {
 		return err
 	}
@@ -52,14 +48,17 @@ func searchCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 			}
 			out = append(out, r)
 		}
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(c.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
 	if len(hits) == 0 {
-		return fmt.Errorf("no document matches %q", query)
+		if err := lib.EmptyCorpus(ctx); err != nil {
+			return err
+		}
+		return fmt.Errorf("no document matches %s", clipQuote(query))
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "#\tPUBLISHED\tID\tTITLE")
 	for i, h := range hits {
 		date := "-"

@@ -4,38 +4,40 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/geobrief/geobrief/app"
-	"github.com/geobrief/geobrief/config"
 	"github.com/geobrief/geobrief/corpus"
 	"github.com/geobrief/geobrief/llm"
 	"github.com/geobrief/geobrief/summarize"
 )
 
-func summarizeCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
-	fl := flag.NewFlagSet("summarize", flag.ContinueOnError)
-	fl.SetOutput(io.Discard)
-	docID := fl.String("doc", "", "summarize the document with this ID")
-	asJSON := fl.Bool("json", false, "print the Brief as JSON")
-	lengthFlag := fl.String("length", "standard", "short, standard or detailed")
-	if err := fl.Parse(reorder(args, "json")); err != nil {
-		return usageErr("summarize: %v (usage: geobrief summarize [--doc ID] [--length L] [--json] QUERY)", err)
+// summarize prints the Brief of the document a query or an ID names.
+func (c *cli) summarize(ctx context.Context, args []string) error {
+	cl := newCmdLine("summarize", "geobrief summarize [--length short|standard|detailed] [--json] QUERY | --doc ID", 0, -1)
+	docID := cl.flags.String("doc", "", "summarize the document with this ID (instead of a QUERY)")
+	asJSON := cl.flags.Bool("json", false, "print the Brief as JSON")
+	lengthFlag := cl.flags.String("length", "standard", "short, standard or detailed")
+	words, err := cl.parse(args, c.stdout)
+	if err != nil {
+		return err
 	}
 	length, err := summarize.ParseLength(*lengthFlag)
 	if err != nil {
-		return usageErr("summarize: %v", err)
+		return cl.usageErr("%v", err)
 	}
-	query := strings.Join(fl.Args(), " ")
-	if *docID == "" && strings.TrimSpace(query) == "" {
+	query := strings.TrimSpace(strings.Join(words, " "))
+	switch {
+	case *docID != "" && query != "":
+		return cl.usageErr("give --doc ID or a QUERY, not both")
+	case *docID == "" && query == "":
 		return usageErr("summarize: say what to summarize, e.g. geobrief summarize \"talks in Oman\"")
 	}
 
-	lib, err := app.Open(ctx, cfg, log)
+	lib, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -44,17 +46,44 @@ func summarizeCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args
 	if err != nil {
 		return err
 	}
+	stop := c.noticeWaiting()
 	brief, err := lib.Summarizer.Brief(ctx, doc, summarize.Options{Length: length})
+	stop()
 	if err != nil {
 		return explainLLMError(err)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(c.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(brief)
 	}
-	printBrief(stdout, brief, doc)
+	printBrief(c.stdout, brief, doc)
 	return nil
+}
+
+// noticeWaiting prints one line to stderr if the work it brackets is still
+// going after c.waitNotice: a model that takes a minute should not look
+// like a hang. Call the returned stop when the work is done; after it, no
+// line is printed.
+func (c *cli) noticeWaiting() (stop func()) {
+	if !c.cfg.LLM.Enabled() {
+		return func() {} // the offline summarizer does not wait on anyone
+	}
+	var mu sync.Mutex
+	done := false
+	t := time.AfterFunc(c.waitNotice, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if !done {
+			fmt.Fprintf(c.stderr, "geobrief: waiting for the LLM (%s at %s)...\n", c.cfg.LLM.Model, c.cfg.LLM.BaseURL)
+		}
+	})
+	return func() {
+		t.Stop()
+		mu.Lock()
+		done = true
+		mu.Unlock()
+	}
 }
 
 // findDocument picks the document: by ID when given, else the best match.
@@ -69,12 +98,13 @@ func findDocument(ctx context.Context, lib *app.App, id, query string) (corpus.D
 		return m.Doc, err
 	}()
 	switch {
-	case errors.Is(err, app.ErrEmptyCorpus):
-		return doc, errors.New("the corpus is empty: SEEDS_DIR has no usable .txt or .md documents")
 	case errors.As(err, &nm):
-		return doc, fmt.Errorf("no document matches %q; try other words, or list documents with: geobrief search \"\"", nm.Query)
+		return doc, fmt.Errorf("no document matches %s; try other words, or list documents with: geobrief search \"\"", clipQuote(nm.Query))
 	case errors.As(err, &nf):
-		return doc, fmt.Errorf("no document has the ID %q; list IDs with: geobrief search \"\"", nf.ID)
+		if err := lib.EmptyCorpus(ctx); err != nil {
+			return doc, err
+		}
+		return doc, fmt.Errorf("no document has the ID %s; list IDs with: geobrief search \"\"", clipQuote(nf.ID))
 	}
 	return doc, err
 }
@@ -93,32 +123,4 @@ func explainLLMError(err error) error {
 		return fmt.Errorf("%w (check LLM_MODEL and OPENAI_BASE_URL; geobrief check lists the models)", err)
 	}
 	return err
-}
-
-// reorder moves flags after the query to the front, so both
-// `summarize --json oman` and `summarize oman --json` work. Boolean flags
-// are named so their next word is not taken as a value.
-func reorder(args []string, boolFlags ...string) []string {
-	isBool := map[string]bool{}
-	for _, b := range boolFlags {
-		isBool["-"+b], isBool["--"+b] = true, true
-	}
-	var flags, words []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--":
-			words = append(words, args[i+1:]...)
-			i = len(args)
-		case strings.HasPrefix(a, "-") && len(a) > 1:
-			flags = append(flags, a)
-			if !isBool[a] && !strings.Contains(a, "=") && i+1 < len(args) {
-				flags = append(flags, args[i+1])
-				i++
-			}
-		default:
-			words = append(words, a)
-		}
-	}
-	return append(append(flags, "--"), words...)
 }

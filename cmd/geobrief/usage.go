@@ -3,17 +3,22 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"text/tabwriter"
 	"time"
 
-	"github.com/geobrief/geobrief/config"
 	"github.com/geobrief/geobrief/store"
 )
 
-// usageCmd prints LLM token usage per day and guild for the last 30 days.
-func usageCmd(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
+// usage prints LLM token usage per day and guild for the last 30 days.
+func (c *cli) usage(ctx context.Context, args []string) error {
+	if _, err := newCmdLine("usage", "geobrief usage", 0, 0).parse(args, c.stdout); err != nil {
+		return err
+	}
+	cfg, _, err := c.settings(false)
+	if err != nil {
+		return err
+	}
+	stdout := c.stdout
 	st, err := store.Open(ctx, cfg.DataDir)
 	if err != nil {
 		return fmt.Errorf("cannot open the data folder (DATA_DIR=%q): %w", cfg.DataDir, err)
