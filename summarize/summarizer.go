@@ -17,7 +17,6 @@ import (
 	"github.com/geobrief/geobrief/corpus"
 	"github.com/geobrief/geobrief/llm"
 	"github.com/geobrief/geobrief/prompts"
-	"github.com/geobrief/geobrief/store"
 )
 
 // Completer is the one thing the summarizer needs from an LLM client.
@@ -26,9 +25,9 @@ type Completer interface {
 }
 
 // Cache keeps Briefs so the same summary is never paid for twice. A miss is
-// an error matching store.ErrNotFound.
+// found == false with no error; an error means the cache could not be read.
 type Cache interface {
-	GetBrief(ctx context.Context, key string) ([]byte, error)
+	GetBrief(ctx context.Context, key string) (data []byte, found bool, err error)
 	PutBrief(ctx context.Context, key, docID string, data []byte) error
 }
 
@@ -139,11 +138,12 @@ func (s *Summarizer) cached(ctx context.Context, key string) (Brief, bool) {
 	if s.cache == nil {
 		return Brief{}, false
 	}
-	data, err := s.cache.GetBrief(ctx, key)
+	data, found, err := s.cache.GetBrief(ctx, key)
 	if err != nil {
-		if !errors.Is(err, store.ErrNotFound) {
-			s.log.Warn("brief cache read failed", slog.String("key", key), slog.Any("error", err))
-		}
+		s.log.Warn("brief cache read failed", slog.String("key", key), slog.Any("error", err))
+		return Brief{}, false
+	}
+	if !found {
 		return Brief{}, false
 	}
 	var b Brief
