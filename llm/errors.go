@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 )
 
 // Errors callers branch on. Each is wrapped with context; test with errors.Is,
@@ -116,8 +115,7 @@ func Classify(err error) Kind {
 		}
 		return KindRejected
 	}
-	var netErr net.Error
-	if errors.As(err, &netErr) {
+	if retryable(err) { // a broken connection, a stream cut short
 		return KindUnavailable
 	}
 	return KindOther

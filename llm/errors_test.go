@@ -23,6 +23,7 @@ func TestClassify(t *testing.T) {
 		{"circuit open", wrap(ErrCircuitOpen), KindUnavailable, true},
 		{"bare 429", &StatusError{Code: 429}, KindUnavailable, true},
 		{"connection refused", &net.OpError{Op: "dial", Err: errors.New("connection refused")}, KindUnavailable, true},
+		{"stream cut after delivery", fmt.Errorf("llm: %w", errStreamCut), KindUnavailable, true},
 		{"deadline", wrap(fmt.Errorf("llm: %w after 2 attempt(s); last error: %w", context.DeadlineExceeded, &StatusError{Code: 401})), KindTimeout, true},
 		{"canceled", wrap(context.Canceled), KindCanceled, true},
 		{"budget", wrap(fmt.Errorf("%w: used up", ErrBudgetExhausted)), KindBudgetSpent, false},
