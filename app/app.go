@@ -74,6 +74,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		Model:           cfg.LLM.Model,
 		ContextTokens:   cfg.LLM.ContextTokens,
 		FallbackOffline: cfg.LLM.Fallback == "offline",
+		Timeout:         cfg.LLM.SummaryTimeout,
 		Logger:          log,
 	}
 	var completer summarize.Completer

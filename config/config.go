@@ -51,6 +51,9 @@ type LLM struct {
 	Fallback         string // offline or error
 	DailyTokenBudget int
 	GuildTokenBudget int
+	// SummaryTimeout bounds one whole summary: every request, retry and
+	// map-reduce round (LLM_TIMEOUT bounds one request).
+	SummaryTimeout time.Duration
 }
 
 // Enabled reports whether an LLM is configured; without one the offline
@@ -141,6 +144,7 @@ func Load(lookup Lookup, checks ...Check) (Config, error) {
 			Fallback:         p.oneOf("LLM_FALLBACK", "offline", "offline", "error"),
 			DailyTokenBudget: p.integer("LLM_DAILY_TOKEN_BUDGET", 0, 0),
 			GuildTokenBudget: p.integer("LLM_GUILD_DAILY_TOKEN_BUDGET", 0, 0),
+			SummaryTimeout:   p.duration("SUMMARY_TIMEOUT", 30*time.Second, time.Second),
 		},
 		Discord: Discord{
 			Token:             p.str("DISCORD_TOKEN", ""),
@@ -214,6 +218,7 @@ func (c Config) Redacted() []string {
 		"LLM_FALLBACK":                 c.LLM.Fallback,
 		"LLM_DAILY_TOKEN_BUDGET":       strconv.Itoa(c.LLM.DailyTokenBudget),
 		"LLM_GUILD_DAILY_TOKEN_BUDGET": strconv.Itoa(c.LLM.GuildTokenBudget),
+		"SUMMARY_TIMEOUT":              c.LLM.SummaryTimeout.String(),
 		"DISCORD_TOKEN":                secret(c.Discord.Token),
 		"DISCORD_GUILD_ID":             c.Discord.GuildID,
 		"DISCORD_API_URL":              c.Discord.APIURL,

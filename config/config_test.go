@@ -153,3 +153,23 @@ func TestDefaultScheduleNeedsChannelAndTimes(t *testing.T) {
 		t.Errorf("LOG_LEVEL unset reads %q; the command picks its own", c.LogLevel)
 	}
 }
+
+func TestSummaryTimeout(t *testing.T) {
+	t.Parallel()
+	c, err := Load(MapLookup(nil))
+	if err != nil || c.LLM.SummaryTimeout != 30*time.Second {
+		t.Fatalf("default SummaryTimeout = %v, %v; want 30s", c.LLM.SummaryTimeout, err)
+	}
+	c, err = Load(MapLookup(map[string]string{"SUMMARY_TIMEOUT": "45"}))
+	if err != nil || c.LLM.SummaryTimeout != 45*time.Second {
+		t.Fatalf("SUMMARY_TIMEOUT=45: %v, %v", c.LLM.SummaryTimeout, err)
+	}
+	if !strings.Contains(strings.Join(c.Redacted(), "\n"), "SUMMARY_TIMEOUT=45s") {
+		t.Errorf("geobrief check does not show SUMMARY_TIMEOUT:\n%s", strings.Join(c.Redacted(), "\n"))
+	}
+	for _, bad := range []string{"soon", "500ms", "-5s"} {
+		if _, err := Load(MapLookup(map[string]string{"SUMMARY_TIMEOUT": bad})); err == nil || !strings.Contains(err.Error(), "SUMMARY_TIMEOUT") {
+			t.Errorf("SUMMARY_TIMEOUT=%s: err = %v, want one naming the variable", bad, err)
+		}
+	}
+}

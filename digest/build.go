@@ -2,7 +2,6 @@ package digest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -158,8 +157,7 @@ func (b *Builder) Build(ctx context.Context, r Request) (Digest, error) {
 // The summarizer only reports the LLM as down when LLM_FALLBACK=error, and
 // then the digest waits for it too rather than going out offline.
 func retryLater(ctx context.Context, err error) bool {
-	return ctx.Err() != nil || errors.Is(err, llm.ErrBusy) || errors.Is(err, llm.ErrUnavailable) ||
-		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+	return ctx.Err() != nil || llm.Temporary(err)
 }
 
 func firstSentence(s string) string {

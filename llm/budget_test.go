@@ -3,9 +3,12 @@ package llm
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -82,41 +85,188 @@ func TestBudgets(t *testing.T) {
 	l := newMemLedger()
 	l.rows[usageKey{"2025-03-01", "big"}] = usageRow{10, 500, 500}
 	l.rows[usageKey{"2025-02-28", "small"}] = usageRow{10, 5000, 5000} // yesterday does not count
-	c := newTestClient(t, Config{BaseURL: f.url(), Now: clock.Now, GuildDailyTokenBudget: 1000, DailyTokenBudget: 1030}, l)
+	c := newTestClient(t, Config{BaseURL: f.url(), Now: clock.Now, GuildDailyTokenBudget: 1000, DailyTokenBudget: 1200}, l)
 	ctx := context.Background()
 
 	req := userReq("hi")
+	req.MaxTokens = 100
+	worst := worstCase(req) // 125; each call really uses 18
 	req.Guild = "big"
 	_, err := c.Complete(ctx, req)
 	if !errors.Is(err, ErrBudgetExhausted) {
 		t.Fatalf("err = %v, want ErrBudgetExhausted", err)
 	}
-	if !strings.Contains(err.Error(), "this server's daily budget") || !strings.Contains(err.Error(), "in 2h30m") {
+	if !strings.Contains(err.Error(), "this server's daily budget of 1000 tokens is used up") || !strings.Contains(err.Error(), "in 2h30m") {
 		t.Errorf("err = %q", err)
 	}
 	if f.calls.Load() != 0 {
 		t.Error("a refused call reached the server")
 	}
 
+	// A call starts only while what is used leaves room for its worst case,
+	// so the last one that starts cannot pass the budget.
 	req.Guild = "small"
-	if _, err := c.Complete(ctx, req); err != nil {
-		t.Fatalf("small guild: %v", err)
+	calls := 0
+	for {
+		_, err = c.Complete(ctx, req)
+		if err != nil {
+			break
+		}
+		calls++
+		if calls > 100 {
+			t.Fatal("the budget never ran out")
+		}
 	}
-	// Now 1018 tokens today overall; one more call reaches 1036 >= 1030.
-	if _, err := c.Complete(ctx, req); err != nil {
-		t.Fatalf("small guild, second call: %v", err)
+	used, _ := l.TokensUsedAll(ctx, "2025-03-01")
+	if calls != (1200-1000-worst)/18+1 || used > 1200 || used+worst <= 1200 {
+		t.Fatalf("%d calls, %d tokens used of 1200 (worst case %d)", calls, used, worst)
 	}
-	req.Guild = ""
-	_, err = c.Complete(ctx, req)
-	if !errors.Is(err, ErrBudgetExhausted) || !strings.Contains(err.Error(), "the daily budget of 1030 tokens") {
-		t.Fatalf("err = %v, want the overall budget", err)
+	want := fmt.Sprintf("%d tokens are left of the daily budget of 1200, and this request may need up to %d", 1200-used, worst)
+	if !errors.Is(err, ErrBudgetExhausted) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err = %v, want %q", err, want)
+	}
+
+	// A request bigger than the whole budget says so: waiting will not help.
+	req.Guild, req.MaxTokens = "other", 5000
+	if _, err := c.Complete(ctx, req); !errors.Is(err, ErrBudgetExhausted) ||
+		!strings.Contains(err.Error(), "more than the whole daily budget of 1200") {
+		t.Fatalf("err = %v", err)
 	}
 
 	// A new UTC day starts afresh.
 	clock.Add(3 * time.Hour)
-	req.Guild = "big"
+	req.Guild, req.MaxTokens = "big", 100
 	if _, err := c.Complete(ctx, req); err != nil {
 		t.Fatalf("next day: %v", err)
+	}
+}
+
+// Under a budget, a request with no answer cap gets one: otherwise the most
+// it could cost is unknown.
+func TestBudgetCapsTheAnswer(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) { completion(w, "ok", "stop", true) })
+	c := newTestClient(t, Config{BaseURL: f.url(), DailyTokenBudget: 5000}, newMemLedger())
+	if _, err := c.Complete(context.Background(), userReq("hi")); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.body(t, 0)["max_tokens"]; got != float64(budgetAnswerCap) {
+		t.Errorf("max_tokens = %v, want %d", got, budgetAnswerCap)
+	}
+
+	free := newTestClient(t, Config{BaseURL: f.url()}, newMemLedger())
+	if _, err := free.Complete(context.Background(), userReq("hi")); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := f.body(t, 1)["max_tokens"]; ok {
+		t.Errorf("without a budget max_tokens = %v, want none", got)
+	}
+}
+
+// A call in flight holds its reservation: a second call that fits only
+// beside what the first really uses waits for it rather than starting (and
+// perhaps passing the budget) or being refused. A reservation is freed when
+// its call fails, too.
+func TestReservationHeldInFlight(t *testing.T) {
+	for _, firstFails := range []bool{false, true} {
+		t.Run(fmt.Sprintf("first call fails %v", firstFails), func(t *testing.T) {
+			t.Parallel()
+			unblock := make(chan struct{})
+			var firstDone atomic.Bool
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
+				if n == 1 {
+					<-unblock
+					if firstFails {
+						apiError(w, 400, "bad messages", "")
+						return
+					}
+				} else if !firstDone.Load() {
+					t.Error("the second call started while the first held the budget")
+				}
+				completion(w, "ok", "stop", true)
+			})
+			waiting := make(chan struct{}, 4)
+			c := newTestClient(t, Config{BaseURL: f.url(), DailyTokenBudget: 200}, newMemLedger())
+			c.budget.onWait = func() { waiting <- struct{}{} }
+			req := userReq("hi")
+			req.MaxTokens = 100 // worst case 125: two do not fit in 200 at once
+
+			first := make(chan error, 1)
+			go func() {
+				_, err := c.Complete(context.Background(), req)
+				firstDone.Store(true)
+				first <- err
+			}()
+			second := make(chan error, 1)
+			go func() {
+				<-waitUntilReserved(c)
+				_, err := c.Complete(context.Background(), req)
+				second <- err
+			}()
+			<-waiting
+			close(unblock)
+			if err := <-first; (err != nil) != firstFails {
+				t.Fatalf("first call: %v", err)
+			}
+			if err := <-second; err != nil {
+				t.Fatalf("second call: %v", err)
+			}
+			if c.budget.resTotal != 0 || len(c.budget.resGuild) != 0 {
+				t.Errorf("reservations left: %d %v", c.budget.resTotal, c.budget.resGuild)
+			}
+		})
+	}
+}
+
+// waitUntilReserved is closed once c holds a reservation. It checks after
+// every reservation freed or made, so no time passes in vain.
+func waitUntilReserved(c *Client) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			c.budget.mu.Lock()
+			n := c.budget.resTotal
+			c.budget.mu.Unlock()
+			if n > 0 {
+				return
+			}
+			runtime.Gosched()
+		}
+	}()
+	return done
+}
+
+// A caller that gives up while waiting for room leaves no reservation behind.
+func TestGivingUpWhileWaitingForBudget(t *testing.T) {
+	t.Parallel()
+	unblock := make(chan struct{})
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		<-unblock
+		completion(w, "ok", "stop", true)
+	})
+	waiting := make(chan struct{}, 1)
+	c := newTestClient(t, Config{BaseURL: f.url(), GuildDailyTokenBudget: 200}, newMemLedger())
+	c.budget.onWait = func() { waiting <- struct{}{} }
+	req := userReq("hi")
+	req.MaxTokens, req.Guild = 100, "g"
+
+	first := make(chan error, 1)
+	go func() { _, err := c.Complete(context.Background(), req); first <- err }()
+	<-waitUntilReserved(c)
+	ctx, cancel := context.WithCancel(context.Background())
+	second := make(chan error, 1)
+	go func() { _, err := c.Complete(ctx, req); second <- err }()
+	<-waiting
+	cancel()
+	if err := <-second; !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "token budget") {
+		t.Fatalf("second call: %v", err)
+	}
+	close(unblock)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if c.budget.resTotal != 0 || len(c.budget.resGuild) != 0 {
+		t.Errorf("reservations left: %d %v", c.budget.resTotal, c.budget.resGuild)
 	}
 }
 

@@ -18,9 +18,18 @@ func (c *Client) call(ctx context.Context, req Request, onDelta func(string)) (R
 	if err := ctx.Err(); err != nil {
 		return Response{}, fmt.Errorf("llm: %w", err)
 	}
-	if err := c.checkBudget(ctx, req.Guild); err != nil {
+	if c.budget.enforced() && req.MaxTokens <= 0 {
+		req.MaxTokens = budgetAnswerCap
+	}
+	res, err := c.budget.reserve(ctx, req.Guild, worstCase(req))
+	if err != nil {
 		return Response{}, err
 	}
+	// spent is what the call used, set once it is known; the reservation is
+	// settled on every path out, a refusal or a failure included.
+	var spent *Usage
+	defer func() { c.settle(ctx, res, req.Guild, spent) }()
+
 	ok, probe, until := c.breaker.allow(c.now())
 	if !ok {
 		if until.IsZero() {
@@ -42,10 +51,11 @@ func (c *Client) call(ctx context.Context, req Request, onDelta func(string)) (R
 	result = outcomeOf(err)
 	switch {
 	case err == nil:
-		c.recordUsage(ctx, req.Guild, resp.Usage)
+		spent = &resp.Usage
 	case delivered:
 		// Tokens were spent on the part already handed to the caller.
-		c.recordUsage(ctx, req.Guild, estimateUsage(req.Messages, resp.Content))
+		u := estimateUsage(req.Messages, resp.Content)
+		spent = &u
 	}
 	return resp, err
 }

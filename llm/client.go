@@ -37,7 +37,10 @@ type Config struct {
 	BreakerFailures int
 	BreakerCooldown time.Duration
 	// DailyTokenBudget and GuildDailyTokenBudget cap tokens per UTC day,
-	// overall and per guild; 0 means no cap. They need a Ledger.
+	// overall and per guild; 0 means no cap. They need a Ledger. A call
+	// reserves the most it can cost before it starts and does not start if
+	// that could pass a budget; under a budget, a Request without MaxTokens
+	// is capped at 1024 answer tokens so that its cost has a bound.
 	DailyTokenBudget      int
 	GuildDailyTokenBudget int
 	// HTTPClient is optional; its Transport is wrapped, never modified.
@@ -61,6 +64,7 @@ type Client struct {
 	api    *openai.Client
 	http   *http.Client
 	ledger Ledger
+	budget *budget
 	log    *slog.Logger
 
 	slots   *slots
@@ -136,6 +140,7 @@ func New(cfg Config, ledger Ledger) *Client {
 		api:           openai.NewClientWithConfig(oc),
 		http:          &hc,
 		ledger:        ledger,
+		budget:        newBudget(ledger, cfg.DailyTokenBudget, cfg.GuildDailyTokenBudget, cfg.Now, cfg.Logger),
 		log:           cfg.Logger,
 		slots:         newSlots(cfg.MaxConcurrency, cfg.MaxWaiting),
 		breaker:       newBreaker(cfg.BreakerFailures, cfg.BreakerCooldown),

@@ -124,8 +124,8 @@ func BenchmarkGetBrief(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		if _, err := s.GetBrief(ctx, keys[i%len(keys)]); err != nil {
-			b.Fatal(err)
+		if _, found, err := s.GetBrief(ctx, keys[i%len(keys)]); err != nil || !found {
+			b.Fatalf("GetBrief: found %v, %v", found, err)
 		}
 	}
 }

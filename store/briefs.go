@@ -16,18 +16,18 @@ const (
 			updated = excluded.updated`
 )
 
-// GetBrief returns the cached brief stored under key, or an error wrapping
-// ErrNotFound.
-func (s *Store) GetBrief(ctx context.Context, key string) ([]byte, error) {
-	var data []byte
-	err := s.stmts.getBrief.QueryRowContext(ctx, key).Scan(&data)
+// GetBrief returns the cached brief stored under key. A miss is not an
+// error: found is false, so callers (the summarizer's Cache) need not know
+// this package's error values.
+func (s *Store) GetBrief(ctx context.Context, key string) (data []byte, found bool, err error) {
+	err = s.stmts.getBrief.QueryRowContext(ctx, key).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: brief %q: %w", key, ErrNotFound)
+		return nil, false, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("store: cannot read brief %q: %w", key, err)
+		return nil, false, fmt.Errorf("store: cannot read brief %q: %w", key, err)
 	}
-	return data, nil
+	return data, true, nil
 }
 
 // PutBrief stores data under key, replacing any brief already there. docID

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"errors"
 	"testing"
 
 	"github.com/geobrief/geobrief/corpus"
@@ -13,8 +12,8 @@ func TestBriefs(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openTest(t)
 
-	if _, err := s.GetBrief(ctx, "k1"); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("GetBrief of a missing key: %v, want ErrNotFound", err)
+	if data, found, err := s.GetBrief(ctx, "k1"); found || err != nil || data != nil {
+		t.Fatalf("GetBrief of a missing key: %q, %v, %v; want a miss and no error", data, found, err)
 	}
 	if err := s.PutBrief(ctx, "k1", "a", []byte(`{"v":1}`)); err != nil {
 		t.Fatal(err)
@@ -22,16 +21,16 @@ func TestBriefs(t *testing.T) {
 	if err := s.PutBrief(ctx, "k1", "a", []byte(`{"v":2}`)); err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.GetBrief(ctx, "k1")
-	if err != nil || !bytes.Equal(got, []byte(`{"v":2}`)) {
-		t.Errorf("GetBrief = %s, %v; want the second put", got, err)
+	got, found, err := s.GetBrief(ctx, "k1")
+	if err != nil || !found || !bytes.Equal(got, []byte(`{"v":2}`)) {
+		t.Errorf("GetBrief = %s, %v, %v; want the second put", got, found, err)
 	}
 	// Empty data round-trips as empty, not as missing.
 	if err := s.PutBrief(ctx, "empty", "", nil); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := s.GetBrief(ctx, "empty"); err != nil || len(got) != 0 {
-		t.Errorf("empty brief = %q, %v", got, err)
+	if got, found, err := s.GetBrief(ctx, "empty"); err != nil || !found || len(got) != 0 {
+		t.Errorf("empty brief = %q, %v, %v", got, found, err)
 	}
 }
 
@@ -53,9 +52,9 @@ func TestBriefsFollowTheirDocument(t *testing.T) {
 		t.Fatal(err)
 	}
 	for key, present := range map[string]bool{"a/short": false, "a/long": false, "b/short": true} {
-		_, err := s.GetBrief(ctx, key)
-		if present && err != nil || !present && !errors.Is(err, ErrNotFound) {
-			t.Errorf("after updating a, GetBrief(%s): %v", key, err)
+		_, found, err := s.GetBrief(ctx, key)
+		if err != nil || found != present {
+			t.Errorf("after updating a, GetBrief(%s): found %v, %v; want found %v", key, found, err, present)
 		}
 	}
 
@@ -63,7 +62,7 @@ func TestBriefsFollowTheirDocument(t *testing.T) {
 	if _, err := s.SyncDocuments(ctx, []corpus.Document{a}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.GetBrief(ctx, "b/short"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("after removing b: %v", err)
+	if _, found, err := s.GetBrief(ctx, "b/short"); found || err != nil {
+		t.Errorf("after removing b: found %v, %v", found, err)
 	}
 }

@@ -154,7 +154,7 @@ func TestCallsAfterCloseFail(t *testing.T) {
 			_, err := s.Autocomplete(ctx, "gra", 5)
 			return err
 		},
-		"GetBrief":      func() error { _, err := s.GetBrief(ctx, "k"); return err },
+		"GetBrief":      func() error { _, _, err := s.GetBrief(ctx, "k"); return err },
 		"PutBrief":      func() error { return s.PutBrief(ctx, "k", "x", []byte("b")) },
 		"AddUsage":      func() error { return s.AddUsage(ctx, "2025-03-01", "g", 1, 1, 1) },
 		"TokensUsed":    func() error { _, err := s.TokensUsed(ctx, "2025-03-01", "g"); return err },

@@ -21,7 +21,18 @@ type Options struct {
 	// Progress, when set, is told each time a part of the article has been
 	// read: done of parts. It is not part of the cache key.
 	Progress func(done, parts int) `json:"-"`
+	// Waiting, when set, is called once if the Brief is not ready after
+	// WaitingAfter (0: DefaultWaitingAfter), so that the CLI or the bot can
+	// say it is still working. It is never called for a cached or offline
+	// Brief. It runs on its own goroutine, and it has returned before Brief
+	// returns: a "still waiting" message never lands after the answer.
+	Waiting      func()        `json:"-"`
+	WaitingAfter time.Duration `json:"-"`
 }
+
+// DefaultWaitingAfter is when Options.Waiting is called by default: a few
+// seconds, past which a person starts to wonder whether anything happens.
+const DefaultWaitingAfter = 3 * time.Second
 
 // Fact is one key fact with the article's words that support it.
 type Fact struct {
@@ -49,8 +60,13 @@ type Meta struct {
 	Model string `json:"model"`
 	// Offline is true when the extractive summarizer made the Brief, either
 	// because no LLM is configured or because the LLM is down (Fallback).
-	Offline          bool      `json:"offline"`
-	Fallback         bool      `json:"fallback,omitempty"`
+	Offline  bool `json:"offline"`
+	Fallback bool `json:"fallback,omitempty"`
+	// FallbackReason says, for a Fallback Brief, why the LLM could not
+	// answer, in words fit to show: "the LLM endpoint is unavailable", "the
+	// LLM gave no answer within 30s", "today's LLM token budget is spent",
+	// "the model's answer was unusable".
+	FallbackReason   string    `json:"fallback_reason,omitempty"`
 	Cached           bool      `json:"cached"`
 	PromptTokens     int       `json:"prompt_tokens"`
 	CompletionTokens int       `json:"completion_tokens"`

@@ -66,23 +66,42 @@ func stripThink(s string) string {
 	}
 }
 
+// stringScanner follows JSON string literals through text one byte at a
+// time, so that the brace matcher and the comma remover below agree on
+// what is inside a string.
+type stringScanner struct {
+	inString, escaped bool
+}
+
+// outside takes the next byte and reports whether it is outside every
+// string literal. A string's quotes count as inside it.
+func (sc *stringScanner) outside(c byte) bool {
+	switch {
+	case sc.escaped:
+		sc.escaped = false
+	case sc.inString && c == '\\':
+		sc.escaped = true
+	case c == '"':
+		sc.inString = !sc.inString
+	case !sc.inString:
+		return true
+	}
+	return false
+}
+
 // matchingBrace returns the index of the brace closing the one at start,
 // skipping braces inside JSON strings.
 func matchingBrace(s string, start int) (int, bool) {
-	depth, inString, escaped := 0, false, false
+	var sc stringScanner
+	depth := 0
 	for i := start; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case escaped:
-			escaped = false
-		case inString && c == '\\':
-			escaped = true
-		case c == '"':
-			inString = !inString
-		case inString:
-		case c == '{':
+		if !sc.outside(s[i]) {
+			continue
+		}
+		switch s[i] {
+		case '{':
 			depth++
-		case c == '}':
+		case '}':
 			depth--
 			if depth == 0 {
 				return i, true
@@ -95,18 +114,11 @@ func matchingBrace(s string, start int) (int, bool) {
 // dropTrailingCommas removes a comma that directly precedes a closing brace
 // or bracket, outside strings.
 func dropTrailingCommas(s string) []byte {
+	var sc stringScanner
 	out := make([]byte, 0, len(s))
-	inString, escaped := false, false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		switch {
-		case escaped:
-			escaped = false
-		case inString && c == '\\':
-			escaped = true
-		case c == '"':
-			inString = !inString
-		case !inString && c == ',':
+		if sc.outside(c) && c == ',' {
 			j := i + 1
 			for j < len(s) && strings.IndexByte(" \t\r\n", s[j]) >= 0 {
 				j++

@@ -98,3 +98,15 @@ func TestBrokenObjectIsNotReplacedByItsFragment(t *testing.T) {
 		t.Fatalf("err = %v, want the syntax error", err)
 	}
 }
+
+// The brace matcher and the comma remover read strings with one scanner:
+// an escaped quote does not end a string, and what is inside one is kept.
+func TestOneStringScanner(t *testing.T) {
+	in := `{"a":"x\",}\\","b":[1,],"c":"{",}`
+	if end, ok := matchingBrace(in, 0); !ok || end != len(in)-1 {
+		t.Fatalf("matchingBrace = %d, %v; want %d", end, ok, len(in)-1)
+	}
+	if got, want := string(dropTrailingCommas(in)), `{"a":"x\",}\\","b":[1],"c":"{"}`; got != want {
+		t.Fatalf("dropTrailingCommas = %s, want %s", got, want)
+	}
+}

@@ -16,7 +16,6 @@ import (
 	"github.com/geobrief/geobrief/corpus"
 	"github.com/geobrief/geobrief/llm"
 	"github.com/geobrief/geobrief/prompts"
-	"github.com/geobrief/geobrief/store"
 )
 
 // Completer is the one thing the summarizer needs from an LLM client.
@@ -25,9 +24,9 @@ type Completer interface {
 }
 
 // Cache keeps Briefs so the same summary is never paid for twice. A miss is
-// an error matching store.ErrNotFound.
+// found == false with no error; an error means the cache could not be read.
 type Cache interface {
-	GetBrief(ctx context.Context, key string) ([]byte, error)
+	GetBrief(ctx context.Context, key string) (data []byte, found bool, err error)
 	PutBrief(ctx context.Context, key, docID string, data []byte) error
 }
 
@@ -38,12 +37,26 @@ type Config struct {
 	// ContextTokens is the model's context window. Articles that do not fit
 	// are summarized in parts and the parts combined.
 	ContextTokens int
-	// FallbackOffline answers with the extractive Brief, labelled as such,
-	// when the LLM is unavailable, instead of an error.
+	// FallbackOffline answers with the extractive Brief, labelled as such
+	// (Meta.Fallback, Meta.FallbackReason), instead of an error when the LLM
+	// cannot give a Brief: the endpoint is unavailable, the deadline passed,
+	// the token budget is spent or the model's answer was unusable. A
+	// refused key or a rejected request (unknown model, wrong URL) is still
+	// an error: the operator must fix those, and a quiet fallback would hide
+	// them.
 	FallbackOffline bool
-	Logger          *slog.Logger
-	Now             func() time.Time
+	// Timeout is how long one Brief or top line may take, every LLM call,
+	// retry and map-reduce round included (default DefaultTimeout;
+	// SUMMARY_TIMEOUT). When it passes, the answer is the offline Brief if
+	// FallbackOffline, else an error matching context.DeadlineExceeded.
+	Timeout time.Duration
+	Logger  *slog.Logger
+	Now     func() time.Time
 }
+
+// DefaultTimeout is the default Config.Timeout: a Discord user should have
+// an answer, from the LLM or offline, within about half a minute.
+const DefaultTimeout = 30 * time.Second
 
 // OfflineModel is the Meta.Model of Briefs made without an LLM.
 const OfflineModel = "offline-extractive"
@@ -75,6 +88,9 @@ func New(cfg Config, completer Completer, cache Cache) (*Summarizer, error) {
 	if cfg.ContextTokens <= 0 {
 		cfg.ContextTokens = 8192
 	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -88,7 +104,8 @@ func New(cfg Config, completer Completer, cache Cache) (*Summarizer, error) {
 func (s *Summarizer) Offline() bool { return s.llm == nil }
 
 // Brief summarizes doc. Repeats come from the cache with no LLM call, and
-// concurrent requests for the same Brief share one generation.
+// concurrent requests for the same Brief share one generation, which has
+// Config.Timeout to finish. opts.Waiting hears when it takes a while.
 func (s *Summarizer) Brief(ctx context.Context, doc corpus.Document, opts Options) (Brief, error) {
 	opts.Length = opts.Length.orDefault()
 	if s.llm == nil {
@@ -99,30 +116,98 @@ func (s *Summarizer) Brief(ctx context.Context, doc corpus.Document, opts Option
 	if b, ok := s.cached(ctx, key); ok {
 		return b, nil
 	}
+	stopWaiting := notifyWaiting(opts.WaitingAfter, opts.Waiting)
+	defer stopWaiting()
 	b, err := s.flights.do(ctx, key, func(ctx context.Context) (Brief, error) {
 		// A flight that finished just before this one started has filled the cache.
 		if b, ok := s.cached(ctx, key); ok {
 			return b, nil
 		}
+		ctx, cancel := s.withDeadline(ctx)
+		defer cancel()
 		b, err := s.generate(ctx, doc, opts)
 		if err != nil {
-			return Brief{}, err
+			return Brief{}, s.deadlineError(ctx, err)
 		}
 		s.counters.briefsLLM.Add(1)
 		s.save(ctx, key, b)
 		return b, nil
 	})
 	if err != nil {
-		if s.cfg.FallbackOffline && errors.Is(err, llm.ErrUnavailable) {
-			s.log.Warn("LLM unavailable, answering with the offline Brief", slog.String("doc_id", doc.ID), slog.Any("error", err))
+		if reason, ok := s.fallbackReason(ctx, err); ok {
+			s.log.Warn("answering with the offline Brief", slog.String("doc_id", doc.ID),
+				slog.String("reason", reason), slog.Any("error", err))
 			s.counters.fallbacks.Add(1)
 			b := s.offline(doc, opts)
 			b.Meta.Fallback = true
+			b.Meta.FallbackReason = reason
 			return b, nil
 		}
 		return Brief{}, fmt.Errorf("summarize %s: %w", doc.ID, err)
 	}
 	return b, nil
+}
+
+// errDeadline is the cause of a context ended by Config.Timeout.
+var errDeadline = errors.New("summarize: the summary deadline passed")
+
+// withDeadline bounds one Brief or top line by Config.Timeout.
+func (s *Summarizer) withDeadline(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeoutCause(ctx, s.cfg.Timeout, errDeadline)
+}
+
+// deadlineError restates err when the summary deadline ended ctx. The LLM
+// client reports a deadline in several ways (the context's error, "no time
+// left to retry"); they all mean one thing to a user, and Classify calls it
+// a timeout.
+func (s *Summarizer) deadlineError(ctx context.Context, err error) error {
+	if !errors.Is(context.Cause(ctx), errDeadline) {
+		return err
+	}
+	return fmt.Errorf("no answer within %s (SUMMARY_TIMEOUT): %w; last error: %v", s.cfg.Timeout, context.DeadlineExceeded, err)
+}
+
+// fallbackReason says why the offline Brief should answer instead of err,
+// in words fit for Meta.FallbackReason, or false when err must be returned:
+// fallback is off, the caller has gone, or only the operator can fix it.
+func (s *Summarizer) fallbackReason(ctx context.Context, err error) (string, bool) {
+	if !s.cfg.FallbackOffline || ctx.Err() != nil {
+		return "", false
+	}
+	switch llm.Classify(err) {
+	case llm.KindUnavailable:
+		return "the LLM endpoint is unavailable", true
+	case llm.KindTimeout:
+		return fmt.Sprintf("the LLM gave no answer within %s", s.cfg.Timeout), true
+	case llm.KindBudgetSpent:
+		return "today's LLM token budget is spent", true
+	case llm.KindUnusable:
+		return "the model's answer was unusable", true
+	}
+	return "", false
+}
+
+// notifyWaiting calls waiting once, on its own goroutine, unless the stop
+// function it returns is called within after. stop returns only once a
+// started call of waiting has returned, so a "still waiting" message never
+// lands after the answer.
+func notifyWaiting(after time.Duration, waiting func()) (stop func()) {
+	if waiting == nil {
+		return func() {}
+	}
+	if after <= 0 {
+		after = DefaultWaitingAfter
+	}
+	done := make(chan struct{})
+	t := time.AfterFunc(after, func() {
+		defer close(done)
+		waiting()
+	})
+	return func() {
+		if !t.Stop() {
+			<-done
+		}
+	}
 }
 
 func (s *Summarizer) cacheKey(doc corpus.Document, opts Options) string {
@@ -138,11 +223,12 @@ func (s *Summarizer) cached(ctx context.Context, key string) (Brief, bool) {
 	if s.cache == nil {
 		return Brief{}, false
 	}
-	data, err := s.cache.GetBrief(ctx, key)
+	data, found, err := s.cache.GetBrief(ctx, key)
 	if err != nil {
-		if !errors.Is(err, store.ErrNotFound) {
-			s.log.Warn("brief cache read failed", slog.String("key", key), slog.Any("error", err))
-		}
+		s.log.Warn("brief cache read failed", slog.String("key", key), slog.Any("error", err))
+		return Brief{}, false
+	}
+	if !found {
 		return Brief{}, false
 	}
 	var b Brief
@@ -330,7 +416,7 @@ func askJSON[T any](ctx context.Context, s *Summarizer, t *tally, task string, d
 	t.add(resp)
 	v, problem2 := parseAnswer(resp, parse)
 	if problem2 != nil {
-		return zero, fmt.Errorf("the model's answer was unusable twice (%v; after repair: %v)", problem, problem2)
+		return zero, fmt.Errorf("%w twice (%v; after repair: %v)", llm.ErrUnusableAnswer, problem, problem2)
 	}
 	return v, nil
 }

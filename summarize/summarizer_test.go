@@ -12,7 +12,6 @@ import (
 
 	"github.com/geobrief/geobrief/corpus"
 	"github.com/geobrief/geobrief/llm"
-	"github.com/geobrief/geobrief/store"
 )
 
 // fakeLLM answers with a function of the request and counts calls.
@@ -42,13 +41,11 @@ type memCache struct {
 	m  map[string][]byte
 }
 
-func (c *memCache) GetBrief(_ context.Context, key string) ([]byte, error) {
+func (c *memCache) GetBrief(_ context.Context, key string) ([]byte, bool, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if b, ok := c.m[key]; ok {
-		return b, nil
-	}
-	return nil, store.ErrNotFound
+	b, ok := c.m[key]
+	return b, ok, nil
 }
 
 func (c *memCache) PutBrief(_ context.Context, key, _ string, data []byte) error {

@@ -3,12 +3,11 @@ package summarize
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/geobrief/geobrief/extractive"
-	"github.com/geobrief/geobrief/llm"
 )
 
 // ToplineItem is what a digest's top line is written from: an item's Brief,
@@ -18,9 +17,9 @@ type ToplineItem struct {
 	Summary  string `json:"summary"`
 }
 
-// Topline writes the 2-3 sentences above a digest's items. Offline (or when
-// the LLM is down and fallback is on) it is the first sentences of the
-// first items' summaries.
+// Topline writes the 2-3 sentences above a digest's items. Offline, or when
+// fallback is on and the LLM cannot write it (as for Brief), it is the first
+// sentences of the first items' summaries. It has Config.Timeout to finish.
 func (s *Summarizer) Topline(ctx context.Context, items []ToplineItem, guild string) (string, error) {
 	if len(items) == 0 {
 		return "", nil
@@ -34,9 +33,13 @@ func (s *Summarizer) Topline(ctx context.Context, items []ToplineItem, guild str
 	}
 	data := struct{ Items string }{neutralize(string(js), "items")}
 	t := &tally{}
-	line, err := askJSON(ctx, s, t, "topline", data, toplineSchema, guild, parseTopline)
+	tctx, cancel := s.withDeadline(ctx)
+	defer cancel()
+	line, err := askJSON(tctx, s, t, "topline", data, toplineSchema, guild, parseTopline)
 	if err != nil {
-		if s.cfg.FallbackOffline && errors.Is(err, llm.ErrUnavailable) {
+		err = s.deadlineError(tctx, err)
+		if reason, ok := s.fallbackReason(ctx, err); ok {
+			s.log.Warn("writing the offline top line", slog.String("reason", reason), slog.Any("error", err))
 			return offlineTopline(items), nil
 		}
 		return "", fmt.Errorf("topline: %w", err)

@@ -1,0 +1,123 @@
+package llm_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/geobrief/geobrief/llm"
+	"github.com/geobrief/geobrief/store"
+)
+
+// Many callers at once, from several guilds, against budgets kept in the
+// real store: the tokens spent never pass either budget, and every call
+// that does not run is refused as a spent budget. The endpoint reports
+// usage as a real one does, each answer as long as its cap allows (the
+// worst case), so a reservation too small would show.
+func TestConcurrentCallersNeverPassTheBudget(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Messages []struct {
+				Content string `json:"content"`
+			} `json:"messages"`
+			MaxTokens int `json:"max_tokens"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		prompt := 0
+		for _, m := range req.Messages {
+			prompt += (utf8.RuneCountInString(m.Content) + 3) / 4
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"id":"c1","object":"chat.completion","created":1700000000,"model":"m",`+
+			`"choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"length"}],`+
+			`"usage":{"prompt_tokens":%d,"completion_tokens":%d,"total_tokens":%d}}`,
+			prompt, req.MaxTokens, prompt+req.MaxTokens)
+	}))
+	t.Cleanup(srv.Close)
+
+	ctx := context.Background()
+	st, err := store.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+
+	const (
+		total, perGuild = 1500, 400
+		guilds, callers = 5, 60
+	)
+	clock := func() time.Time { return time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC) }
+	c := llm.New(llm.Config{
+		BaseURL: srv.URL + "/v1", Model: "m", MaxConcurrency: 16, Now: clock,
+		DailyTokenBudget: total, GuildDailyTokenBudget: perGuild,
+	}, st)
+	t.Cleanup(c.Close)
+
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		ok      int
+		refused int
+	)
+	prompt := strings.Repeat("Talks resume in Oman on Saturday. ", 3)
+	for i := range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req := llm.Request{
+				Messages:  []llm.Message{{Role: "user", Content: prompt}},
+				MaxTokens: 60,
+				Guild:     fmt.Sprintf("g%d", i%guilds),
+			}
+			_, err := c.Complete(ctx, req)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				ok++
+			case llm.Classify(err) == llm.KindBudgetSpent:
+				refused++
+			default:
+				t.Errorf("call %d: %v", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+
+	day := clock().Format(store.DayFormat)
+	spent, err := st.TokensUsedAll(ctx, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if spent > total {
+		t.Errorf("%d tokens spent, over the budget of %d", spent, total)
+	}
+	for g := range guilds {
+		n, err := st.TokensUsed(ctx, day, fmt.Sprintf("g%d", g))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n > perGuild {
+			t.Errorf("guild g%d spent %d tokens, over its budget of %d", g, n, perGuild)
+		}
+	}
+	// Each call costs about 85 tokens: the guild budgets let about 20 run,
+	// the overall one about 17; the rest are refused, none fails otherwise.
+	if ok == 0 || refused == 0 || ok+refused != callers {
+		t.Errorf("%d calls ran, %d refused, of %d", ok, refused, callers)
+	}
+	if spent < total/2 {
+		t.Errorf("only %d of %d tokens spent: the budget refuses too much", spent, total)
+	}
+}
