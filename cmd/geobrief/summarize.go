@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/geobrief/geobrief/app"
 	"github.com/geobrief/geobrief/corpus"
@@ -46,9 +44,14 @@ func (c *cli) summarize(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	stop := c.noticeWaiting()
-	brief, err := lib.Summarizer.Brief(ctx, doc, summarize.Options{Length: length})
-	stop()
+	brief, err := lib.Summarizer.Brief(ctx, doc, summarize.Options{
+		Length: length,
+		// A model that takes a minute should not look like a hang.
+		WaitingAfter: c.waitNotice,
+		Waiting: func() {
+			fmt.Fprintf(c.stderr, "geobrief: waiting for the LLM (%s at %s)...\n", c.cfg.LLM.Model, c.cfg.LLM.BaseURL)
+		},
+	})
 	if err != nil {
 		return explainLLMError(err)
 	}
@@ -59,31 +62,6 @@ func (c *cli) summarize(ctx context.Context, args []string) error {
 	}
 	printBrief(c.stdout, brief, doc)
 	return nil
-}
-
-// noticeWaiting prints one line to stderr if the work it brackets is still
-// going after c.waitNotice: a model that takes a minute should not look
-// like a hang. Call the returned stop when the work is done; after it, no
-// line is printed.
-func (c *cli) noticeWaiting() (stop func()) {
-	if !c.cfg.LLM.Enabled() {
-		return func() {} // the offline summarizer does not wait on anyone
-	}
-	var mu sync.Mutex
-	done := false
-	t := time.AfterFunc(c.waitNotice, func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if !done {
-			fmt.Fprintf(c.stderr, "geobrief: waiting for the LLM (%s at %s)...\n", c.cfg.LLM.Model, c.cfg.LLM.BaseURL)
-		}
-	})
-	return func() {
-		t.Stop()
-		mu.Lock()
-		done = true
-		mu.Unlock()
-	}
 }
 
 // findDocument picks the document: by ID when given, else the best match.
