@@ -107,13 +107,13 @@ func TestExtractBadURL(t *testing.T) {
 func TestText(t *testing.T) {
 	t.Parallel()
 	cases := map[string]string{
-		"<p>One  two\n three</p><p>Four</p>":                           "One two three\n\nFour",
+		"<p>One  two\n three</p><p>Four</p>":                            "One two three\n\nFour",
 		"<div>a<span>b</span> c<br>d</div>":                             "ab c\n\nd",
-		"<ul><li>first</li><li>second</li></ul>":                         "first\n\nsecond",
+		"<ul><li>first</li><li>second</li></ul>":                        "first\n\nsecond",
 		"<p>keep</p><script>drop()</script><style>p{}</style><p>me</p>": "keep\n\nme",
-		"<table><tr><td>a</td><td>b</td></tr></table>":                   "a b",
-		"<h2>Head</h2>text after":                                        "Head\n\ntext after",
-		"<p>   </p><p></p>":                                              "",
+		"<table><tr><td>a</td><td>b</td></tr></table>":                  "a b",
+		"<h2>Head</h2>text after":                                       "Head\n\ntext after",
+		"<p>   </p><p></p>":                                             "",
 	}
 	for in, want := range cases {
 		doc, err := html.Parse(strings.NewReader(in))
