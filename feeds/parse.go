@@ -49,7 +49,7 @@ func Parse(data []byte, feedURL string) (Feed, error) {
 	}
 	base, _ := url.Parse(feedURL)
 	if f.Link != "" && base != nil {
-		if l, err := base.Parse(f.Link); err == nil && (l.Scheme == "http" || l.Scheme == "https") {
+		if l, err := base.Parse(f.Link); err == nil && (l.Scheme == "http" || l.Scheme == "https") && l.Host != "" {
 			base = l
 		}
 	}
@@ -107,7 +107,7 @@ func resolve(base *url.URL, ref string) string {
 	if base != nil {
 		u = base.ResolveReference(u)
 	}
-	if u.Scheme != "http" && u.Scheme != "https" {
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return ""
 	}
 	return u.String()

@@ -2,6 +2,7 @@ package feeds
 
 import (
 	"errors"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -95,8 +96,8 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		for _, it := range feed.Items {
-			if it.Link != "" && !strings.HasPrefix(it.Link, "http://") && !strings.HasPrefix(it.Link, "https://") {
-				t.Errorf("item link %q is not http(s)", it.Link)
+			if u, err := url.Parse(it.Link); it.Link != "" && (err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https")) {
+				t.Errorf("item link %q is not an absolute http(s) URL", it.Link)
 			}
 			if strings.ContainsAny(it.Title, "\n\t") {
 				t.Errorf("title %q is not one line", it.Title)
