@@ -461,7 +461,13 @@ func (p *Poller) lock(key string) func() {
 // itemHash fingerprints what a feed says about an item, so an unchanged item costs no
 // page fetch.
 func itemHash(it Item) string {
-	return hashOf(strings.Join([]string{it.GUID, it.Link, it.Title, it.Published.Format(time.RFC3339),
+	// The canonical link, so that the same article in two feeds, with different
+	// tracking parameters, has the same fingerprint and is fetched once.
+	link, err := CanonicalLink(it.Link)
+	if err != nil {
+		link = it.Link
+	}
+	return hashOf(strings.Join([]string{it.GUID, link, it.Title, it.Published.Format(time.RFC3339),
 		it.Updated.Format(time.RFC3339), it.Description, it.Content}, "\x00"))
 }
 
