@@ -122,8 +122,8 @@ type Config struct {
 
 	Interval    time.Duration // FEEDS_POLL_INTERVAL, default 15m
 	MaxBackoff  time.Duration // longest wait after failures, default 24h
-	FeedWorkers int           // feeds polled at once, default 4
-	ItemWorkers int           // items of one feed processed at once, default 4
+	FeedWorkers int           // feeds polled at once, default 8 (the fetcher bounds requests in flight)
+	ItemWorkers int           // items of one feed processed at once, default 2 (the per-host limit)
 
 	Now   func() time.Time                       // default time.Now
 	After func(d time.Duration) <-chan time.Time // default time.After; Run waits on it
@@ -160,10 +160,10 @@ func NewPoller(cfg Config) (*Poller, error) {
 		cfg.MaxBackoff = 24 * time.Hour
 	}
 	if cfg.FeedWorkers <= 0 {
-		cfg.FeedWorkers = 4
+		cfg.FeedWorkers = 8
 	}
 	if cfg.ItemWorkers <= 0 {
-		cfg.ItemWorkers = 4
+		cfg.ItemWorkers = 2
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
