@@ -1,0 +1,282 @@
+package summarize
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/geobrief/geobrief/extractive"
+)
+
+// factCheckVersion is part of the cache key: a Brief checked by an older,
+// weaker rule must not come back from the cache as verified.
+const factCheckVersion = "facts-2"
+
+// maxQuoteSentences is the most sentences a quote may span and still have
+// its surroundings found; a longer quote is checked against itself only.
+const maxQuoteSentences = 6
+
+// factChecker decides whether a fact is backed by the article: its quote
+// must be in the article (grounder), and every number, date and name the
+// fact states must be in that quote or the sentences next to it. The same
+// checker drops summary sentences that state what the article never does.
+type factChecker struct {
+	title, body string
+	g           grounder
+	sents       []string // the title, then the body's sentences
+	keys        []string // sents, normalized
+	article     passage  // every detail of the article
+	// lowerWords are the words the article writes in lower case somewhere:
+	// when one starts a sentence of a fact, its capital proves nothing.
+	lowerWords map[string]bool
+}
+
+func newFactChecker(title, body string) *factChecker {
+	c := &factChecker{title: title, body: body, g: newGrounder(title + "\n" + body), lowerWords: map[string]bool{}}
+	if t := strings.TrimSpace(title); t != "" {
+		c.sents = append(c.sents, t)
+	}
+	c.sents = append(c.sents, extractive.Sentences(body)...)
+	c.keys = make([]string, len(c.sents))
+	for i, s := range c.sents {
+		c.keys[i] = normalize(s)
+	}
+	ws := tokenize(title + "\n" + body)
+	c.article = newPassage(ws)
+	for _, w := range ws {
+		if !w.cap {
+			c.lowerWords[w.lower] = true
+		}
+	}
+	return c
+}
+
+// fact checks one fact and says why it fails.
+func (c *factChecker) fact(text, quote string) Fact {
+	f := Fact{Text: text, Quote: quote}
+	switch {
+	case strings.TrimSpace(quote) == "":
+		f.Reason = "no quote was given"
+		return f
+	case !c.g.supports(quote):
+		f.Reason = "the quote is not in the article"
+		return f
+	}
+	p := newPassage(tokenize(c.around(quote)))
+	if missing := c.missing(extractDetails(text, c.common), p); len(missing) > 0 {
+		f.Reason = "the quote does not say " + strings.Join(missing, ", ")
+		return f
+	}
+	f.Verified = true
+	return f
+}
+
+// around returns the sentences that hold quote and one sentence either side:
+// a fact may name who "he" is from the sentence before. A quote whose
+// sentences cannot be found (a very long one) stands alone.
+func (c *factChecker) around(quote string) string {
+	for i := range c.keys {
+		for span := 1; span <= maxQuoteSentences && i+span <= len(c.keys); span++ {
+			if !(grounder{article: strings.Join(c.keys[i:i+span], " ")}).supports(quote) {
+				continue
+			}
+			from, to := max(i-1, 0), min(i+span+1, len(c.sents))
+			return strings.Join(c.sents[from:to], "\n")
+		}
+	}
+	return quote
+}
+
+// summary keeps the sentences of the model's summary whose details are all
+// in the article and lists the others with the reason. It never returns an
+// empty summary for a non-empty one: when every sentence fails, the
+// article's own lead sentences (n of them) stand in.
+func (c *factChecker) summary(s string, n int) (kept string, dropped []DroppedSentence, replaced bool) {
+	var keep []string
+	for _, sent := range extractive.Sentences(s) {
+		if missing := c.missing(extractDetails(sent, c.common), c.article); len(missing) > 0 {
+			dropped = append(dropped, DroppedSentence{Sentence: sent, Reason: "the article does not say " + strings.Join(missing, ", ")})
+			continue
+		}
+		keep = append(keep, sent)
+	}
+	if len(dropped) == 0 {
+		return s, nil, false
+	}
+	if len(keep) > 0 {
+		return strings.Join(keep, " "), dropped, false
+	}
+	ex := extractive.Summarize(c.title, c.body, extractive.Options{SummarySentences: n, Facts: -1})
+	return strings.Join(ex.Summary, " "), dropped, true
+}
+
+// checkSummary applies the summary check to a Brief.
+func (c *factChecker) checkSummary(b *Brief, sentences int) {
+	b.Summary, b.Meta.SummaryDropped, b.Meta.SummaryReplaced = c.summary(b.Summary, sentences)
+}
+
+// common reports whether a capitalised word starting a sentence is an
+// ordinary word rather than a name.
+func (c *factChecker) common(lower string) bool {
+	if commonInitial[lower] || c.lowerWords[lower] || c.lowerWords[strings.TrimSuffix(lower, "s")] || c.lowerWords[lower+"s"] {
+		return true
+	}
+	for _, suf := range commonSuffixes {
+		if strings.HasSuffix(lower, suf) && len(lower) > len(suf)+2 {
+			return true
+		}
+	}
+	return false
+}
+
+// missing lists, quoted, the details not found in p.
+func (c *factChecker) missing(details []detail, p passage) []string {
+	var out []string
+	for _, d := range details {
+		if !c.found(d, p) {
+			out = append(out, fmt.Sprintf("%q", d.text))
+		}
+	}
+	return out
+}
+
+func (c *factChecker) found(d detail, p passage) bool {
+	switch d.kind {
+	case detailNumber:
+		return p.hasNumber(d.value, d.unit)
+	case detailDate:
+		return p.hasName(d.words[0], d.initial)
+	}
+	// A name: an alias of the whole name will do ("United States" for
+	// "Washington"); otherwise its last word (the surname) must be here,
+	// and its other words here or elsewhere in the article ("Vladimir
+	// Putin" for the quote's "Mr Putin").
+	if p.hasAlias(d.words) {
+		return true
+	}
+	last := len(d.words) - 1
+	if !p.hasName(d.words[last], d.initial && last == 0) {
+		return false
+	}
+	for i, w := range d.words[:last] {
+		if !p.hasName(w, d.initial && i == 0) && !c.article.hasName(w, d.initial && i == 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// passage is what a stretch of article text can back: its numbers and the
+// words it writes with a capital (names) or at all.
+type passage struct {
+	numbers []number
+	names   map[string]bool // canonical capitalised words
+	words   map[string]bool // every word, canonical
+}
+
+func newPassage(ws []word) passage {
+	p := passage{numbers: scanNumbers(ws, true), names: map[string]bool{}, words: map[string]bool{}}
+	for _, w := range ws {
+		name := canonicalName(w.lower)
+		p.words[name] = true
+		if w.cap {
+			p.names[name] = true
+		}
+	}
+	return p
+}
+
+// hasNumber: the same value, and the same unit when the fact gives one.
+func (p passage) hasNumber(value float64, unit string) bool {
+	for _, n := range p.numbers {
+		if sameValue(n.value, value) && (unit == "" || unit == n.unit) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasName matches a name word with a capitalised word of the passage, or
+// with any word when the fact's word only had a capital for starting a
+// sentence. "Russian" matches "Russia", "Iranian" "Iran" (demonyms), and
+// a country matches its capital or its short form ("U.S.", "Washington").
+func (p passage) hasName(w string, anyCase bool) bool {
+	pool := p.names
+	if anyCase {
+		pool = p.words
+	}
+	if pool[w] {
+		return true
+	}
+	if p.hasAlias([]string{w}) {
+		return true
+	}
+	for n := range p.names {
+		if demonym(w, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasAlias reports whether name belongs to an alias group of which some
+// member is named in the passage.
+func (p passage) hasAlias(name []string) bool {
+	key := strings.Join(name, " ")
+	for _, group := range aliasGroups {
+		in := false
+		for _, m := range group {
+			if m == key {
+				in = true
+				break
+			}
+		}
+		if !in {
+			continue
+		}
+		for _, m := range group {
+			all := true
+			for _, w := range strings.Fields(m) {
+				if !p.names[w] {
+					all = false
+					break
+				}
+			}
+			if all {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// aliasGroups are names news writing uses for one another: a country, its
+// short form, its people and its capital.
+var aliasGroups = [][]string{
+	{"united states", "us", "usa", "america", "american", "americans", "washington"},
+	{"united kingdom", "uk", "britain", "british", "london"},
+	{"russia", "russian", "russians", "russian federation", "moscow", "kremlin"},
+	{"ukraine", "ukrainian", "ukrainians", "kyiv", "kiev"},
+	{"iran", "iranian", "iranians", "tehran"},
+	{"china", "chinese", "beijing"},
+	{"european union", "eu", "brussels"},
+	{"united nations", "un"},
+	{"north atlantic treaty organization", "nato"},
+	{"st petersburg", "petersburg"},
+}
+
+// demonym reports whether a and b are a place and its adjective: "Russia"
+// and "Russian", "Iran" and "Iranian", "Ukraine" and "Ukrainian".
+func demonym(a, b string) bool {
+	a, b = dropFinalVowel(a), dropFinalVowel(b)
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return len(a) >= 4 && strings.HasPrefix(b, a) && len(b)-len(a) <= 4
+}
+
+func dropFinalVowel(s string) string {
+	if len(s) > 4 && strings.ContainsRune("aeiouy", rune(s[len(s)-1])) {
+		return s[:len(s)-1]
+	}
+	return s
+}
