@@ -232,7 +232,7 @@ func answerBrief(msgs []chatMessage, opts extractive.Options, faults factFaults)
 		b.KeyFacts = append(b.KeyFacts, unquotedFact(article))
 	}
 	if faults.wrongNumber {
-		b.KeyFacts = append(b.KeyFacts, wrongNumberFact(extractive.Sentences(article), article))
+		b.KeyFacts = withWrongNumber(b.KeyFacts, extractive.Sentences(article), article)
 	}
 	if faults.summaryNumber {
 		b.Summary = changeSummaryNumber(b.Summary, article)
@@ -291,7 +291,7 @@ func answerCombine(msgs []chatMessage, faults factFaults) (string, error) {
 				quotes = append(quotes, f.Quote)
 			}
 		}
-		out.KeyFacts = append(out.KeyFacts, wrongNumberFact(quotes, allText.String()))
+		out.KeyFacts = withWrongNumber(out.KeyFacts, quotes, allText.String())
 	}
 	if faults.summaryNumber {
 		out.Summary = changeSummaryNumber(out.Summary, allText.String())
@@ -353,22 +353,41 @@ func unquotedFact(text string) keyFact {
 	return keyFact{Fact: "Officials agreed on a further measure the article never mentions.", Quote: q}
 }
 
-// wrongNumberFact is the classic hallucination: a real quote, and a fact
-// that repeats it with its first number changed ("sentenced to 12 years"
-// becomes "sentenced to 31 years"). The quote is the first candidate with a
-// digit; without one, the fact adds a number to the first candidate.
-func wrongNumberFact(candidates []string, text string) keyFact {
+// withWrongNumber adds the classic hallucination to facts: a real quote, and
+// a fact that repeats it with its first number changed ("sentenced to 12
+// years" becomes "sentenced to 31 years"). The quote is the first candidate
+// sentence with a digit that no fact quotes yet (a second fact on one quote
+// would be dropped as a repeat); failing that, the first fact quoting a
+// number is replaced; failing that, a fact adds a number to a sentence.
+func withWrongNumber(facts []keyFact, candidates []string, text string) []keyFact {
+	quoted := map[string]bool{}
+	for _, f := range facts {
+		quoted[f.Quote] = true
+	}
 	for _, q := range candidates {
-		if loc := firstDigits.FindStringIndex(q); loc != nil {
-			changed := otherNumber(q[loc[0]:loc[1]], text)
-			return keyFact{Fact: shorten(q[:loc[0]] + changed + q[loc[1]:]), Quote: q}
+		if !quoted[q] && firstDigits.MatchString(q) {
+			return append(facts, keyFact{Fact: changeNumber(q, text), Quote: q})
 		}
 	}
-	q := "The article has no numbers."
-	if len(candidates) > 0 {
-		q = candidates[0]
+	for i, f := range facts {
+		if firstDigits.MatchString(f.Quote) {
+			out := slices.Clone(facts)
+			out[i] = keyFact{Fact: changeNumber(f.Quote, text), Quote: f.Quote}
+			return out
+		}
 	}
-	return keyFact{Fact: shorten(strings.TrimRight(q, ".") + ", 31 years ago."), Quote: q}
+	for _, q := range candidates {
+		if !quoted[q] {
+			return append(facts, keyFact{Fact: shorten(strings.TrimRight(q, ".") + ", " + otherNumber("12", text) + " years ago."), Quote: q})
+		}
+	}
+	return facts
+}
+
+// changeNumber changes the first number of s to one text lacks.
+func changeNumber(s, text string) string {
+	loc := firstDigits.FindStringIndex(s)
+	return shorten(s[:loc[0]] + otherNumber(s[loc[0]:loc[1]], text) + s[loc[1]:])
 }
 
 // changeSummaryNumber changes the first number of the summary to one the
