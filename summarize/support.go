@@ -2,6 +2,7 @@ package summarize
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/geobrief/geobrief/extractive"
@@ -218,30 +219,19 @@ func (p passage) hasName(w string, anyCase bool) bool {
 	return false
 }
 
-// hasAlias reports whether name belongs to an alias group of which some
-// member is named in the passage.
+// hasAlias reports whether name is a country (or its people, or its short
+// form) of which the passage names some form, its capital included: the
+// article's "Washington accused" backs a fact's "the US accused". A capital
+// in the fact is not backed by its country in the passage: "in Moscow"
+// says more than "in Russia".
 func (p passage) hasAlias(name []string) bool {
 	key := strings.Join(name, " ")
-	for _, group := range aliasGroups {
-		in := false
-		for _, m := range group {
-			if m == key {
-				in = true
-				break
-			}
-		}
-		if !in {
+	for _, g := range aliasGroups {
+		if !slices.Contains(g.names, key) {
 			continue
 		}
-		for _, m := range group {
-			all := true
-			for _, w := range strings.Fields(m) {
-				if !p.names[w] {
-					all = false
-					break
-				}
-			}
-			if all {
+		for _, m := range append(slices.Clone(g.names), g.seats...) {
+			if p.hasAllNames(strings.Fields(m)) {
 				return true
 			}
 		}
@@ -249,19 +239,32 @@ func (p passage) hasAlias(name []string) bool {
 	return false
 }
 
-// aliasGroups are names news writing uses for one another: a country, its
-// short form, its people and its capital.
-var aliasGroups = [][]string{
-	{"united states", "us", "usa", "america", "american", "americans", "washington"},
-	{"united kingdom", "uk", "britain", "british", "london"},
-	{"russia", "russian", "russians", "russian federation", "moscow", "kremlin"},
-	{"ukraine", "ukrainian", "ukrainians", "kyiv", "kiev"},
-	{"iran", "iranian", "iranians", "tehran"},
-	{"china", "chinese", "beijing"},
-	{"european union", "eu", "brussels"},
-	{"united nations", "un"},
-	{"north atlantic treaty organization", "nato"},
-	{"st petersburg", "petersburg"},
+func (p passage) hasAllNames(words []string) bool {
+	for _, w := range words {
+		if !p.names[w] {
+			return false
+		}
+	}
+	return true
+}
+
+// aliasGroup is what news writing calls one country: names (its name,
+// short form, people) and seats (capital, seat of government), which stand
+// for the country but not the other way round.
+type aliasGroup struct {
+	names, seats []string
+}
+
+var aliasGroups = []aliasGroup{
+	{[]string{"united states", "us", "usa", "america", "american", "americans"}, []string{"washington", "white house"}},
+	{[]string{"united kingdom", "uk", "britain", "british"}, []string{"london"}},
+	{[]string{"russia", "russian", "russians", "russian federation"}, []string{"moscow", "kremlin"}},
+	{[]string{"ukraine", "ukrainian", "ukrainians"}, []string{"kyiv", "kiev"}},
+	{[]string{"iran", "iranian", "iranians"}, []string{"tehran"}},
+	{[]string{"china", "chinese"}, []string{"beijing"}},
+	{[]string{"european union", "eu"}, []string{"brussels"}},
+	{[]string{"united nations", "un"}, nil},
+	{[]string{"north atlantic treaty organization", "nato"}, nil},
 }
 
 // demonym reports whether a and b are a place and its adjective: "Russia"

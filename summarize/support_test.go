@@ -41,7 +41,10 @@ func TestFactCheck(t *testing.T) {
 		{"The government will spend 4.5 billion dollars on prisons.", "The government plans to spend $4.5bn on new prisons", true, ""},
 		{"Prison spending rises 15 percent to $4,500 million.", "The government plans to spend $4.5bn on new prisons, up 15% on last year.", true, ""},
 		{"The verdict came on 3 June.", "A court in Minsk on Tuesday, 3 June 2025, sentenced", true, ""},
-		{"Washington called the ruling a travesty.", `The U.S. State Department called the ruling "a travesty".`, true, ""},
+		{"The US called the ruling a travesty.", `The U.S. State Department called the ruling "a travesty".`, true, ""},
+		{"America called the ruling a travesty.", `The U.S. State Department called the ruling "a travesty".`, true, ""},
+		// A capital says more than its country: "in Washington" is not "U.S.".
+		{"Washington called the ruling a travesty.", `The U.S. State Department called the ruling "a travesty".`, false, `"Washington"`},
 		{"The Belarusian court ruled in Minsk.", "A court in Minsk on Tuesday", false, `"Belarusian"`},
 		{"Mr Lukashenko met Chinese officials.", "President Lukashenko met Chinese officials in Beijing.", true, ""},
 		{"Lukashenko met officials from China.", "President Lukashenko met Chinese officials in Beijing.", true, ""},
