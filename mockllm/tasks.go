@@ -225,7 +225,14 @@ func answerBrief(msgs []chatMessage, opts extractive.Options, faults factFaults)
 	if b.Headline == "" {
 		b.Headline = title
 	}
-	for _, s := range sum.Facts {
+	facts := sum.Facts
+	if len(facts) == 0 {
+		// A part of two sentences has none left over once the summary has
+		// taken them; a real model would still name facts, so the summary
+		// sentences serve (as in geobrief's offline Brief).
+		facts = sum.Summary
+	}
+	for _, s := range facts {
 		b.KeyFacts = append(b.KeyFacts, keyFact{Fact: shorten(s), Quote: s})
 	}
 	if faults.unquoted {

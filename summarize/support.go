@@ -75,8 +75,10 @@ func (c *factChecker) fact(text, quote string) Fact {
 // a fact may name who "he" is from the sentence before. A quote whose
 // sentences cannot be found (a very long one) stands alone.
 func (c *factChecker) around(quote string) string {
-	for i := range c.keys {
-		for span := 1; span <= maxQuoteSentences && i+span <= len(c.keys); span++ {
+	// The fewest sentences that hold the quote: a wider window would let
+	// details from further away back the fact.
+	for span := 1; span <= maxQuoteSentences; span++ {
+		for i := 0; i+span <= len(c.keys); i++ {
 			if !(grounder{article: strings.Join(c.keys[i:i+span], " ")}).supports(quote) {
 				continue
 			}
@@ -145,7 +147,12 @@ func (c *factChecker) found(d detail, p passage) bool {
 	case detailNumber:
 		return p.hasNumber(d.value, d.unit)
 	case detailDate:
-		return p.hasName(d.words[0], d.initial)
+		// Spelled out by canonicalName; no demonyms or aliases for dates.
+		pool := p.names
+		if d.initial {
+			pool = p.words
+		}
+		return pool[d.words[0]]
 	}
 	// A name: an alias of the whole name will do ("United States" for
 	// "Washington"); otherwise its last word (the surname) must be here,
@@ -267,15 +274,21 @@ var aliasGroups = []aliasGroup{
 	{[]string{"north atlantic treaty organization", "nato"}, nil},
 }
 
-// demonym reports whether a and b are a place and its adjective: "Russia"
-// and "Russian", "Iran" and "Iranian", "Ukraine" and "Ukrainian".
+// demonym reports whether a and b are a place and its people's adjective:
+// "Russia" and "Russian", "Iran" and "Iranian", "China" and "Chinese".
+// Only the usual endings count: "Marc" is not "March".
 func demonym(a, b string) bool {
 	a, b = dropFinalVowel(a), dropFinalVowel(b)
 	if len(a) > len(b) {
 		a, b = b, a
 	}
-	return len(a) >= 4 && strings.HasPrefix(b, a) && len(b)-len(a) <= 4
+	if len(a) < 4 || !strings.HasPrefix(b, a) {
+		return false
+	}
+	return a == b || demonymEndings[b[len(a):]]
 }
+
+var demonymEndings = set("n", "an", "ian", "ean", "ese", "i", "ish", "ns", "ans", "ians", "is")
 
 func dropFinalVowel(s string) string {
 	if len(s) > 4 && strings.ContainsRune("aeiouy", rune(s[len(s)-1])) {
