@@ -45,6 +45,7 @@ type word struct {
 	cap     bool   // starts with an upper-case letter
 	initial bool   // first word of a sentence, a clause after ":" or a quotation
 	stop    bool   // punctuation follows it: a name or a unit search ends here
+	joiner  string // what joined it to the next word as written: "-", "/" or "" for space
 }
 
 // tokenize splits s into words. Hyphens, slashes and colons split words
@@ -67,6 +68,9 @@ func tokenize(s string) []word {
 			}
 			w.initial = initial || st.opened
 			w.stop = st.stop
+			if p.sep != 0 && p.sep != ':' {
+				w.joiner = string(p.sep)
+			}
 			initial = st.endsSentence
 			out = append(out, splitCommas(w)...)
 		}
@@ -336,11 +340,7 @@ func readNumber(ws []word, i int, lenient bool) (number, int, bool) {
 			unit, last = u, at
 		}
 	}
-	var text []string
-	for _, t := range ws[i : last+1] {
-		text = append(text, t.raw)
-	}
-	return number{value: value, unit: unit, text: strings.Join(text, " ")}, end, true
+	return number{value: value, unit: unit, text: asWritten(ws[i : last+1])}, end, true
 }
 
 // findUnit looks for the unit of a number in the few words after it: "12
@@ -517,12 +517,26 @@ func isAcronym(raw string) bool {
 }
 
 func nameDetail(run []word) detail {
-	d := detail{kind: detailName, initial: run[0].initial}
-	raws := make([]string, len(run))
-	for i, w := range run {
-		raws[i] = w.raw
+	d := detail{kind: detailName, initial: run[0].initial, text: asWritten(run)}
+	for _, w := range run {
 		d.words = append(d.words, canonicalName(w.lower))
 	}
-	d.text = strings.Join(raws, " ")
 	return d
+}
+
+// asWritten joins words back the way the text wrote them: "12-year",
+// "Russian-American".
+func asWritten(ws []word) string {
+	var b strings.Builder
+	for i, w := range ws {
+		b.WriteString(w.raw)
+		if i < len(ws)-1 {
+			if w.joiner != "" {
+				b.WriteString(w.joiner)
+			} else {
+				b.WriteByte(' ')
+			}
+		}
+	}
+	return b.String()
 }

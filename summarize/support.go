@@ -12,10 +12,6 @@ import (
 // weaker rule must not come back from the cache as verified.
 const factCheckVersion = "facts-2"
 
-// maxQuoteSentences is the most sentences a quote may span and still have
-// its surroundings found; a longer quote is checked against itself only.
-const maxQuoteSentences = 6
-
 // factChecker decides whether a fact is backed by the article: its quote
 // must be in the article (grounder), and every number, date and name the
 // fact states must be in that quote or the sentences next to it. The same
@@ -24,7 +20,7 @@ type factChecker struct {
 	title, body string
 	g           grounder
 	sents       []string // the title, then the body's sentences
-	keys        []string // sents, normalized
+	spans       []span   // where each of sents lies in g.article; -1 when not found
 	article     passage  // every detail of the article
 	// lowerWords are the words the article writes in lower case somewhere:
 	// when one starts a sentence of a fact, its capital proves nothing.
@@ -37,9 +33,18 @@ func newFactChecker(title, body string) *factChecker {
 		c.sents = append(c.sents, t)
 	}
 	c.sents = append(c.sents, extractive.Sentences(body)...)
-	c.keys = make([]string, len(c.sents))
+	// Where each sentence lies in the normalized article, to find the
+	// sentences a quote spans. Sentences are verbatim and in order, so each
+	// is searched from the end of the one before.
+	c.spans = make([]span, len(c.sents))
+	pos := 0
 	for i, s := range c.sents {
-		c.keys[i] = normalize(s)
+		c.spans[i] = span{-1, -1}
+		key := normalize(s)
+		if j := strings.Index(c.g.article[pos:], key); j >= 0 && key != "" {
+			c.spans[i] = span{pos + j, pos + j + len(key)}
+			pos += j + len(key)
+		}
 	}
 	ws := tokenize(title + "\n" + body)
 	c.article = newPassage(ws)
@@ -73,20 +78,26 @@ func (c *factChecker) fact(text, quote string) Fact {
 
 // around returns the sentences that hold quote and one sentence either side:
 // a fact may name who "he" is from the sentence before. A quote whose
-// sentences cannot be found (a very long one) stands alone.
+// sentences cannot be placed stands alone.
 func (c *factChecker) around(quote string) string {
-	// The fewest sentences that hold the quote: a wider window would let
-	// details from further away back the fact.
-	for span := 1; span <= maxQuoteSentences; span++ {
-		for i := 0; i+span <= len(c.keys); i++ {
-			if !(grounder{article: strings.Join(c.keys[i:i+span], " ")}).supports(quote) {
-				continue
+	qs, qe, ok := c.g.locate(quote)
+	if !ok {
+		return quote
+	}
+	first, last := -1, -1
+	for i, r := range c.spans {
+		if r.start < qe && qs < r.end {
+			if first < 0 {
+				first = i
 			}
-			from, to := max(i-1, 0), min(i+span+1, len(c.sents))
-			return strings.Join(c.sents[from:to], "\n")
+			last = i
 		}
 	}
-	return quote
+	if first < 0 {
+		return quote
+	}
+	from, to := max(first-1, 0), min(last+2, len(c.sents))
+	return strings.Join(c.sents[from:to], "\n")
 }
 
 // summary keeps the sentences of the model's summary whose details are all
@@ -172,6 +183,9 @@ func (c *factChecker) found(d detail, p passage) bool {
 	}
 	return true
 }
+
+// span is a byte range [start, end) of a normalized text.
+type span struct{ start, end int }
 
 // passage is what a stretch of article text can back: its numbers and the
 // words it writes with a capital (names) or at all.

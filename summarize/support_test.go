@@ -50,6 +50,8 @@ func TestFactCheck(t *testing.T) {
 		{"Lukashenko met officials from China.", "President Lukashenko met Chinese officials in Beijing.", true, ""},
 		// The sentence before the quote names who "her" is.
 		{"Pavel Orlov, Brandt's lawyer, will appeal.", "Her lawyer, Pavel Orlov, said the family would appeal", true, ""},
+		// Only one sentence either side: the sentence years are three back.
+		{"Pavel Orlov will appeal the 12-year sentence.", "Her lawyer, Pavel Orlov, said the family would appeal", false, `"12-year"`},
 		// Unfaithful: a detail changed, the quote real.
 		{"Olga Brandt was sentenced to 31 years in prison.", "sentenced the activist Olga Brandt to 12 years in prison", false, `"31 years"`},
 		{"Olga Brandt was sentenced to 12 months in prison.", "sentenced the activist Olga Brandt to 12 years in prison", false, `"12 months"`},
@@ -140,4 +142,24 @@ func renderDetail(d detail) string {
 		return "date:" + strings.Join(d.words, " ")
 	}
 	return "name:" + strings.Join(d.words, " ")
+}
+
+// The check runs on every Brief: seven facts and a summary over an article
+// of 10,000 words. go test ./summarize -bench FactCheck -run '^$'
+func BenchmarkFactCheck10kWords(b *testing.B) {
+	var body strings.Builder
+	for i := 0; body.Len() < 60000; i++ {
+		fmt.Fprintf(&body, "Report %d: the envoy Steve Witkoff met President Vladimir Putin in St Petersburg on Friday, 11 April 2025, for talks lasting %d hours.\n", i, i%9+1)
+		fmt.Fprintf(&body, "Officials said a prisoner serving a %d-year term was freed, and $%d.5bn was pledged.\n", i%20+2, i%7+1)
+	}
+	text := body.String()
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		c := newFactChecker("Talks in St Petersburg", text)
+		for i := range 7 {
+			q := fmt.Sprintf("Officials said a prisoner serving a %d-year term was freed", i+2)
+			c.fact(fmt.Sprintf("A prisoner serving %d years was freed, officials said.", i+2), q)
+		}
+		c.summary("Witkoff met Putin in St Petersburg on 11 April 2025. A prisoner serving 31 years was freed.", 3)
+	}
 }
