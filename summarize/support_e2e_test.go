@@ -2,6 +2,7 @@ package summarize
 
 import (
 	"context"
+	"encoding/json"
 	"net/http/httptest"
 	"regexp"
 	"strings"
@@ -161,6 +162,38 @@ func TestOfflineBriefPassesFactCheck(t *testing.T) {
 			if len(b.Meta.SummaryDropped) > 0 || b.Meta.SummaryReplaced {
 				t.Errorf("%s %s: offline summary sentences dropped: %+v", doc.ID, l, b.Meta.SummaryDropped)
 			}
+		}
+	}
+}
+
+// What --json shows: the rejected fact with its reason, and the summary
+// sentences left out. A summary with nothing left is the article's own.
+func TestBriefJSONSaysWhy(t *testing.T) {
+	t.Parallel()
+	answer := `{"headline":"US and Iran to talk in Oman","summary":"The envoy meets Iran in Oman on 3 May.",
+"key_facts":[
+ {"fact":"Talks are on Sunday","quote":"due in Oman on Saturday for talks with Iran"},
+ {"fact":"Talks are on Saturday","quote":"due in Oman on Saturday for talks with Iran about its nuclear programme"}],
+"people":[],"places":["Oman"],"organizations":[]}`
+	f := &fakeLLM{answer: func(int64, llm.Request) (llm.Response, error) { return reply(answer) }}
+	s := newTestSummarizer(t, f, nil, Config{})
+	b, err := s.Brief(context.Background(), omanDoc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Meta.FactsVerified != 1 || b.Facts[0].Verified || b.Facts[0].Reason != `the quote does not say "Sunday"` {
+		t.Fatalf("facts = %+v", b.Facts)
+	}
+	if !b.Meta.SummaryReplaced || len(b.Meta.SummaryDropped) != 1 || !strings.HasPrefix(omanDoc.Body, b.Summary[:40]) {
+		t.Fatalf("summary %q, dropped %+v, replaced %v", b.Summary, b.Meta.SummaryDropped, b.Meta.SummaryReplaced)
+	}
+	js, err := json.Marshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"verified":false,"reason":"the quote does not say \"Sunday\""`, `"summary_dropped":[{"sentence":"The envoy meets Iran in Oman on 3 May.","reason":"the article does not say \"3\", \"May\""}]`, `"summary_replaced":true`} {
+		if !strings.Contains(string(js), want) {
+			t.Errorf("JSON lacks %s:\n%s", want, js)
 		}
 	}
 }
