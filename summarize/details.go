@@ -54,13 +54,36 @@ type word struct {
 func tokenize(s string) []word {
 	var out []word
 	initial := true
-	for _, chunk := range strings.Fields(foldDetailRunes(s)) {
-		for _, p := range splitPieces(chunk) {
+	for _, line := range strings.Split(foldDetailRunes(s), "\n") {
+		out, initial = tokenizeLine(line, out, initial)
+		// A line break ends names and units like punctuation does: lines are
+		// headings, paragraphs or sentences, which the sentence splitter
+		// may cut apart.
+		if len(out) > 0 {
+			out[len(out)-1].stop = true
+		}
+	}
+	return out
+}
+
+func tokenizeLine(line string, out []word, initial bool) ([]word, bool) {
+	for _, chunk := range strings.Fields(line) {
+		pieces := splitPieces(chunk)
+		if len(pieces) == 0 && len(out) > 0 {
+			// A dash or slash standing alone breaks the clause.
+			out[len(out)-1].stop = true
+		}
+		for _, p := range pieces {
 			w, st := trimWord(p.text)
 			if p.sep == ':' {
 				st.stop, st.endsSentence = true, true
 			}
 			if w.raw == "" {
+				// Punctuation standing alone (" ! ", " , ") ends what the
+				// word before it started, as if it were attached.
+				if st.stop && len(out) > 0 {
+					out[len(out)-1].stop = true
+				}
 				if st.endsSentence {
 					initial = true
 				}
@@ -75,7 +98,7 @@ func tokenize(s string) []word {
 			out = append(out, splitCommas(w)...)
 		}
 	}
-	return out
+	return out, initial
 }
 
 // piece is part of a whitespace-separated chunk and the separator after it.
@@ -296,7 +319,7 @@ func readNumber(ws []word, i int, lenient bool) (number, int, bool) {
 		}
 	} else if v, ok := ordinalWords[w.lower]; ok {
 		// "one second" is a duration, not the second of something.
-		if w.lower == "second" && i > 0 && isNumberWord(ws[i-1]) {
+		if w.lower == "second" && i > 0 && isNumberWord(ws[i-1]) && !ws[i-1].stop {
 			return number{}, 0, false
 		}
 		if w.lower == "first" && !lenient {
