@@ -54,7 +54,8 @@ type word struct {
 func tokenize(s string) []word {
 	var out []word
 	initial := true
-	for _, line := range strings.Split(foldDetailRunes(s), "\n") {
+	// "\r" ends a line for the sentence splitter too.
+	for _, line := range strings.FieldsFunc(foldDetailRunes(s), func(r rune) bool { return r == '\n' || r == '\r' }) {
 		out, initial = tokenizeLine(line, out, initial)
 		// A line break ends names and units like punctuation does: lines are
 		// headings, paragraphs or sentences, which the sentence splitter
@@ -440,13 +441,13 @@ var commonInitial = set("a", "an", "the", "this", "that", "these", "those", "the
 	"has", "have", "had", "will", "would", "can", "could", "should", "may", "might", "must", "just",
 	"only", "even", "once", "again", "instead", "amid", "against", "along", "around", "across",
 	"toward", "towards", "upon", "via", "like", "unlike", "new", "several", "few", "any", "none",
-	"neither", "either", "whether", "let", "officials", "talks", "both", "two", "one", "first",
-	"separately", "overall", "ahead", "two", "further", "already", "neither", "nobody", "someone",
-	"everyone", "none", "per", "above", "below", "beyond", "besides", "following", "asked",
-	"speaking", "having", "being", "given", "faced", "based", "once", "relations", "negotiators",
-	"diplomats", "leaders", "ties", "sanctions", "tensions", "progress", "efforts", "video",
-	"footage", "critics", "analysts", "observers", "sources", "reports", "mr", "mrs", "ms", "dr",
-	"president", "prime", "minister", "secretary", "envoy", "special")
+	"neither", "either", "whether", "let", "one", "two", "first", "separately", "overall", "ahead",
+	"further", "already", "nobody", "someone", "everyone", "per", "above", "below", "beyond",
+	"besides", "following", "asked", "speaking", "having", "being", "given", "faced", "based",
+	"officials", "talks", "relations", "negotiators", "diplomats", "leaders", "ties", "sanctions",
+	"tensions", "progress", "efforts", "video", "footage", "critics", "analysts", "observers",
+	"sources", "reports", "mr", "mrs", "ms", "dr", "president", "prime", "minister", "secretary",
+	"envoy", "special")
 
 // commonSuffixes mark sentence-initial words that are almost never names.
 var commonSuffixes = []string{"ing", "ed", "ly", "tions", "sions", "tion", "sion", "ment", "ments", "ness", "ities"}
