@@ -52,7 +52,7 @@ type word struct {
 // ("12-year", "Russian-American", "10:30"); a comma only splits when it is
 // not a thousands separator ("20,000").
 func tokenize(s string) []word {
-	var out []word
+	out := make([]word, 0, len(s)/6) // about one word per six bytes of English
 	initial := true
 	// "\r" ends a line for the sentence splitter too.
 	for _, line := range strings.FieldsFunc(foldDetailRunes(s), func(r rune) bool { return r == '\n' || r == '\r' }) {
@@ -191,7 +191,7 @@ func trimWord(p string) (word, trimState) {
 // foldDetailRunes folds quote marks and dashes as normalize does, keeping case.
 func foldDetailRunes(s string) string {
 	return strings.Map(func(r rune) rune {
-		if f, ok := foldRunes[r]; ok {
+		if f, ok := fold(r); ok {
 			return f
 		}
 		return r
@@ -252,8 +252,19 @@ type number struct {
 	text  string
 }
 
+// looksNumeric is a cheap test before numberToken: a digit or a currency
+// sign first.
+func looksNumeric(lower string) bool {
+	if lower == "" {
+		return false
+	}
+	c := lower[0]
+	return c >= '0' && c <= '9' || strings.HasPrefix(lower, "$") || strings.HasPrefix(lower, "us$") ||
+		strings.HasPrefix(lower, "£") || strings.HasPrefix(lower, "€") || strings.HasPrefix(lower, "¥")
+}
+
 func isNumberWord(w word) bool {
-	if numberToken.MatchString(w.lower) {
+	if looksNumeric(w.lower) && numberToken.MatchString(w.lower) {
 		return true
 	}
 	_, ok := numberWords[w.lower]
@@ -289,7 +300,11 @@ func readNumber(ws []word, i int, lenient bool) (number, int, bool) {
 		wordForm bool
 	)
 	end := i + 1
-	if m := numberToken.FindStringSubmatch(w.lower); m != nil {
+	var m []string
+	if looksNumeric(w.lower) {
+		m = numberToken.FindStringSubmatch(w.lower)
+	}
+	if m != nil {
 		v, err := strconv.ParseFloat(strings.ReplaceAll(m[2], ",", "")+m[3], 64)
 		if err != nil {
 			return number{}, 0, false
@@ -383,7 +398,7 @@ func findUnit(ws []word, from int) (string, int) {
 		if u, ok := unitWords[w.lower]; ok {
 			return u, j
 		}
-		if numberToken.MatchString(w.lower) || isWordNumber(w.lower) {
+		if isNumberWord(w) {
 			if j > from && (ws[j-1].lower == "to" || ws[j-1].lower == "and" || ws[j-1].lower == "or") {
 				seen--
 			} else {
@@ -395,11 +410,6 @@ func findUnit(ws []word, from int) (string, int) {
 		}
 	}
 	return "", 0
-}
-
-func isWordNumber(s string) bool {
-	_, ok := numberWords[s]
-	return ok
 }
 
 // sameValue compares numbers that went through different spellings
@@ -520,7 +530,7 @@ func extractDetails(s string, common func(lower string) bool) []detail {
 
 // isNameWord reports a capitalised word that is not a number.
 func isNameWord(w word) bool {
-	if !w.cap || numberToken.MatchString(w.lower) {
+	if !w.cap || looksNumeric(w.lower) && numberToken.MatchString(w.lower) {
 		return false
 	}
 	// At least one letter: "U.S." is a name, "." is not.

@@ -16,12 +16,22 @@ var foldRunes = map[rune]rune{
 	'\u00a0': ' ',
 }
 
+// fold looks r up in foldRunes; ASCII, all but one rune of most text, is
+// answered without the map.
+func fold(r rune) (rune, bool) {
+	if r < 0x80 && r != '`' {
+		return r, false
+	}
+	f, ok := foldRunes[r]
+	return f, ok
+}
+
 func normalize(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
 	for _, r := range s {
-		if f, ok := foldRunes[r]; ok {
+		if f, ok := fold(r); ok {
 			r = f
 		}
 		if unicode.IsSpace(r) {
