@@ -14,9 +14,9 @@ func (s *Summarizer) ExtractiveBrief(doc corpus.Document, opts Options) Brief {
 	return s.offline(doc, opts)
 }
 
-// offline builds a Brief from the article's own sentences. Its facts and
-// summary are article sentences, so they pass the checks by construction;
-// they still go through them so the counts mean the same thing everywhere.
+// offline builds a Brief from the article's own sentences. Its facts are
+// article sentences, so they are verified by construction; they still go
+// through the grounder so the count means the same thing everywhere.
 func (s *Summarizer) offline(doc corpus.Document, opts Options) Brief {
 	ex := extractive.Summarize(doc.Title, doc.Body, extractive.Options{
 		SummarySentences: opts.Length.sentences(),
