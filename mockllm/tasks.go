@@ -385,16 +385,17 @@ func withWrongNumber(facts []keyFact, candidates []string, text string) []keyFac
 	}
 	for _, q := range candidates {
 		if !quoted[q] {
-			return append(facts, keyFact{Fact: shorten(strings.TrimRight(q, ".") + ", " + otherNumber("12", text) + " years ago."), Quote: q})
+			return append(facts, keyFact{Fact: strings.TrimRight(q, ".") + ", " + otherNumber("12", text) + " years ago.", Quote: q})
 		}
 	}
 	return facts
 }
 
-// changeNumber changes the first number of s to one text lacks.
+// changeNumber changes the first number of s to one text lacks. The fact is
+// not shortened: cutting it could cut the changed number off.
 func changeNumber(s, text string) string {
 	loc := firstDigits.FindStringIndex(s)
-	return shorten(s[:loc[0]] + otherNumber(s[loc[0]:loc[1]], text) + s[loc[1]:])
+	return s[:loc[0]] + otherNumber(s[loc[0]:loc[1]], text) + s[loc[1]:]
 }
 
 // changeSummaryNumber changes the first number of the summary to one the
