@@ -65,7 +65,7 @@ type Meta struct {
 	// SummaryDropped lists the sentences of the model's summary that stated
 	// a number, date or name the article does not contain; they are not in
 	// Summary. SummaryReplaced is true when that was every sentence, and the
-	// article's own lead sentences stand in.
+	// offline summary's sentences, taken from the article, stand in.
 	SummaryDropped  []DroppedSentence `json:"summary_dropped,omitempty"`
 	SummaryReplaced bool              `json:"summary_replaced,omitempty"`
 }

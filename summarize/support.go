@@ -103,7 +103,8 @@ func (c *factChecker) around(quote string) string {
 // summary keeps the sentences of the model's summary whose details are all
 // in the article and lists the others with the reason. It never returns an
 // empty summary for a non-empty one: when every sentence fails, the
-// article's own lead sentences (n of them) stand in.
+// offline summary (n sentences taken from the article) stands in: no
+// second LLM call, and it passes the check by construction.
 func (c *factChecker) summary(s string, n int) (kept string, dropped []DroppedSentence, replaced bool) {
 	var keep []string
 	for _, sent := range extractive.Sentences(s) {
