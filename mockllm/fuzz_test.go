@@ -18,7 +18,7 @@ func FuzzAnswer(f *testing.F) {
 	f.Add("", "")
 	f.Fuzz(func(t *testing.T, system, user string) {
 		msgs := []chatMessage{{Role: "system", Content: system}, {Role: "user", Content: user}}
-		content, err := answer(msgs, false)
+		content, err := answer(msgs, factFaults{})
 		if err != nil {
 			if _, ok := err.(*promptError); !ok {
 				t.Fatalf("error %v is not a *promptError", err)

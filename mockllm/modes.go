@@ -25,6 +25,8 @@ const (
 	ModeNoUsage      = "no-usage"       // omit usage
 	ModeError200     = "error-200"      // status 200 with an error object and no choices
 	ModeCutStream    = "cut-stream"     // the SSE stream stops before finish_reason and [DONE]
+	ModeWrongNumber  = "wrong-number"   // one extra key fact with a real quote whose number the fact changes
+	ModeSummaryNum   = "summary-number" // a number in the summary changed to one the article does not contain
 )
 
 // ModeNames lists every mode name, in the order GET /v1/models shows them.
@@ -32,7 +34,7 @@ const (
 var ModeNames = []string{
 	ModeNone, ModeLatency, Mode429, Mode500, ModeHang, ModeFence, ModeThink,
 	ModeInvalid, ModeInvalidOnce, ModeLength, ModeUnquoted, ModeNoJSONSchema,
-	ModeNoJSONObject, ModeNoUsage, ModeError200, ModeCutStream,
+	ModeNoJSONObject, ModeNoUsage, ModeError200, ModeCutStream, ModeWrongNumber, ModeSummaryNum,
 }
 
 // Mode is one parsed fault mode.

@@ -18,6 +18,7 @@ func TestParseModes(t *testing.T) {
 		{"LATENCY=1s", "latency=1s"},
 		{"invalid-once,no-json-schema,no-json-object,no-usage,error-200,cut-stream,unquoted,length,500,none",
 			"invalid-once,no-json-schema,no-json-object,no-usage,error-200,cut-stream,unquoted,length,500,none"},
+		{"Wrong-Number, summary-number", "wrong-number,summary-number"},
 	}
 	for _, tc := range good {
 		modes, err := ParseModes(tc.in)

@@ -247,7 +247,7 @@ func (s *Server) completions(w http.ResponseWriter, r *http.Request, info *reqIn
 		}
 	}
 
-	content, err := answer(req.Messages, ms.has(ModeUnquoted))
+	content, err := answer(req.Messages, factFaults{unquoted: ms.has(ModeUnquoted), wrongNumber: ms.has(ModeWrongNumber), summaryNumber: ms.has(ModeSummaryNum)})
 	if err != nil {
 		var pe *promptError
 		if !errors.As(err, &pe) {

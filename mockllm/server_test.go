@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -377,6 +378,44 @@ func TestFaultModes(t *testing.T) {
 		if missing != 1 {
 			t.Errorf("%d facts with quotes not in the article, want 1", missing)
 		}
+	})
+	t.Run("wrong-number", func(t *testing.T) {
+		plain := decodeBrief(t, complete(t, c, briefRequest("mock", article)).Choices[0].Message.Content)
+		b := decodeBrief(t, complete(t, c, briefRequest("mock:wrong-number", article)).Choices[0].Message.Content)
+		usual := map[keyFact]bool{}
+		for _, f := range plain.KeyFacts {
+			usual[f] = true
+		}
+		var changed []keyFact
+		for _, f := range b.KeyFacts {
+			if !usual[f] {
+				changed = append(changed, f)
+			}
+		}
+		if len(changed) != 1 || len(b.KeyFacts) < len(plain.KeyFacts) {
+			t.Fatalf("facts %+v, want the usual %+v with one more or one changed", b.KeyFacts, plain.KeyFacts)
+		}
+		wrong := changed[0]
+		if !strings.Contains(article, wrong.Quote) || wrong.Fact == wrong.Quote {
+			t.Fatalf("want a real quote and a different fact, got %+v", wrong)
+		}
+		n := firstDigits.FindString(wrong.Fact)
+		if n == "" || strings.Contains(article, n) {
+			t.Fatalf("fact %q should state a number the article does not contain, got %q", wrong.Fact, n)
+		}
+	})
+	t.Run("summary-number", func(t *testing.T) {
+		plain := decodeBrief(t, complete(t, c, briefRequest("mock", article)).Choices[0].Message.Content)
+		b := decodeBrief(t, complete(t, c, briefRequest("mock:summary-number", article)).Choices[0].Message.Content)
+		if b.Summary == plain.Summary {
+			t.Fatalf("summary unchanged: %q", b.Summary)
+		}
+		for _, n := range firstDigits.FindAllString(b.Summary, -1) {
+			if !regexp.MustCompile(`(^|\D)` + n + `(\D|$)`).MatchString(article) {
+				return
+			}
+		}
+		t.Fatalf("summary %q has no number the article lacks", b.Summary)
 	})
 	schemaFormat := &openai.ChatCompletionResponseFormat{
 		Type: openai.ChatCompletionResponseFormatTypeJSONSchema,

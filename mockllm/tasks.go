@@ -79,7 +79,15 @@ func badPrompt(code, format string, args ...any) error {
 // genericAnswer is the reply to a chat without a task line.
 const genericAnswer = `{"ok": true}`
 
-func answer(msgs []chatMessage, unquoted bool) (string, error) {
+// factFaults are the modes that make the answer's content wrong while its
+// JSON stays valid: the hallucinations geobrief must catch.
+type factFaults struct {
+	unquoted      bool // a fact whose quote is not in the article
+	wrongNumber   bool // a fact whose quote is real but whose number is not
+	summaryNumber bool // a summary stating a number the article does not
+}
+
+func answer(msgs []chatMessage, faults factFaults) (string, error) {
 	task, system, err := findTask(msgs)
 	var pe *promptError
 	if errors.As(err, &pe) && pe.code == "missing_task" {
@@ -92,9 +100,9 @@ func answer(msgs []chatMessage, unquoted bool) (string, error) {
 	}
 	switch task {
 	case taskBrief:
-		return answerBrief(msgs, lengthHints(system), unquoted)
+		return answerBrief(msgs, lengthHints(system), faults)
 	case taskCombine:
-		return answerCombine(msgs, unquoted)
+		return answerCombine(msgs, faults)
 	default:
 		return answerTopline(msgs)
 	}
@@ -199,7 +207,7 @@ func lengthHints(system string) extractive.Options {
 	return opts
 }
 
-func answerBrief(msgs []chatMessage, opts extractive.Options, unquoted bool) (string, error) {
+func answerBrief(msgs []chatMessage, opts extractive.Options, faults factFaults) (string, error) {
 	article, before, ok := block(msgs, "<article>", "</article>")
 	if !ok || strings.TrimSpace(article) == "" {
 		return "", badPrompt("missing_article", "task brief needs the article between a line <article> and a line </article> in a user message")
@@ -217,16 +225,29 @@ func answerBrief(msgs []chatMessage, opts extractive.Options, unquoted bool) (st
 	if b.Headline == "" {
 		b.Headline = title
 	}
-	for _, s := range sum.Facts {
+	facts := sum.Facts
+	if len(facts) == 0 {
+		// A part of two sentences has none left over once the summary has
+		// taken them; a real model would still name facts, so the summary
+		// sentences serve (as in geobrief's offline Brief).
+		facts = sum.Summary
+	}
+	for _, s := range facts {
 		b.KeyFacts = append(b.KeyFacts, keyFact{Fact: shorten(s), Quote: s})
 	}
-	if unquoted {
+	if faults.unquoted {
 		b.KeyFacts = append(b.KeyFacts, unquotedFact(article))
+	}
+	if faults.wrongNumber {
+		b.KeyFacts = withWrongNumber(b.KeyFacts, extractive.Sentences(article), article)
+	}
+	if faults.summaryNumber {
+		b.Summary = changeSummaryNumber(b.Summary, article)
 	}
 	return string(marshal(b)), nil
 }
 
-func answerCombine(msgs []chatMessage, unquoted bool) (string, error) {
+func answerCombine(msgs []chatMessage, faults factFaults) (string, error) {
 	raw, _, ok := block(msgs, "<partial_briefs>", "</partial_briefs>")
 	if !ok {
 		return "", badPrompt("missing_partial_briefs", "task combine needs a JSON array of partial briefs between a line <partial_briefs> and a line </partial_briefs> in a user message")
@@ -267,8 +288,20 @@ func answerCombine(msgs []chatMessage, unquoted bool) (string, error) {
 		out.Organizations = union(out.Organizations, p.Organizations, seen[2])
 	}
 	out.Summary = strings.Join(firsts, " ")
-	if unquoted {
+	if faults.unquoted {
 		out.KeyFacts = append(out.KeyFacts, unquotedFact(allText.String()))
+	}
+	if faults.wrongNumber {
+		var quotes []string
+		for _, p := range parts {
+			for _, f := range p.KeyFacts {
+				quotes = append(quotes, f.Quote)
+			}
+		}
+		out.KeyFacts = withWrongNumber(out.KeyFacts, quotes, allText.String())
+	}
+	if faults.summaryNumber {
+		out.Summary = changeSummaryNumber(out.Summary, allText.String())
 	}
 	return string(marshal(out)), nil
 }
@@ -325,6 +358,71 @@ func unquotedFact(text string) keyFact {
 		q = "Truly, " + q
 	}
 	return keyFact{Fact: "Officials agreed on a further measure the article never mentions.", Quote: q}
+}
+
+// withWrongNumber adds the classic hallucination to facts: a real quote, and
+// a fact that repeats it with its first number changed ("sentenced to 12
+// years" becomes "sentenced to 31 years"). The quote is the first candidate
+// sentence with a digit that no fact quotes yet (a second fact on one quote
+// would be dropped as a repeat); failing that, the first fact quoting a
+// number is replaced; failing that, a fact adds a number to a sentence.
+func withWrongNumber(facts []keyFact, candidates []string, text string) []keyFact {
+	quoted := map[string]bool{}
+	for _, f := range facts {
+		quoted[f.Quote] = true
+	}
+	for _, q := range candidates {
+		if !quoted[q] && firstDigits.MatchString(q) {
+			return append(facts, keyFact{Fact: changeNumber(q, text), Quote: q})
+		}
+	}
+	for i, f := range facts {
+		if firstDigits.MatchString(f.Quote) {
+			out := slices.Clone(facts)
+			out[i] = keyFact{Fact: changeNumber(f.Quote, text), Quote: f.Quote}
+			return out
+		}
+	}
+	for _, q := range candidates {
+		if !quoted[q] {
+			return append(facts, keyFact{Fact: strings.TrimRight(q, ".") + ", " + otherNumber("12", text) + " years ago.", Quote: q})
+		}
+	}
+	return facts
+}
+
+// changeNumber changes the first number of s to one text lacks. The fact is
+// not shortened: cutting it could cut the changed number off.
+func changeNumber(s, text string) string {
+	loc := firstDigits.FindStringIndex(s)
+	return s[:loc[0]] + otherNumber(s[loc[0]:loc[1]], text) + s[loc[1]:]
+}
+
+// changeSummaryNumber changes the first number of the summary to one the
+// text does not contain, or adds a sentence with such a number.
+func changeSummaryNumber(summary, text string) string {
+	if loc := firstDigits.FindStringIndex(summary); loc != nil {
+		return summary[:loc[0]] + otherNumber(summary[loc[0]:loc[1]], text) + summary[loc[1]:]
+	}
+	return strings.TrimSpace(summary + " Officials said " + otherNumber("4217", text) + " people attended.")
+}
+
+var firstDigits = regexp.MustCompile(`\d+`)
+
+// otherNumber returns a number unlike digits that text does not contain as
+// a word: 2n+7, repeated until it is absent (12 becomes 31).
+func otherNumber(digits, text string) string {
+	n, err := strconv.Atoi(digits)
+	if err != nil || n > 1e9 {
+		n = 12
+	}
+	for {
+		n = 2*n + 7
+		s := strconv.Itoa(n)
+		if !regexp.MustCompile(`(^|\D)` + s + `(\D|$)`).MatchString(text) {
+			return s
+		}
+	}
 }
 
 // shorten lightly shortens a sentence for the fact field: very long ones are

@@ -38,9 +38,12 @@ const DefaultWaitingAfter = 3 * time.Second
 type Fact struct {
 	Text  string `json:"text"`
 	Quote string `json:"quote"`
-	// Verified is true when Quote was found in the article. Unverified facts
-	// are never shown as facts; they are kept only for --json.
-	Verified bool `json:"verified"`
+	// Verified is true when Quote was found in the article and the numbers,
+	// dates and names of Text are in Quote or the sentences around it.
+	// Unverified facts are never shown as facts; they are kept only for
+	// --json, with the Reason.
+	Verified bool   `json:"verified"`
+	Reason   string `json:"reason,omitempty"`
 }
 
 // Brief is what geobrief answers with.
@@ -75,9 +78,21 @@ type Meta struct {
 	FactsGiven       int       `json:"facts_given"`
 	PromptVersion    string    `json:"prompt_version"`
 	CreatedAt        time.Time `json:"created_at"`
+	// SummaryDropped lists the sentences of the model's summary that stated
+	// a number, date or name the article does not contain; they are not in
+	// Summary. SummaryReplaced is true when that was every sentence, and the
+	// offline summary's sentences, taken from the article, stand in.
+	SummaryDropped  []DroppedSentence `json:"summary_dropped,omitempty"`
+	SummaryReplaced bool              `json:"summary_replaced,omitempty"`
 }
 
-// VerifiedFacts returns only the facts whose quotes were found in the article.
+// DroppedSentence is a summary sentence left out, and why.
+type DroppedSentence struct {
+	Sentence string `json:"sentence"`
+	Reason   string `json:"reason"`
+}
+
+// VerifiedFacts returns only the facts the article was found to back.
 func (b Brief) VerifiedFacts() []Fact {
 	var out []Fact
 	for _, f := range b.Facts {

@@ -16,12 +16,22 @@ var foldRunes = map[rune]rune{
 	'\u00a0': ' ',
 }
 
+// fold looks r up in foldRunes; ASCII, all but one rune of most text, is
+// answered without the map.
+func fold(r rune) (rune, bool) {
+	if r < 0x80 && r != '`' {
+		return r, false
+	}
+	f, ok := foldRunes[r]
+	return f, ok
+}
+
 func normalize(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
 	for _, r := range s {
-		if f, ok := foldRunes[r]; ok {
+		if f, ok := fold(r); ok {
 			r = f
 		}
 		if unicode.IsSpace(r) {
@@ -60,28 +70,38 @@ func newGrounder(article string) grounder { return grounder{article: normalize(a
 // model could otherwise stitch "Iran ... agreed ... deal" out of scattered
 // words and have it verified.
 func (g grounder) supports(quote string) bool {
+	_, _, ok := g.locate(quote)
+	return ok
+}
+
+// locate is supports that also says where in the normalized article the
+// quote starts and ends.
+func (g grounder) locate(quote string) (start, end int, ok bool) {
 	q := quoteKey(quote)
 	if len(strings.Fields(q)) < 3 {
-		return false
+		return 0, 0, false
 	}
 	q = strings.ReplaceAll(q, "…", "...")
 	pieces := strings.Split(q, "...")
-	pos := 0
+	pos, first := 0, true
 	for _, piece := range pieces {
 		piece = strings.Trim(piece, quoteTrim)
 		if piece == "" {
 			continue
 		}
 		if len(pieces) > 1 && len(strings.Fields(piece)) < 2 {
-			return false
+			return 0, 0, false
 		}
-		end, ok := g.find(piece, pos)
-		if !ok {
-			return false
+		e, found := g.find(piece, pos)
+		if !found {
+			return 0, 0, false
 		}
-		pos = end
+		if first {
+			start, first = e-len(piece), false
+		}
+		pos = e
 	}
-	return true
+	return start, pos, !first
 }
 
 // find returns the end of the first occurrence of piece at or after from

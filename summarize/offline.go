@@ -24,7 +24,7 @@ func (s *Summarizer) offline(doc corpus.Document, opts Options) Brief {
 		SummarySentences: opts.Length.sentences(),
 		Facts:            opts.Length.facts(),
 	})
-	g := newGrounder(doc.Title + "\n" + doc.Body)
+	check := newFactChecker(doc.Title, doc.Body)
 	b := Brief{
 		DocID:         doc.ID,
 		Headline:      ex.Headline,
@@ -60,8 +60,9 @@ func (s *Summarizer) offline(doc corpus.Document, opts Options) Brief {
 		if len(b.Facts) == maxFacts {
 			break
 		}
-		b.Facts = append(b.Facts, Fact{Text: sent, Quote: sent, Verified: g.supports(sent)})
+		b.Facts = append(b.Facts, check.fact(sent, sent))
 	}
+	check.checkSummary(&b, opts.Length.sentences())
 	b.countFacts()
 	return b
 }

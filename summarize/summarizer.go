@@ -212,7 +212,7 @@ func notifyWaiting(after time.Duration, waiting func()) (stop func()) {
 
 func (s *Summarizer) cacheKey(doc corpus.Document, opts Options) string {
 	h := sha256.New()
-	for _, part := range []string{doc.Hash, s.prompts.Version(), s.cfg.Model, string(opts.Length)} {
+	for _, part := range []string{doc.Hash, s.prompts.Version(), s.cfg.Model, string(opts.Length), factCheckVersion} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}
@@ -460,10 +460,10 @@ func neutralize(text, tag string) string {
 	}
 }
 
-// assemble turns the model's brief into a Brief, checking every quote
-// against the article.
+// assemble turns the model's brief into a Brief, checking every fact and
+// summary sentence against the article (support.go).
 func (s *Summarizer) assemble(doc corpus.Document, mb modelBrief, opts Options) Brief {
-	g := newGrounder(doc.Title + "\n" + doc.Body)
+	check := newFactChecker(doc.Title, doc.Body)
 	b := Brief{
 		DocID:         doc.ID,
 		Headline:      mb.Headline,
@@ -486,8 +486,9 @@ func (s *Summarizer) assemble(doc corpus.Document, mb modelBrief, opts Options) 
 			}
 			seen[q] = true
 		}
-		b.Facts = append(b.Facts, Fact{Text: f.Fact, Quote: f.Quote, Verified: g.supports(f.Quote)})
+		b.Facts = append(b.Facts, check.fact(f.Fact, f.Quote))
 	}
+	check.checkSummary(&b, opts.Length.sentences())
 	b.countFacts()
 	return b
 }

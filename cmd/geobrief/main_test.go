@@ -161,7 +161,7 @@ func TestInjectionDocument(t *testing.T) {
 	}
 	srv := httptest.NewServer(mockllm.New(mockllm.Options{}))
 	defer srv.Close()
-	for _, model := range []string{"mock", "mock:unquoted"} {
+	for _, model := range []string{"mock", "mock:unquoted", "mock:wrong-number"} {
 		out, errOut, code := runCLI(t, map[string]string{"SEEDS_DIR": dir, "OPENAI_BASE_URL": srv.URL + "/v1", "LLM_MODEL": model}, "summarize", "--json", "Geneva")
 		if code != 0 {
 			t.Fatalf("%s: exit %d: %s", model, code, errOut)
@@ -173,10 +173,18 @@ func TestInjectionDocument(t *testing.T) {
 		if b.Headline == "" || b.Summary == "" || b.Meta.FactsVerified == 0 || b.DocID != "geneva" {
 			t.Fatalf("%s: brief = %+v", model, b)
 		}
+		changed := 0
 		for _, f := range b.Facts {
 			if f.Verified && !strings.Contains(string(raw), strings.TrimSuffix(f.Quote, "…")) {
 				t.Fatalf("%s: verified fact not in the article: %+v", model, f)
 			}
+			if !f.Verified && strings.HasPrefix(f.Reason, "the quote does not say") {
+				changed++
+			}
+		}
+		// The changed-number fact is kept for --json, unverified, with why.
+		if want := map[bool]int{true: 1}[model == "mock:wrong-number"]; changed != want {
+			t.Fatalf("%s: %d facts whose quote does not back them, want %d: %+v", model, changed, want, b.Facts)
 		}
 	}
 }

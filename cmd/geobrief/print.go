@@ -16,6 +16,9 @@ func printBrief(w io.Writer, b summarize.Brief, doc corpus.Document) {
 	fmt.Fprintln(w, strings.Repeat("=", min(utf8.RuneCountInString(b.Headline), 78)))
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, wrap(b.Summary, 78, ""))
+	if n := len(b.Meta.SummaryDropped); n > 0 {
+		fmt.Fprintf(w, "(%d summary sentence(s) left out: they state what the article does not; --json lists them)\n", n)
+	}
 	fmt.Fprintln(w)
 
 	facts := b.VerifiedFacts()
@@ -30,7 +33,7 @@ func printBrief(w io.Writer, b summarize.Brief, doc corpus.Document) {
 		}
 	}
 	if n := b.Meta.FactsGiven - b.Meta.FactsVerified; n > 0 {
-		fmt.Fprintf(w, "  (%d more not shown: their quotes are not in the article; --json lists them)\n", n)
+		fmt.Fprintf(w, "  (%d more not shown: the article does not back them; --json says why)\n", n)
 	}
 	if people := strings.Join(b.People, ", "); people != "" {
 		fmt.Fprintln(w, wrap("\nPeople: "+people, 78, "  "))

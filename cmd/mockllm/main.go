@@ -6,6 +6,12 @@
 //
 // A request's model name can choose modes too, and wins over -mode:
 // "mock:429", "mock:fence,think", "mock:latency=2s", "mock:none".
+//
+// Three modes make the content wrong while the JSON stays valid, as real
+// models do: "unquoted" adds a fact whose quote is not in the article,
+// "wrong-number" adds a fact with a real quote and a changed number ("12
+// years" becomes "31 years"), and "summary-number" changes a number in the
+// summary to one the article does not contain.
 package main
 
 import (
