@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/geobrief/geobrief/discordfmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -287,7 +288,9 @@ func TestHugeDocumentFitsAndMentionsNeverParse(t *testing.T) {
 	if len(m.Embeds) != 1 {
 		t.Fatalf("no embed: %.300s", ed.Body)
 	}
-	checkLimits(t, m.Embeds)
+	for _, p := range discordfmt.Check(m.Content, m.Embeds) {
+		t.Error(p)
+	}
 	if len(m.Embeds[0].Fields) == 0 {
 		t.Error("every fact was dropped")
 	}

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"github.com/geobrief/geobrief/discordfmt"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -33,7 +34,7 @@ func (b *Bot) digestCommand() *command {
 			if s := opts.string("since"); s != "" {
 				var err error
 				if since, err = digest.ParseSince(s, now, time.UTC); err != nil {
-					return reply{content: "I can't read that `since`: " + escapeMarkdown(err.Error()) + "."}, nil
+					return reply{content: "I can't read that `since`: " + discordfmt.Escape(err.Error()) + "."}, nil
 				}
 			}
 			dg, err := d.builder.Build(ctx, digest.Request{

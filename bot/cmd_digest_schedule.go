@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"github.com/geobrief/geobrief/discordfmt"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -98,11 +99,11 @@ func (b *Bot) setSchedule(ctx context.Context, r *request, opts options) (reply,
 	}
 	times, err := digest.ParseTimes(opts.string("times"))
 	if err != nil {
-		return reply{content: "Times: " + escapeMarkdown(err.Error()) + "."}, nil
+		return reply{content: "Times: " + discordfmt.Escape(err.Error()) + "."}, nil
 	}
 	zone := strings.TrimSpace(opts.string("timezone"))
 	if _, err := digest.LoadZone(zone); err != nil {
-		return reply{content: "Time zone: " + escapeMarkdown(err.Error()) + "."}, nil
+		return reply{content: "Time zone: " + discordfmt.Escape(err.Error()) + "."}, nil
 	}
 	s := digest.Schedule{ChannelID: channelID, GuildID: r.i.GuildID, Times: times, Zone: zone, Created: b.digests.cfg.Now().UTC()}
 	if err := b.digests.schedules.PutSchedule(ctx, s.ToRow()); err != nil {
@@ -119,12 +120,12 @@ func (b *Bot) showSchedules(ctx context.Context, r *request) (reply, error) {
 	if len(rows) == 0 {
 		return reply{content: "No digest schedules in this server. Add one with `/digest-schedule set`."}, nil
 	}
-	e := &discordgo.MessageEmbed{Title: "Digest schedules", Color: 0x2b6cb0}
+	e := &discordgo.MessageEmbed{Title: "Digest schedules", Color: discordfmt.Color}
 	for _, row := range rows {
 		var lines []string
 		lines = append(lines, fmt.Sprintf("%s (%s)", strings.ReplaceAll(row.Times, ",", ", "), row.Zone))
 		if row.Paused != "" {
-			lines = append(lines, "**Paused:** "+escapeMarkdown(row.Paused)+". Set the schedule again once the bot can post there.")
+			lines = append(lines, "**Paused:** "+discordfmt.Escape(row.Paused)+". Set the schedule again once the bot can post there.")
 		}
 		eds, err := b.digests.schedules.Editions(ctx, row.ChannelID, 3)
 		if err != nil {
@@ -133,7 +134,7 @@ func (b *Bot) showSchedules(ctx context.Context, r *request) (reply, error) {
 		for _, ed := range eds {
 			line := fmt.Sprintf("%s: %s", ed.DueAt.Format("2 Jan 15:04 MST"), ed.Status)
 			if ed.Reason != "" && ed.Status != store.EditionPosted {
-				line += " (" + escapeMarkdown(ed.Reason) + ")"
+				line += " (" + discordfmt.Escape(ed.Reason) + ")"
 			}
 			lines = append(lines, line)
 		}

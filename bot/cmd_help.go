@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"github.com/geobrief/geobrief/discordfmt"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -30,7 +31,7 @@ func (b *Bot) helpCommand() *command {
 					"**/help**: this message.",
 				}, "\n"),
 				Fields: []*discordgo.MessageEmbedField{{Name: "Where the documents come from", Value: sources}},
-				Color:  0x2b6cb0,
+				Color:  discordfmt.Color,
 			}
 			return reply{embeds: []*discordgo.MessageEmbed{e}}, nil
 		},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/geobrief/geobrief/discordfmt"
 	"time"
 
 	"github.com/geobrief/geobrief/app"
@@ -29,11 +30,11 @@ func userMessage(err error) string {
 	case errors.Is(err, app.ErrEmptyCorpus):
 		return "There are no documents yet. Ask the bot's operator to add some."
 	case errors.As(err, &nm):
-		q := cut(oneLine(nm.Query), 80)
+		q := discordfmt.Cut(discordfmt.OneLine(nm.Query), 80)
 		if q == "" {
 			return "Pick a document from the list, or find one with `/search`."
 		}
-		return fmt.Sprintf("No document matches “%s”. Try `/search query:%s`.", escapeMarkdown(q), escapeMarkdown(q))
+		return fmt.Sprintf("No document matches “%s”. Try `/search query:%s`.", discordfmt.Escape(q), discordfmt.Escape(q))
 	case errors.Is(err, llm.ErrBusy):
 		return msgBusy
 	case errors.Is(err, llm.ErrUnavailable):

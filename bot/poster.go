@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/geobrief/geobrief/discordfmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -29,7 +30,7 @@ type channelMessage struct {
 // a post retried after a crash safe.
 func (b *Bot) Post(ctx context.Context, channelID, content, nonce string) (string, error) {
 	url := discordgo.EndpointChannelMessages(channelID)
-	body := channelMessage{Content: FitContent(content), Nonce: nonce, EnforceNonce: true, AllowedMentions: noMentions()}
+	body := channelMessage{Content: discordfmt.FitContent(content), Nonce: nonce, EnforceNonce: true, AllowedMentions: noMentions()}
 	resp, err := b.session.RequestWithBucketID("POST", url, body, url, discordgo.WithContext(ctx))
 	if err != nil {
 		return "", channelError("post to", channelID, err)
@@ -56,7 +57,7 @@ func (b *Bot) FindPosted(ctx context.Context, channelID, content string, after t
 	if u := b.session.State.Ready.User; u != nil {
 		self = u.ID
 	}
-	want := FitContent(content)
+	want := discordfmt.FitContent(content)
 	for _, m := range msgs {
 		if m.Author != nil && m.Author.ID == self && m.Content == want {
 			return m.ID, true, nil

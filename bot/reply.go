@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"github.com/geobrief/geobrief/discordfmt"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -41,8 +42,8 @@ func (b *Bot) deferReply(ctx context.Context, i *discordgo.Interaction) error {
 // user) when asked.
 func (b *Bot) respondNow(ctx context.Context, i *discordgo.Interaction, r reply, ephemeral bool) error {
 	data := &discordgo.InteractionResponseData{
-		Content:         FitContent(r.content),
-		Embeds:          FitEmbeds(r.embeds),
+		Content:         discordfmt.FitContent(r.content),
+		Embeds:          discordfmt.FitEmbeds(r.embeds),
 		Components:      r.components,
 		AllowedMentions: noMentions(),
 	}
@@ -65,8 +66,8 @@ func (b *Bot) respondNow(ctx context.Context, i *discordgo.Interaction, r reply,
 // trip, which would make edits for different interactions wait on each
 // other.
 func (b *Bot) editReply(ctx context.Context, i *discordgo.Interaction, r reply) error {
-	content := FitContent(r.content)
-	embeds := FitEmbeds(r.embeds)
+	content := discordfmt.FitContent(r.content)
+	embeds := discordfmt.FitEmbeds(r.embeds)
 	if embeds == nil {
 		embeds = []*discordgo.MessageEmbed{} // clears a previous embed
 	}
@@ -105,7 +106,7 @@ func (b *Bot) autocomplete(ctx context.Context, i *discordgo.Interaction, choice
 // followUp sends one more message after the reply to i. Like edits, each
 // interaction's follow-ups get their own rate-limit bucket.
 func (b *Bot) followUp(ctx context.Context, i *discordgo.Interaction, content string) error {
-	params := &discordgo.WebhookParams{Content: FitContent(content), AllowedMentions: noMentions()}
+	params := &discordgo.WebhookParams{Content: discordfmt.FitContent(content), AllowedMentions: noMentions()}
 	url := discordgo.EndpointWebhookToken(i.AppID, i.Token) + "?wait=true"
 	if _, err := b.session.RequestWithBucketID("POST", url, params, url, discordgo.WithContext(ctx)); err != nil {
 		return fmt.Errorf("bot: follow-up: %w", err)
