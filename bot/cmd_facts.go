@@ -18,6 +18,7 @@ func (b *Bot) factsCommand() *command {
 			Description: "The verified key facts of a news document, with their quotes",
 			Options:     []*discordgo.ApplicationCommandOption{articleOption()},
 		},
+		help:     "`article`: only the verified key facts, with their quotes.",
 		limited:  true,
 		complete: b.completeArticle,
 		run: func(ctx context.Context, r *request, opts options) (reply, error) {

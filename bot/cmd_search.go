@@ -27,6 +27,7 @@ func (b *Bot) searchCommand() *command {
 				MaxLength:   200,
 			}},
 		},
+		help: "`query`: the best matching documents, with a button to summarize each.",
 		run: func(ctx context.Context, _ *request, opts options) (reply, error) {
 			q := strings.TrimSpace(opts.string("query"))
 			hits, err := b.lib.Search(ctx, q, searchResults)

@@ -34,6 +34,7 @@ func (b *Bot) summarizeCommand() *command {
 				},
 			},
 		},
+		help:     "`article` `[length]`: headline, summary and verified key facts. Start typing to pick a document.",
 		limited:  true,
 		complete: b.completeArticle,
 		run: func(ctx context.Context, r *request, opts options) (reply, error) {

@@ -29,8 +29,15 @@ type Finder interface {
 const nonceWindow = 2 * time.Minute
 
 // ErrChannelUnavailable is what a Poster returns (wrapped) when the channel
-// is deleted or the bot may not post there: retrying will not help.
+// is deleted or the bot may not post there: retrying will not help. An
+// error with a ChannelUnavailable() bool method saying true means the same,
+// so that the transport need not import digest.
 var ErrChannelUnavailable = errors.New("channel deleted or closed to the bot")
+
+func channelUnavailable(err error) bool {
+	var u interface{ ChannelUnavailable() bool }
+	return errors.Is(err, ErrChannelUnavailable) || (errors.As(err, &u) && u.ChannelUnavailable())
+}
 
 // EditionStore keeps the schedules and what became of each edition (the
 // store). It is declared here, where it is used, so that the scheduler can
@@ -253,7 +260,7 @@ func (s *Scheduler) postParts(ctx context.Context, e store.EditionRow, now time.
 		}
 		if stale {
 			id, found, err := finder.FindPosted(ctx, e.ChannelID, p.Content, e.Updated.Add(-time.Minute))
-			if errors.Is(err, ErrChannelUnavailable) {
+			if channelUnavailable(err) {
 				s.channelGone(ctx, e, err)
 				return
 			}
@@ -271,7 +278,7 @@ func (s *Scheduler) postParts(ctx context.Context, e store.EditionRow, now time.
 			}
 		}
 		id, err := s.poster.Post(ctx, e.ChannelID, p.Content, p.Nonce)
-		if errors.Is(err, ErrChannelUnavailable) {
+		if channelUnavailable(err) {
 			s.channelGone(ctx, e, err)
 			return
 		}

@@ -1,5 +1,5 @@
 // Command botbench measures the Discord bot as BENCHMARKS.md reports it: the
-// bot connected to the fake Discord (bot/discordfake), with the real store,
+// bot connected to the fake Discord (discord/discordfake), with the real store,
 // summarizer and LLM client, the LLM being the mock at 200 ms a call. All of
 // it runs in this one process on loopback; nothing leaves the machine.
 //
@@ -34,7 +34,7 @@ import (
 
 	"github.com/geobrief/geobrief/app"
 	"github.com/geobrief/geobrief/bot"
-	"github.com/geobrief/geobrief/bot/discordfake"
+	"github.com/geobrief/geobrief/discord/discordfake"
 	"github.com/geobrief/geobrief/corpus"
 	"github.com/geobrief/geobrief/llm"
 	"github.com/geobrief/geobrief/mockllm"

@@ -26,7 +26,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/geobrief/geobrief/bot/discordfake"
+	"github.com/geobrief/geobrief/discord/discordfake"
 )
 
 func main() {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/geobrief/geobrief/bot/discordfake"
+	"github.com/geobrief/geobrief/discord/discordfake"
 )
 
 const (

@@ -1,4 +1,4 @@
-package bot
+package discord
 
 import (
 	"fmt"
@@ -42,7 +42,7 @@ func newAPITransport(apiURL string) (*apiTransport, error) {
 	}
 	u, err := url.Parse(apiURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("bot: DISCORD_API_URL must be an http(s) base URL, got %q", apiURL)
+		return nil, fmt.Errorf("discord: DISCORD_API_URL must be an http(s) base URL, got %q", apiURL)
 	}
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	t.base = u

@@ -11,7 +11,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/geobrief/geobrief/bot/discordfake"
+	"github.com/geobrief/geobrief/discord/discordfake"
 )
 
 func TestDiscordgoAgainstFake(t *testing.T) {

@@ -1,0 +1,163 @@
+package bot
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/geobrief/geobrief/corpus"
+	"github.com/geobrief/geobrief/summarize"
+)
+
+// Progress edits come at most one per interval, the latest text winning,
+// and none after stop: measured on a test clock, not the wall clock.
+func TestProgressEditsAreThrottled(t *testing.T) {
+	t.Parallel()
+	clk := newTestClock()
+	var mu sync.Mutex
+	var shown []string
+	edit := func(_ context.Context, text string) error {
+		mu.Lock()
+		shown = append(shown, text)
+		mu.Unlock()
+		return nil
+	}
+	got := func() []string { mu.Lock(); defer mu.Unlock(); return slices.Clone(shown) }
+	p := newProgress(context.Background(), edit, time.Second, clk, discardLogger())
+
+	p.show("part 1")
+	clk.advance(0) // the first line goes out at once
+	p.show("part 2")
+	p.show("part 3") // replaces part 2, which was never shown
+	clk.advance(999 * time.Millisecond)
+	if s := got(); !slices.Equal(s, []string{"part 1"}) {
+		t.Fatalf("before the interval passed: %q", s)
+	}
+	clk.advance(time.Millisecond)
+	if s := got(); !slices.Equal(s, []string{"part 1", "part 3"}) {
+		t.Fatalf("after one interval: %q", s)
+	}
+	// A notice does not replace a real status line.
+	p.notice(msgStillWorking)
+	clk.advance(time.Hour)
+	if s := got(); len(s) != 2 {
+		t.Fatalf("a notice after progress was shown: %q", s)
+	}
+	p.show("part 4")
+	p.stop()
+	clk.advance(time.Hour)
+	if s := got(); len(s) != 2 {
+		t.Fatalf("an edit after stop: %q", s)
+	}
+}
+
+// A reply that takes longer than StillWorkingAfter says so in the deferred
+// reply; one that is quicker never does.
+func TestSaysStillWorkingWhenSlow(t *testing.T) {
+	t.Parallel()
+	started, release := make(chan struct{}), make(chan struct{})
+	h := setup(t, func(c *Config, s *fakeBriefer) {
+		c.StillWorkingAfter = 3 * time.Second
+		s.run = func(_ context.Context, doc corpus.Document, _ summarize.Options) (summarize.Brief, error) {
+			if doc.ID == "far" {
+				close(started)
+				<-release
+			}
+			return sampleBrief(doc), nil
+		}
+	})
+	clk := newTestClock()
+	h.b.clock = clk
+
+	// Quick: the notice's timer is stopped with the answer.
+	_, ed := h.dispatch(h.slash("summarize", "u1", opt("article", "sahel-2")))
+	clk.advance(time.Hour)
+	if m := decodeMessage(t, ed); len(m.Embeds) != 1 {
+		t.Fatalf("quick answer %s", ed.Body)
+	}
+	for _, r := range h.requests() {
+		if strings.Contains(string(r.Body), msgStillWorking) {
+			t.Fatalf("a quick answer said it was still working: %s", r.Body)
+		}
+	}
+
+	// Slow: after 3 s on the clock, the reply says it is still working.
+	h.rec.edited = make(chan string, 4)
+	in := h.slash("summarize", "u2", opt("article", "far"))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		h.dispatch(in)
+	}()
+	<-started
+	clk.advance(2999 * time.Millisecond)
+	select {
+	case text := <-h.rec.edited:
+		t.Fatalf("edited %q before 3 s", text)
+	default:
+	}
+	clk.advance(time.Millisecond)
+	if text := <-h.rec.edited; text != msgStillWorking {
+		t.Fatalf("first edit %q, want %q", text, msgStillWorking)
+	}
+	close(release)
+	<-done
+	_, ed = h.await(in)
+	if m := decodeMessage(t, ed); len(m.Embeds) != 1 {
+		t.Fatalf("final answer %s", ed.Body)
+	}
+}
+
+// Only requests that do work count against the per-user limit: a document
+// that does not exist, or a bad option, costs nothing.
+func TestRateLimitCountsOnlyWork(t *testing.T) {
+	t.Parallel()
+	h := setup(t, func(c *Config, _ *fakeBriefer) { c.UserRatePerMinute = 2 })
+	for range 3 {
+		_, ed := h.dispatch(h.slash("summarize", "u1", opt("article", "no such thing")))
+		if m := decodeMessage(t, ed); !strings.Contains(m.Content, "No document matches") {
+			t.Fatalf("unknown document answered %q", m.Content)
+		}
+	}
+	for n := range 2 {
+		cb, ed := h.dispatch(h.slash("summarize", "u1", opt("article", "far")))
+		if typ, _ := callbackData(t, cb); typ != 5 || len(decodeMessage(t, ed).Embeds) != 1 {
+			t.Fatalf("summary %d after rejected input was not served: %s", n+1, cb.Body)
+		}
+	}
+	cb, _ := h.dispatch(h.slash("summarize", "u1", opt("article", "far")))
+	if typ, m := callbackData(t, cb); typ != 4 || !strings.Contains(m.Content, "2 summaries a minute") {
+		t.Fatalf("third summary: type %d %q", typ, m.Content)
+	}
+	if n := h.b.metrics.interactions.get("summarize", outcomeRejected); n != 3 {
+		t.Errorf("%d rejected counted, want 3", n)
+	}
+}
+
+// /help is made from the route table: every registered command is in it,
+// the digest commands too when digests are on.
+func TestHelpListsEveryCommand(t *testing.T) {
+	t.Parallel()
+	plain := setup(t, nil)
+	withDigests := setupDigests(t, "", nil)
+	for _, h := range []*harness{plain, withDigests.harness} {
+		_, ed := h.dispatch(h.slash("help", "u1"))
+		m := decodeMessage(t, ed)
+		if len(m.Embeds) != 1 {
+			t.Fatalf("help %s", ed.Body)
+		}
+		names := 0
+		for _, c := range h.b.Commands() {
+			names++
+			if !strings.Contains(m.Embeds[0].Description, "**/"+c.Name+"**") {
+				t.Errorf("/help lacks /%s:\n%s", c.Name, m.Embeds[0].Description)
+			}
+		}
+		if want := map[bool]int{false: 4, true: 6}[h == withDigests.harness]; names != want {
+			t.Errorf("%d commands registered, want %d", names, want)
+		}
+	}
+}
