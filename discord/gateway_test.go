@@ -20,7 +20,9 @@ import (
 
 // echo is a Handler that defers every interaction and then edits in its
 // name: what any handler does, without news.
-type echo struct{ defs []*discordgo.ApplicationCommand }
+type echo struct {
+	defs []*discordgo.ApplicationCommand
+}
 
 func (e echo) Commands() []*discordgo.ApplicationCommand { return e.defs }
 
@@ -159,7 +161,9 @@ func TestMessagesAreFittedAndMentionNoOne(t *testing.T) {
 	if err := f.Dispatch(ctx, interaction(&discordgo.Interaction{ID: "1", Token: "tok-1"})); err != nil {
 		t.Fatal(err)
 	}
-	fu, err := f.WaitFor(ctx, func(r discordfake.Request) bool { return r.Method == http.MethodPost && strings.Contains(r.Path, "/webhooks/") })
+	fu, err := f.WaitFor(ctx, func(r discordfake.Request) bool {
+		return r.Method == http.MethodPost && strings.Contains(r.Path, "/webhooks/")
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,4 +31,3 @@ func TestAPITransportRewrites(t *testing.T) {
 		}
 	}
 }
-

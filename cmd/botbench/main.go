@@ -34,8 +34,8 @@ import (
 
 	"github.com/geobrief/geobrief/app"
 	"github.com/geobrief/geobrief/bot"
-	"github.com/geobrief/geobrief/discord/discordfake"
 	"github.com/geobrief/geobrief/corpus"
+	"github.com/geobrief/geobrief/discord/discordfake"
 	"github.com/geobrief/geobrief/llm"
 	"github.com/geobrief/geobrief/mockllm"
 	"github.com/geobrief/geobrief/store"
