@@ -12,7 +12,12 @@
 // with RSS during the burst. -cpuprofile, -blockprofile, -mutexprofile,
 // -trace and -goroutines cover the burst only; -spread writes the burst
 // over a time instead of back to back; -sleep-summarizer puts a plain wait
-// in place of the summarizer, to see the bot's own costs.
+// in place of the summarizer, to see the bot's own costs. -beside N runs
+// bursts of N /summarize to geobrief and, interleaved, to a discordgo bot
+// that only defers, on the same fake, and prints both acknowledgement
+// times and their ratio:
+//
+//	go run ./cmd/botbench -sequential 0 -concurrent 0 -burst 0 -beside 30
 package main
 
 import (
@@ -51,6 +56,8 @@ type options struct {
 	llmConcurrency int
 	llmWaiting     int
 	sleepBriefer   bool
+	beside         int
+	besideRounds   int
 	profiles       profiles
 }
 
@@ -63,6 +70,8 @@ func main() {
 	flag.DurationVar(&o.spread, "spread", 0, "write the burst's interactions evenly over this time instead of back to back")
 	flag.IntVar(&o.llmConcurrency, "llm-concurrency", 64, "LLM_MAX_CONCURRENCY of the LLM client")
 	flag.IntVar(&o.llmWaiting, "llm-waiting", 1024, "callers that may queue for the LLM before being told it is busy")
+	flag.IntVar(&o.beside, "beside", 0, "bursts of this many /summarize to geobrief and, at once, to a discordgo bot that only defers; prints both acknowledgement times and their ratio")
+	flag.IntVar(&o.besideRounds, "beside-rounds", 5, "rounds of -beside")
 	flag.BoolVar(&o.sleepBriefer, "sleep-summarizer", false, "use a Briefer that waits -latency and answers a fixed Brief instead of the summarizer, to see the bot's own costs")
 	flag.StringVar(&o.profiles.cpu, "cpuprofile", "", "write a CPU profile of the burst to this file")
 	flag.StringVar(&o.profiles.block, "blockprofile", "", "write a block profile of the burst to this file")
@@ -118,6 +127,11 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 	}
+	if o.beside > 0 {
+		if err := r.beside(ctx, o.beside, o.besideRounds); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -149,7 +163,7 @@ func newRig(ctx context.Context, o options) (_ *rig, err error) {
 	if r.st, err = store.Open(ctx, r.dir); err != nil {
 		return nil, err
 	}
-	r.docs = documents(o.sequential + o.concurrent + o.burst)
+	r.docs = documents(o.sequential + o.concurrent + o.burst + 2*o.beside*o.besideRounds)
 	if _, err = r.st.SyncDocuments(ctx, r.docs); err != nil {
 		return nil, err
 	}

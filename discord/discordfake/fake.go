@@ -213,6 +213,23 @@ func (f *Server) Connections() int { return int(f.dials.Load()) }
 // Heartbeats counts the heartbeats (op 1) received and acknowledged.
 func (f *Server) Heartbeats() int { return int(f.beats.Load()) }
 
+// WaitHeartbeats waits until at least n heartbeats were acknowledged.
+func (f *Server) WaitHeartbeats(ctx context.Context, n int) error {
+	for {
+		f.mu.Lock()
+		changed := f.changed
+		f.mu.Unlock()
+		if f.Heartbeats() >= n {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return fmt.Errorf("discordfake: %d heartbeats, want %d: %w", f.Heartbeats(), n, ctx.Err())
+		}
+	}
+}
+
 // WaitFor returns the first recorded request, past or future, for which
 // match is true, or ctx's error.
 func (f *Server) WaitFor(ctx context.Context, match func(Request) bool) (Request, error) {
@@ -276,6 +293,24 @@ func (f *Server) DispatchEvent(ctx context.Context, t string, d any) error {
 // interval Discord measures against the 3-second deadline.
 func (f *Server) DispatchTimed(ctx context.Context, interaction any) (time.Time, error) {
 	return f.dispatchEvent(ctx, "INTERACTION_CREATE", interaction)
+}
+
+// DispatchTimedTo is DispatchTimed to the client that identified n-th
+// (from 0) among those connected: how two bots beside each other on one
+// fake get a burst each.
+func (f *Server) DispatchTimedTo(ctx context.Context, n int, interaction any) (time.Time, error) {
+	f.mu.Lock()
+	if n < 0 || n >= len(f.conns) {
+		f.mu.Unlock()
+		return time.Time{}, fmt.Errorf("discordfake: no client %d (%d connected)", n, len(f.conns))
+	}
+	c := f.conns[n]
+	f.mu.Unlock()
+	raw, err := json.Marshal(interaction)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("discordfake: %w", err)
+	}
+	return c.dispatch("INTERACTION_CREATE", raw)
 }
 
 func (f *Server) dispatchEvent(ctx context.Context, t string, d any) (time.Time, error) {

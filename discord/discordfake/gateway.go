@@ -103,6 +103,9 @@ func (f *Server) websocket(w http.ResponseWriter, r *http.Request) {
 		}
 		if p.Op == 1 { // heartbeat
 			f.beats.Add(1)
+			f.mu.Lock()
+			f.notify()
+			f.mu.Unlock()
 			if c.write(payload{Op: 11, D: json.RawMessage("null")}) != nil {
 				return
 			}

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/geobrief/geobrief/discord/discordfake"
+)
+
+// minimalBot is a discordgo bot that does nothing but defer: the baseline
+// geobrief's acknowledgements are measured against, on the same fake
+// Discord, in the same burst.
+func minimalBot(f *discordfake.Server) (*discordgo.Session, error) {
+	s, err := discordgo.New("Bot minimal-token")
+	if err != nil {
+		return nil, err
+	}
+	s.Client = f.Client()
+	s.Identify.Intents = discordgo.IntentsNone
+	s.StateEnabled = false
+	s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+		_ = s.InteractionRespond(ic.Interaction, &discordgo.InteractionResponse{
+			Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		})
+	})
+	if err := s.Open(); err != nil {
+		return nil, fmt.Errorf("minimal bot: %w", err)
+	}
+	return s, nil
+}
+
+// beside runs rounds of a burst of n /summarize, each from another user,
+// to geobrief and to the minimal bot at once (interleaved, alternating
+// which goes first), and prints each one's dispatch-to-deferral p50 and
+// p99 and the ratio of the p50s, per round and the median over rounds.
+func (r *rig) beside(ctx context.Context, n, rounds int) error {
+	min, err := minimalBot(r.discord) // identifies after geobrief: client 1
+	if err != nil {
+		return err
+	}
+	defer func() {
+		min.ShouldReconnectOnError = false
+		_ = min.Close()
+	}()
+	fmt.Printf("beside: bursts of %d /summarize to geobrief and to a discordgo bot that only defers, on one fake Discord\n", n)
+	var ratios []float64
+	for round := range rounds {
+		geo := make([]interaction, n)
+		mins := make([]interaction, n)
+		for k := range n {
+			geo[k] = r.summarize()
+			mins[k] = r.summarize()
+		}
+		sent := map[string]time.Time{}
+		for k := range n {
+			order := []struct {
+				client int
+				in     interaction
+			}{{0, geo[k]}, {1, mins[k]}}
+			if k%2 == 1 {
+				slices.Reverse(order)
+			}
+			for _, o := range order {
+				at, err := r.discord.DispatchTimedTo(ctx, o.client, o.in.payload)
+				if err != nil {
+					return err
+				}
+				sent[o.in.id] = at
+			}
+		}
+		ack := func(ins []interaction) ([]time.Duration, error) {
+			var ds []time.Duration
+			for _, in := range ins {
+				cb, err := r.discord.WaitCallback(ctx, in.id)
+				if err != nil {
+					return nil, err
+				}
+				ds = append(ds, cb.Time.Sub(sent[in.id]))
+			}
+			return ds, nil
+		}
+		g, err := ack(geo)
+		if err != nil {
+			return err
+		}
+		m, err := ack(mins)
+		if err != nil {
+			return err
+		}
+		ratio := float64(pct(g, 50)) / float64(pct(m, 50))
+		ratios = append(ratios, ratio)
+		fmt.Printf("  round %d: geobrief ack p50 %s  p99 %s; minimal bot ack p50 %s  p99 %s; ratio of p50s %.2f\n",
+			round+1, pct(g, 50), pct(g, 99), pct(m, 50), pct(m, 99), ratio)
+		// Let geobrief finish this burst's work before the next round.
+		for _, in := range geo {
+			if _, err := r.finalEdit(ctx, in); err != nil {
+				return err
+			}
+		}
+	}
+	slices.Sort(ratios)
+	fmt.Printf("beside: median ratio (geobrief p50 / minimal p50) over %d rounds: %.2f (min %.2f, max %.2f)\n",
+		rounds, ratios[len(ratios)/2], ratios[0], ratios[len(ratios)-1])
+	return nil
+}
