@@ -71,7 +71,7 @@ func main() {
 	flag.IntVar(&o.llmConcurrency, "llm-concurrency", 64, "LLM_MAX_CONCURRENCY of the LLM client")
 	flag.IntVar(&o.llmWaiting, "llm-waiting", 1024, "callers that may queue for the LLM before being told it is busy")
 	flag.IntVar(&o.beside, "beside", 0, "bursts of this many /summarize to geobrief and, at once, to a discordgo bot that only defers; prints both acknowledgement times and their ratio")
-	flag.IntVar(&o.besideRounds, "beside-rounds", 5, "rounds of -beside")
+	flag.IntVar(&o.besideRounds, "beside-rounds", 7, "rounds of -beside")
 	flag.BoolVar(&o.sleepBriefer, "sleep-summarizer", false, "use a Briefer that waits -latency and answers a fixed Brief instead of the summarizer, to see the bot's own costs")
 	flag.StringVar(&o.profiles.cpu, "cpuprofile", "", "write a CPU profile of the burst to this file")
 	flag.StringVar(&o.profiles.block, "blockprofile", "", "write a block profile of the burst to this file")
@@ -163,7 +163,7 @@ func newRig(ctx context.Context, o options) (_ *rig, err error) {
 	if r.st, err = store.Open(ctx, r.dir); err != nil {
 		return nil, err
 	}
-	r.docs = documents(o.sequential + o.concurrent + o.burst + 2*o.beside*o.besideRounds)
+	r.docs = documents(o.sequential + o.concurrent + o.burst + 2*o.beside*(o.besideRounds+1))
 	if _, err = r.st.SyncDocuments(ctx, r.docs); err != nil {
 		return nil, err
 	}
