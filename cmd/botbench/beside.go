@@ -13,11 +13,13 @@ import (
 	"github.com/geobrief/geobrief/discord/discordfake"
 )
 
+const minimalToken = "minimal-token"
+
 // minimalBot is a discordgo bot that does nothing but defer: the baseline
 // geobrief's acknowledgements are measured against, on the same fake
 // Discord, in the same burst.
 func minimalBot(f *discordfake.Server) (*discordgo.Session, error) {
-	s, err := discordgo.New("Bot minimal-token")
+	s, err := discordgo.New("Bot " + minimalToken)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +61,7 @@ func (t toHost) RoundTrip(r *http.Request) (*http.Response, error) {
 // p99 and the ratio of the p50s, per round and the median over rounds
 // (after a warm-up round).
 func (r *rig) beside(ctx context.Context, n, rounds int) error {
-	min, err := minimalBot(r.discord) // identifies after geobrief: client 1
+	min, err := minimalBot(r.discord)
 	if err != nil {
 		return err
 	}
@@ -80,14 +82,14 @@ func (r *rig) beside(ctx context.Context, n, rounds int) error {
 		sent := map[string]time.Time{}
 		for k := range n {
 			order := []struct {
-				client int
-				in     interaction
-			}{{0, geo[k]}, {1, mins[k]}}
+				token string
+				in    interaction
+			}{{"Bot " + geobriefToken, geo[k]}, {"Bot " + minimalToken, mins[k]}}
 			if k%2 == 1 {
 				slices.Reverse(order)
 			}
 			for _, o := range order {
-				at, err := r.discord.DispatchTimedTo(ctx, o.client, o.in.payload)
+				at, err := r.discord.DispatchTimedTo(ctx, o.token, o.in.payload)
 				if err != nil {
 					return err
 				}

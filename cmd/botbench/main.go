@@ -135,6 +135,8 @@ func run(ctx context.Context, o options) error {
 	return nil
 }
 
+const geobriefToken = "botbench-token"
+
 // rig is the bot wired as in production, against the fakes.
 type rig struct {
 	latency time.Duration
@@ -182,7 +184,7 @@ func newRig(ctx context.Context, o options) (_ *rig, err error) {
 	}
 	r.discord = discordfake.New()
 	r.bot, err = bot.New(bot.Config{
-		Token:  "botbench-token",
+		Token:  geobriefToken,
 		APIURL: r.discord.URL(),
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 	}, app.New(r.st, nil, quiet), sum)

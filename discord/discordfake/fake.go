@@ -295,22 +295,33 @@ func (f *Server) DispatchTimed(ctx context.Context, interaction any) (time.Time,
 	return f.dispatchEvent(ctx, "INTERACTION_CREATE", interaction)
 }
 
-// DispatchTimedTo is DispatchTimed to the client that identified n-th
-// (from 0) among those connected: how two bots beside each other on one
-// fake get a burst each.
-func (f *Server) DispatchTimedTo(ctx context.Context, n int, interaction any) (time.Time, error) {
-	f.mu.Lock()
-	if n < 0 || n >= len(f.conns) {
-		f.mu.Unlock()
-		return time.Time{}, fmt.Errorf("discordfake: no client %d (%d connected)", n, len(f.conns))
-	}
-	c := f.conns[n]
-	f.mu.Unlock()
+// DispatchTimedTo is DispatchTimed to the client that identified with
+// token (as sent, "Bot ..."), the latest such connection, waiting for one:
+// how two bots beside each other on one fake get a burst each.
+func (f *Server) DispatchTimedTo(ctx context.Context, token string, interaction any) (time.Time, error) {
 	raw, err := json.Marshal(interaction)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("discordfake: %w", err)
 	}
-	return c.dispatch("INTERACTION_CREATE", raw)
+	for {
+		f.mu.Lock()
+		var c *conn
+		for _, x := range f.conns {
+			if x.token == token {
+				c = x
+			}
+		}
+		changed := f.changed
+		f.mu.Unlock()
+		if c != nil {
+			return c.dispatch("INTERACTION_CREATE", raw)
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return time.Time{}, fmt.Errorf("discordfake: no client with that token connected: %w", ctx.Err())
+		}
+	}
 }
 
 func (f *Server) dispatchEvent(ctx context.Context, t string, d any) (time.Time, error) {
