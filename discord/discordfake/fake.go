@@ -192,6 +192,27 @@ func (f *Server) ChannelMessages(channelID string) []Message {
 	return append([]Message(nil), f.channels[channelID]...)
 }
 
+// WaitRequests returns the requests received after the first from, in
+// order, waiting until there is at least one: how a watcher follows the
+// requests as they arrive.
+func (f *Server) WaitRequests(ctx context.Context, from int) ([]Request, error) {
+	for {
+		f.mu.Lock()
+		if len(f.requests) > from {
+			out := append([]Request(nil), f.requests[from:]...)
+			f.mu.Unlock()
+			return out, nil
+		}
+		changed := f.changed
+		f.mu.Unlock()
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
 // Requests returns a copy of every REST request received so far.
 func (f *Server) Requests() []Request {
 	f.mu.Lock()
