@@ -15,7 +15,7 @@ import (
 type conn struct {
 	ws      *websocket.Conn
 	writeMu sync.Mutex
-	seq     int64 // guarded by writeMu: sequence numbers follow write order
+	seq     int64  // guarded by writeMu: sequence numbers follow write order
 	token   string // the token it identified with
 }
 
