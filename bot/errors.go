@@ -15,7 +15,7 @@ import (
 // What users read. Short, and each says what to do; details go to the log.
 // Only what trying again can fix says to try again.
 const (
-	msgInternal    = "Something went wrong on our side; it has been logged. Please try again."
+	msgInternal    = "Something went wrong on our side; it has been logged for the operator."
 	msgUnknown     = "This command is no longer supported. Type `/help` to see what the bot can do."
 	msgRestarting  = "The bot is restarting. Try again in a minute."
 	msgBusy        = "The summarizer is busy right now. Try again in a minute."

@@ -295,8 +295,10 @@ type recorder struct {
 	appID string
 	mu    sync.Mutex
 	reqs  []discordfake.Request
-	// edited, when set, is told of every edit as it is recorded.
-	edited chan string
+	// edited, when set, is told of every edit as it is recorded;
+	// deferred of every deferral.
+	edited   chan string
+	deferred chan struct{}
 }
 
 func (r *recorder) responder(id, token string) *recorded {
@@ -364,6 +366,9 @@ func (c *recorded) callback(typ int, data any) {
 
 func (c *recorded) Defer(context.Context) error {
 	c.callback(5, map[string]any{"allowed_mentions": discord.NoMentions()})
+	if c.r.deferred != nil {
+		c.r.deferred <- struct{}{}
+	}
 	return nil
 }
 

@@ -161,3 +161,54 @@ func TestHelpListsEveryCommand(t *testing.T) {
 		}
 	}
 }
+
+// Acknowledging never waits behind work: with every worker busy, a new
+// interaction is deferred at once, and its work starts only when a worker
+// is free; at most Workers interactions work at a time.
+func TestDeferralDoesNotWaitForWorkers(t *testing.T) {
+	t.Parallel()
+	const workers = 2
+	var mu sync.Mutex
+	running, most := 0, 0
+	started := make(chan string, 8)
+	release := make(chan struct{})
+	h := setup(t, func(c *Config, s *fakeBriefer) {
+		c.Workers = workers
+		c.UserRatePerMinute = -1
+		s.run = func(_ context.Context, doc corpus.Document, _ summarize.Options) (summarize.Brief, error) {
+			mu.Lock()
+			running++
+			most = max(most, running)
+			mu.Unlock()
+			started <- doc.ID
+			<-release
+			mu.Lock()
+			running--
+			mu.Unlock()
+			return sampleBrief(doc), nil
+		}
+	})
+	deferred := make(chan struct{}, 8)
+	h.rec.deferred = deferred
+	var wg sync.WaitGroup
+	ids := []string{"far", "sahel-2", "sahel-3", "2024-05-sahel-elections"}
+	for n, id := range ids {
+		wg.Go(func() { h.dispatch(h.slash("summarize", "u"+id, opt("article", ids[n]))) })
+	}
+	// All four are acknowledged while only two can work.
+	for range ids {
+		<-deferred
+	}
+	<-started
+	<-started
+	select {
+	case id := <-started:
+		t.Fatalf("%s started while %d workers were busy", id, workers)
+	default:
+	}
+	close(release)
+	wg.Wait()
+	if most != workers {
+		t.Errorf("%d interactions worked at once, want %d", most, workers)
+	}
+}

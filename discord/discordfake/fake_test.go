@@ -15,7 +15,6 @@ import (
 )
 
 func TestDiscordgoAgainstFake(t *testing.T) {
-	t.Parallel()
 	f := discordfake.New()
 	defer f.Close()
 	f.HeartbeatInterval = 50 * time.Millisecond
@@ -80,7 +79,6 @@ func TestDiscordgoAgainstFake(t *testing.T) {
 }
 
 func TestCommandsAndNonce(t *testing.T) {
-	t.Parallel()
 	f := discordfake.New()
 	defer f.Close()
 	c := f.Client()
@@ -169,7 +167,6 @@ func restSession(t *testing.T, f *discordfake.Server) *discordgo.Session {
 }
 
 func TestNonceDeduplication(t *testing.T) {
-	t.Parallel()
 	f := discordfake.New()
 	defer f.Close()
 	s := restSession(t, f)
@@ -227,7 +224,6 @@ func TestNonceDeduplication(t *testing.T) {
 }
 
 func TestChannelError(t *testing.T) {
-	t.Parallel()
 	f := discordfake.New()
 	defer f.Close()
 	s := restSession(t, f)
@@ -267,7 +263,6 @@ func TestChannelError(t *testing.T) {
 }
 
 func TestDispatchTimedAndConnections(t *testing.T) {
-	t.Parallel()
 	f := discordfake.New()
 	defer f.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
