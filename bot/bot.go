@@ -10,7 +10,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -71,7 +70,10 @@ type Config struct {
 	// "thinking…" before the bot says it is still working (default 3 s).
 	StillWorkingAfter time.Duration
 	// Workers bounds the interactions whose work (search, summaries) runs
-	// at once; the others wait, already acknowledged (default 4 per CPU).
+	// at once; the others wait, already acknowledged (default 32). Most of
+	// a summary is waiting for the LLM, whose client has its own bound and
+	// queue: this one keeps a burst from running every handler at once and
+	// starving the acknowledgements of the CPU.
 	Workers int
 	// SourcesText is the /help line telling where documents come from.
 	SourcesText string
@@ -154,7 +156,7 @@ func NewHandler(cfg Config, lib Library, briefer Briefer) (*Bot, error) {
 		cfg.StillWorkingAfter = 3 * time.Second
 	}
 	if cfg.Workers <= 0 {
-		cfg.Workers = 4 * runtime.GOMAXPROCS(0)
+		cfg.Workers = 32
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()

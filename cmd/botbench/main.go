@@ -184,9 +184,11 @@ func newRig(ctx context.Context, o options) (_ *rig, err error) {
 	}
 	r.discord = discordfake.New()
 	r.bot, err = bot.New(bot.Config{
-		Token:  geobriefToken,
-		APIURL: r.discord.URL(),
-		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
+		Token: geobriefToken,
+		// As many handlers at work as LLM calls may be in flight.
+		Workers: o.llmConcurrency,
+		APIURL:  r.discord.URL(),
+		Logger:  slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 	}, app.New(r.st, nil, quiet), sum)
 	if err != nil {
 		return nil, err
