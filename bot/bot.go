@@ -95,6 +95,8 @@ type Bot struct {
 	up func() bool
 	// workers holds a token per interaction doing its work.
 	workers chan struct{}
+	// acks holds work back while acknowledgements are pending.
+	acks *ackGate
 
 	commands map[string]*command
 	order    []*command // registration and /help order
@@ -191,6 +193,7 @@ func NewHandler(cfg Config, lib Library, briefer Briefer) (*Bot, error) {
 		clock:      realClock{},
 		up:         func() bool { return false },
 		workers:    make(chan struct{}, cfg.Workers),
+		acks:       newAckGate(),
 		base:       base,
 		cancelBase: cancel,
 	}

@@ -299,6 +299,10 @@ type recorder struct {
 	// deferred of every deferral.
 	edited   chan string
 	deferred chan struct{}
+	// holdDefer, when it has the interaction's ID, holds its deferral
+	// until the channel is closed; holding is told the ID then.
+	holdDefer map[string]chan struct{}
+	holding   chan string
 }
 
 func (r *recorder) responder(id, token string) *recorded {
@@ -313,6 +317,16 @@ func (r *recorder) add(method, path string, body any) {
 	r.mu.Lock()
 	r.reqs = append(r.reqs, discordfake.Request{Method: method, Path: path, Body: raw, Time: time.Now()})
 	r.mu.Unlock()
+}
+
+// setHold holds the deferral of interaction id until hold is closed.
+func (r *recorder) setHold(id string, hold chan struct{}) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.holdDefer == nil {
+		r.holdDefer = map[string]chan struct{}{}
+	}
+	r.holdDefer[id] = hold
 }
 
 func (r *recorder) requests() []discordfake.Request {
@@ -365,6 +379,15 @@ func (c *recorded) callback(typ int, data any) {
 }
 
 func (c *recorded) Defer(context.Context) error {
+	c.r.mu.Lock()
+	hold, ok := c.r.holdDefer[c.id]
+	c.r.mu.Unlock()
+	if ok {
+		if c.r.holding != nil {
+			c.r.holding <- c.id
+		}
+		<-hold
+	}
 	c.callback(5, map[string]any{"allowed_mentions": discord.NoMentions()})
 	if c.r.deferred != nil {
 		c.r.deferred <- struct{}{}

@@ -14,6 +14,10 @@ import (
 	"github.com/geobrief/geobrief/discord"
 )
 
+// ackFirst bounds how long work waits for other interactions'
+// acknowledgements.
+const ackFirst = 250 * time.Millisecond
+
 // msgStillWorking replaces "thinking…" once a reply takes a while.
 const msgStillWorking = "Still working on it…"
 
@@ -62,6 +66,12 @@ func (b *Bot) HandleInteraction(i *discordgo.Interaction, rs discord.Responder) 
 		req: &request{i: i, user: userID(i), progress: func(string) {}},
 		log: b.log.With(slog.String("interaction_id", i.ID), slog.String("command", label(i)), slog.String("user_id", userID(i))),
 	}
+	b.acks.arrived()
+	defer func() {
+		if !x.acked { // nothing was sent (an error before any answer)
+			b.acks.acked()
+		}
+	}()
 	outcome := b.recoverPanic(b.route(i))(ctx, x)
 	b.metrics.interactions.inc(label(i), outcome)
 }
@@ -96,7 +106,11 @@ func (b *Bot) route(i *discordgo.Interaction) step {
 
 // ack records the first answer to x.
 func (b *Bot) ack(x *exchange) {
+	if x.acked {
+		return
+	}
 	x.acked = true
+	b.acks.acked()
 	b.metrics.ack.observe(b.clock.Now().Sub(x.start).Seconds())
 }
 
@@ -158,6 +172,9 @@ func (b *Bot) deferReply(next step) step {
 			return "error"
 		}
 		b.ack(x)
+		// Acknowledgements first: other interactions that arrived with
+		// this one are deferred before anyone's work takes the CPU.
+		b.acks.wait(ctx, b.clock, ackFirst)
 		select {
 		case b.workers <- struct{}{}:
 		case <-ctx.Done():

@@ -212,3 +212,63 @@ func TestDeferralDoesNotWaitForWorkers(t *testing.T) {
 		t.Errorf("%d interactions worked at once, want %d", most, workers)
 	}
 }
+
+// Work waits while another interaction that arrived is still to be
+// acknowledged, up to a bound.
+func TestWorkWaitsForPendingAcknowledgements(t *testing.T) {
+	t.Parallel()
+	started := make(chan string, 8)
+	h := setup(t, func(c *Config, s *fakeBriefer) {
+		c.UserRatePerMinute = -1
+		s.run = func(_ context.Context, doc corpus.Document, _ summarize.Options) (summarize.Brief, error) {
+			started <- doc.ID
+			return sampleBrief(doc), nil
+		}
+	})
+	clk := newTestClock()
+	clk.added = make(chan time.Duration, 16)
+	h.b.clock = clk
+	h.rec.holding = make(chan string, 4)
+	notStarted := func(when string) {
+		t.Helper()
+		select {
+		case id := <-started:
+			t.Fatalf("%s: the work of %s started", when, id)
+		default:
+		}
+	}
+
+	for _, released := range []string{"by the acknowledgement", "by the bound"} {
+		slow := h.slash("summarize", "slow", opt("article", "sahel-2"))
+		hold := make(chan struct{})
+		h.rec.setHold(slow["id"].(string), hold)
+		var wg sync.WaitGroup
+		wg.Go(func() { h.dispatch(slow) })
+		<-h.rec.holding // arrived; its deferral is held
+
+		wg.Go(func() { h.dispatch(h.slash("summarize", "quick", opt("article", "far"))) })
+		if d := <-clk.added; d != ackFirst { // the quick one waits at the gate
+			t.Fatalf("timer of %v, want the gate's %v", d, ackFirst)
+		}
+		notStarted("while an acknowledgement is pending")
+		if released == "by the acknowledgement" {
+			close(hold)
+			if id := <-started; id != "far" && id != "sahel-2" {
+				t.Fatalf("started %s", id)
+			}
+		} else {
+			clk.advance(ackFirst)
+			if id := <-started; id != "far" {
+				t.Fatalf("after the bound, %s started, want far", id)
+			}
+			close(hold)
+		}
+		wg.Wait()
+		for len(started) > 0 {
+			<-started
+		}
+		for len(clk.added) > 0 {
+			<-clk.added
+		}
+	}
+}
