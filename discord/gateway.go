@@ -106,7 +106,7 @@ func New(cfg Config) (*Gateway, error) {
 func (g *Gateway) Open(ctx context.Context, h Handler) error {
 	g.handler = h
 	if err := g.session.Open(); err != nil {
-		return fmt.Errorf("discord: cannot connect to the gateway: %w", err)
+		return fmt.Errorf("discord: cannot connect to the gateway: %w", realError(err, g.cfg.APIURL))
 	}
 	g.dialer.clearDeadline()
 	g.connected.Store(true)

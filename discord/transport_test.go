@@ -1,8 +1,10 @@
 package discord
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -29,5 +31,24 @@ func TestAPITransportRewrites(t *testing.T) {
 		if _, err := newAPITransport(bad); err == nil {
 			t.Errorf("DISCORD_API_URL %q accepted", bad)
 		}
+	}
+}
+
+// With DISCORD_API_URL set, a failure names that URL, not discord.com.
+func TestErrorsNameTheAPIURL(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.NotFoundHandler())
+	base := srv.URL
+	srv.Close() // nothing listens there any more
+	g, err := New(Config{Token: "t", APIURL: base, Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = g.Open(context.Background(), echo{})
+	if err == nil {
+		t.Fatal("Open succeeded with nothing listening")
+	}
+	if msg := err.Error(); !strings.Contains(msg, base+"/api/v9/gateway") || strings.Contains(msg, "discord.com") {
+		t.Fatalf("error %q should name %s and not discord.com", msg, base)
 	}
 }
