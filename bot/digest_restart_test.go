@@ -107,6 +107,7 @@ func TestDigestEditionPostedOnceAcrossRestarts(t *testing.T) {
 			name = "killed right after the post"
 		}
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			f := discordfake.New()
 			defer f.Close()
 			dir := t.TempDir()
