@@ -388,17 +388,24 @@ func TestPerUserRateLimit(t *testing.T) {
 
 func TestShutdownDrains(t *testing.T) {
 	t.Parallel()
-	h := setupE2E(t, func(_ *Config, s *fakeBriefer) { s.delay = 400 * time.Millisecond })
+	started, release := make(chan struct{}), make(chan struct{})
+	h := setupE2E(t, func(_ *Config, s *fakeBriefer) {
+		s.run = func(_ context.Context, doc corpus.Document, _ summarize.Options) (summarize.Brief, error) {
+			close(started)
+			<-release
+			return sampleBrief(doc), nil
+		}
+	})
 	in := h.slash("summarize", "u1", opt("article", "far"))
 	if err := h.f.Dispatch(h.ctx, in); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.f.WaitCallback(h.ctx, in["id"].(string)); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := h.b.Close(ctx); err != nil {
+	<-started
+	// Close with no deadline: it must wait for the summary in flight.
+	closed := make(chan error, 1)
+	go func() { closed <- h.b.Close(context.Background()) }()
+	close(release)
+	if err := <-closed; err != nil {
 		t.Fatal(err)
 	}
 	ed, err := h.f.WaitEdit(context.Background(), in["token"].(string), nil) // already there
