@@ -1,24 +1,27 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
-
-	"github.com/geobrief/geobrief/discord/discordfake"
 )
 
 const minimalToken = "minimal-token"
 
 // minimalBot is a discordgo bot that does nothing but defer: the baseline
 // geobrief's acknowledgements are measured against, on the same fake
-// Discord, in the same burst.
-func minimalBot(f *discordfake.Server) (*discordgo.Session, error) {
+// Discord (at apiURL), in the same burst.
+func minimalBot(apiURL string) (*discordgo.Session, error) {
 	s, err := discordgo.New("Bot " + minimalToken)
 	if err != nil {
 		return nil, err
@@ -26,7 +29,10 @@ func minimalBot(f *discordfake.Server) (*discordgo.Session, error) {
 	// The same connection pool as geobrief's transport (64 kept
 	// connections): with Go's default of 2 idle connections a host, the
 	// baseline would redial under a burst and look slower than it is.
-	base, _ := url.Parse(f.URL())
+	base, err := url.Parse(apiURL)
+	if err != nil {
+		return nil, err
+	}
 	pooled := http.DefaultTransport.(*http.Transport).Clone()
 	pooled.MaxConnsPerHost, pooled.MaxIdleConnsPerHost, pooled.MaxIdleConns = 64, 64, 128
 	s.Client = &http.Client{Timeout: 20 * time.Second, Transport: toHost{host: base.Host, next: pooled}}
@@ -60,16 +66,26 @@ func (t toHost) RoundTrip(r *http.Request) (*http.Response, error) {
 // which goes first), and prints each one's dispatch-to-deferral p50 and
 // p99 and the ratio of the p50s, per round and the median over rounds
 // (after a warm-up round).
-func (r *rig) beside(ctx context.Context, n, rounds int) error {
-	min, err := minimalBot(r.discord)
-	if err != nil {
-		return err
+func (r *rig) beside(ctx context.Context, n, rounds int, sameProcess bool) error {
+	where := "in a process of its own"
+	if sameProcess {
+		min, err := minimalBot(r.discord.URL())
+		if err != nil {
+			return err
+		}
+		defer func() {
+			min.ShouldReconnectOnError = false
+			_ = min.Close()
+		}()
+		where = "in this process"
+	} else {
+		stop, err := startMinimalProcess(ctx, r.discord.URL())
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
-	defer func() {
-		min.ShouldReconnectOnError = false
-		_ = min.Close()
-	}()
-	fmt.Printf("beside: bursts of %d /summarize to geobrief and to a discordgo bot that only defers, on one fake Discord\n", n)
+	fmt.Printf("beside: bursts of %d /summarize to geobrief and to a discordgo bot that only defers (%s), on one fake Discord\n", n, where)
 	var ratios []float64
 	// Round 0 warms up (connections dialed, caches filled) and is not counted.
 	for round := range rounds + 1 {
@@ -136,4 +152,50 @@ func (r *rig) beside(ctx context.Context, n, rounds int) error {
 	fmt.Printf("beside: median ratio (geobrief p50 / minimal p50) over %d rounds: %.2f (min %.2f, max %.2f)\n",
 		rounds, ratios[len(ratios)/2], ratios[0], ratios[len(ratios)-1])
 	return nil
+}
+
+// startMinimalProcess runs this program again as the minimal bot
+// (-minimal-bot), so that its CPU is its own, as a separate bot's would
+// be, and returns once it is connected.
+func startMinimalProcess(ctx context.Context, apiURL string) (stop func(), err error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, self, "-minimal-bot", apiURL)
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	stop = func() {
+		_ = stdin.Close() // the child exits when its stdin closes
+		_ = cmd.Wait()
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || strings.TrimSpace(line) != "ready" {
+		stop()
+		return nil, fmt.Errorf("minimal bot process: %q %v", line, err)
+	}
+	return stop, nil
+}
+
+// runMinimalBot is the child process: connect, say "ready", defer every
+// interaction until stdin closes.
+func runMinimalBot(apiURL string) error {
+	s, err := minimalBot(apiURL)
+	if err != nil {
+		return err
+	}
+	fmt.Println("ready")
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	s.ShouldReconnectOnError = false
+	return s.Close()
 }

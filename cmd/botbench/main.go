@@ -14,8 +14,9 @@
 // over a time instead of back to back; -sleep-summarizer puts a plain wait
 // in place of the summarizer, to see the bot's own costs. -beside N runs
 // bursts of N /summarize to geobrief and, interleaved, to a discordgo bot
-// that only defers, on the same fake, and prints both acknowledgement
-// times and their ratio:
+// that only defers (in a process of its own, or with -beside-same-process
+// in this one), on the same fake, and prints both acknowledgement times
+// and their ratio:
 //
 //	go run ./cmd/botbench -sequential 0 -concurrent 0 -burst 0 -beside 30
 package main
@@ -58,6 +59,8 @@ type options struct {
 	sleepBriefer   bool
 	beside         int
 	besideRounds   int
+	besideSame     bool
+	minimalBot     string
 	profiles       profiles
 }
 
@@ -72,6 +75,8 @@ func main() {
 	flag.IntVar(&o.llmWaiting, "llm-waiting", 1024, "callers that may queue for the LLM before being told it is busy")
 	flag.IntVar(&o.beside, "beside", 0, "bursts of this many /summarize to geobrief and, at once, to a discordgo bot that only defers; prints both acknowledgement times and their ratio")
 	flag.IntVar(&o.besideRounds, "beside-rounds", 7, "rounds of -beside")
+	flag.BoolVar(&o.besideSame, "beside-same-process", false, "run -beside's minimal bot in this process instead of a process of its own")
+	flag.StringVar(&o.minimalBot, "minimal-bot", "", "internal: run as -beside's minimal bot against this fake Discord URL")
 	flag.BoolVar(&o.sleepBriefer, "sleep-summarizer", false, "use a Briefer that waits -latency and answers a fixed Brief instead of the summarizer, to see the bot's own costs")
 	flag.StringVar(&o.profiles.cpu, "cpuprofile", "", "write a CPU profile of the burst to this file")
 	flag.StringVar(&o.profiles.block, "blockprofile", "", "write a block profile of the burst to this file")
@@ -81,6 +86,12 @@ func main() {
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("botbench: ")
+	if o.minimalBot != "" {
+		if err := runMinimalBot(o.minimalBot); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, o)
 	stop()
@@ -128,7 +139,7 @@ func run(ctx context.Context, o options) error {
 		}
 	}
 	if o.beside > 0 {
-		if err := r.beside(ctx, o.beside, o.besideRounds); err != nil {
+		if err := r.beside(ctx, o.beside, o.besideRounds, o.besideSame); err != nil {
 			return err
 		}
 	}
