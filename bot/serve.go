@@ -38,7 +38,7 @@ type step func(ctx context.Context, x *exchange) (outcome string)
 // The outcomes that are not an error.
 const (
 	outcomeOK       = "ok"
-	outcomeRejected = "rejected" // input that could not be used: no work done
+	outcomeBadInput = "bad_input" // input that could not be used: no work done
 )
 
 // HandleInteraction serves one interaction (discord.Handler). The transport
@@ -47,7 +47,7 @@ const (
 func (b *Bot) HandleInteraction(i *discordgo.Interaction, rs discord.Responder) {
 	start := b.clock.Now()
 	if !b.track() {
-		b.metrics.interactions.inc(label(i), "rejected")
+		b.metrics.interactions.inc(label(i), "shutting_down")
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		defer cancel()
 		if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
@@ -155,7 +155,7 @@ func (b *Bot) limitUser(limited bool, next step) step {
 			return "rate_limited"
 		}
 		outcome := next(ctx, x)
-		if outcome == outcomeRejected {
+		if outcome == outcomeBadInput {
 			b.limiter.refund(x.req.user)
 		}
 		return outcome
@@ -210,7 +210,7 @@ func (b *Bot) answer(run func(ctx context.Context, r *request) (reply, error)) s
 			x.log.Warn("interaction failed", slog.Any("error", err), slog.String("shown", msg))
 			b.answerError(x, msg)
 			if badInput(err) {
-				return outcomeRejected
+				return outcomeBadInput
 			}
 			return "error"
 		}
@@ -225,7 +225,7 @@ func (b *Bot) answer(run func(ctx context.Context, r *request) (reply, error)) s
 			}
 		}
 		if rep.rejected {
-			return outcomeRejected
+			return outcomeBadInput
 		}
 		return outcomeOK
 	}

@@ -132,7 +132,7 @@ func TestRateLimitCountsOnlyWork(t *testing.T) {
 	if typ, m := callbackData(t, cb); typ != 4 || !strings.Contains(m.Content, "2 summaries a minute") {
 		t.Fatalf("third summary: type %d %q", typ, m.Content)
 	}
-	if n := h.b.metrics.interactions.get("summarize", outcomeRejected); n != 3 {
+	if n := h.b.metrics.interactions.get("summarize", outcomeBadInput); n != 3 {
 		t.Errorf("%d rejected counted, want 3", n)
 	}
 }
