@@ -105,6 +105,7 @@ func TestEditsDoNotWaitOnEachOther(t *testing.T) {
 	var mu sync.Mutex
 	arrived := 0
 	all := make(chan struct{})
+	over := make(chan struct{}) // the test has ended: answer everything
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPatch {
 			http.NotFound(w, r)
@@ -120,10 +121,13 @@ func TestEditsDoNotWaitOnEachOther(t *testing.T) {
 		case <-all:
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = w.Write([]byte(`{"id":"1","channel_id":"2","content":""}`))
+		case <-over:
+			http.Error(w, "test over", http.StatusInternalServerError)
 		case <-r.Context().Done():
 		}
 	}))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(over) }) // runs first, so that Close does not wait on held requests
 	g, err := New(Config{Token: "t", APIURL: srv.URL, Logger: quietLogger()})
 	if err != nil {
 		t.Fatal(err)
@@ -136,8 +140,13 @@ func TestEditsDoNotWaitOnEachOther(t *testing.T) {
 		go func() { errs <- r.Edit(ctx, Message{Content: "x"}) }()
 	}
 	for range n {
-		if err := <-errs; err != nil {
-			t.Fatalf("edit: %v (edits waited on each other)", err)
+		select {
+		case err := <-errs:
+			if err != nil {
+				t.Fatalf("edit: %v (edits waited on each other)", err)
+			}
+		case <-ctx.Done():
+			t.Fatal("the edits never were all in flight at once: they waited on each other")
 		}
 	}
 }
