@@ -3,7 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
-	"net/url"
+	"github.com/geobrief/geobrief/discordfmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -73,7 +73,7 @@ func hitChoices(hits []store.Hit) []*discordgo.ApplicationCommandOptionChoice {
 }
 
 func choiceName(h store.Hit) string {
-	title := oneLine(h.Title)
+	title := discordfmt.OneLine(h.Title)
 	if title == "" {
 		title = h.ID
 	}
@@ -81,7 +81,7 @@ func choiceName(h store.Hit) string {
 	if d := hitDate(h); !d.IsZero() {
 		date = " · " + d.Format("2006-01-02")
 	}
-	return cut(title, maxChoiceName-utf8.RuneCountInString(date)) + date
+	return discordfmt.Cut(title, maxChoiceName-utf8.RuneCountInString(date)) + date
 }
 
 func hitDate(h store.Hit) time.Time {
@@ -100,12 +100,12 @@ func summarizeButtons(hits []store.Hit) []discordgo.MessageComponent {
 		if utf8.RuneCountInString(id) > maxCustomID {
 			continue // the ID cannot travel in a button
 		}
-		label := oneLine(h.Title)
+		label := discordfmt.OneLine(h.Title)
 		if label == "" {
 			label = h.ID
 		}
 		row = append(row, discordgo.Button{
-			Label:    cut("Summarize: "+label, maxLabel),
+			Label:    discordfmt.Cut("Summarize: "+label, maxLabel),
 			Style:    discordgo.SecondaryButton,
 			CustomID: id,
 		})
@@ -127,32 +127,13 @@ func summarizeButtons(hits []store.Hit) []discordgo.MessageComponent {
 func sourceLine(doc corpus.Document) string {
 	var parts []string
 	if doc.Source != "" {
-		parts = append(parts, oneLine(doc.Source))
+		parts = append(parts, discordfmt.OneLine(doc.Source))
 	}
 	if !doc.Published.IsZero() {
 		parts = append(parts, doc.Published.Format("2 Jan 2006"))
 	}
-	if t := oneLine(doc.Title); t != "" {
+	if t := discordfmt.OneLine(doc.Title); t != "" {
 		parts = append(parts, t)
 	}
 	return strings.Join(parts, " · ")
 }
-
-// webURL returns u when it is an absolute http(s) URL Discord accepts.
-func webURL(u string) string {
-	p, err := url.Parse(strings.TrimSpace(u))
-	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || len(u) > 2048 {
-		return ""
-	}
-	return p.String()
-}
-
-// oneLine collapses whitespace, so titles cannot break a layout.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-var markdownEscaper = strings.NewReplacer(
-	`\`, `\\`, "*", `\*`, "_", `\_`, "~", `\~`, "`", "\\`", "|", `\|`, ">", `\>`, "[", `\[`, "]", `\]`,
-)
-
-// escapeMarkdown makes text from documents show literally.
-func escapeMarkdown(s string) string { return markdownEscaper.Replace(s) }

@@ -1,26 +1,24 @@
-// Package bot is geobrief's Discord bot: slash commands with autocomplete,
-// deferred replies edited with embeds that fit Discord's limits, per-user
-// limits, metrics and a graceful shutdown.
+// Package bot is geobrief's slash commands: one route table from which
+// registration, dispatch and /help are made, middleware (recover, metrics,
+// per-user limit, deferral, a bounded pool for the work), and one file per
+// command whose handler returns the answer as a value. The Discord
+// transport (package discord) hands it interactions.
 package bot
 
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
-	"github.com/bwmarrin/discordgo"
-	"github.com/gorilla/websocket"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/geobrief/geobrief/app"
 	"github.com/geobrief/geobrief/corpus"
+	"github.com/geobrief/geobrief/discord"
 	"github.com/geobrief/geobrief/store"
 	"github.com/geobrief/geobrief/summarize"
 )
@@ -44,11 +42,9 @@ type Library interface {
 type Config struct {
 	// Token is the bot token (DISCORD_TOKEN), with or without "Bot ".
 	Token string
-	// GuildID (DISCORD_GUILD_ID) registers the commands to one guild, which
-	// is instant; empty registers them globally.
+	// GuildID (DISCORD_GUILD_ID) registers the commands to one guild.
 	GuildID string
-	// APIURL (DISCORD_API_URL) sends every REST call and the gateway
-	// discovery to this base URL instead of https://discord.com.
+	// APIURL (DISCORD_API_URL) sends every Discord call to this base URL.
 	APIURL string
 	// UserRatePerMinute is how many summaries one user may ask for a
 	// minute (default 5; negative: no limit).
@@ -70,24 +66,41 @@ type Config struct {
 	// ProgressInterval is the least time between two progress edits of one
 	// reply (default 1 s).
 	ProgressInterval time.Duration
+	// StillWorkingAfter is how long a deferred reply may stay on Discord's
+	// "thinking…" before the bot says it is still working (default 3 s).
+	StillWorkingAfter time.Duration
+	// Workers bounds the interactions whose work (search, summaries) runs
+	// at once; the others wait, already acknowledged (default 32). Most of
+	// a summary is waiting for the LLM, whose client has its own bound and
+	// queue: this one keeps a burst from running every handler at once and
+	// starving the acknowledgements of the CPU.
+	Workers int
 	// SourcesText is the /help line telling where documents come from.
 	SourcesText string
+	// Digests, when set, enables /digest and /digest-schedule.
+	Digests *Digests
 }
 
-// Bot is a Discord bot serving geobrief's commands.
+// Bot serves geobrief's commands. It is a discord.Handler.
 type Bot struct {
-	cfg      Config
-	log      *slog.Logger
-	lib      Library
-	briefer  Briefer
-	session  *discordgo.Session
-	dialer   *deadlineDialer
-	metrics  *metrics
-	limiter  *userLimiter
-	digests  *digests // nil unless EnableDigests
+	cfg     Config
+	log     *slog.Logger
+	lib     Library
+	briefer Briefer
+	gw      *discord.Gateway
+	metrics *metrics
+	limiter *userLimiter
+	clock   clock
+	// up reports whether the transport is connected, for /healthz.
+	up func() bool
+	// workers holds a token per interaction doing its work.
+	workers chan struct{}
+	// acks holds work back while acknowledgements are pending.
+	acks *ackGate
+
 	commands map[string]*command
+	order    []*command // registration and /help order
 	buttons  map[string]*button
-	defs     []*discordgo.ApplicationCommand
 
 	// base is the parent of every interaction's context; it is cancelled
 	// when shutdown gives up waiting.
@@ -98,14 +111,13 @@ type Bot struct {
 	closing  bool
 	inFlight sync.WaitGroup
 
-	connected   atomic.Bool
 	metricSrv   *http.Server
 	metricsAddr string
 	closeOnce   sync.Once
 	closeErr    error
 }
 
-// New builds a bot; nothing connects until Open or Run.
+// New builds a bot and its gateway; nothing connects until Open or Run.
 func New(cfg Config, lib Library, briefer Briefer) (*Bot, error) {
 	if strings.TrimSpace(cfg.Token) == "" {
 		return nil, errors.New("bot: DISCORD_TOKEN is required")
@@ -113,6 +125,23 @@ func New(cfg Config, lib Library, briefer Briefer) (*Bot, error) {
 	if lib == nil || briefer == nil {
 		return nil, errors.New("bot: a library and a briefer are required")
 	}
+	// The gateway first: a Config error must leave the registry as it was.
+	gw, err := discord.New(discord.Config{Token: cfg.Token, GuildID: cfg.GuildID, APIURL: cfg.APIURL, Logger: cfg.Logger})
+	if err != nil {
+		return nil, err
+	}
+	b, err := NewHandler(cfg, lib, briefer)
+	if err != nil {
+		return nil, err
+	}
+	b.gw = gw
+	b.up = gw.Connected
+	return b, nil
+}
+
+// NewHandler builds the bot without a transport: for a transport of
+// another kind, and for tests that call its handlers directly.
+func NewHandler(cfg Config, lib Library, briefer Briefer) (*Bot, error) {
 	if cfg.UserRatePerMinute == 0 {
 		cfg.UserRatePerMinute = 5
 	}
@@ -125,64 +154,50 @@ func New(cfg Config, lib Library, briefer Briefer) (*Bot, error) {
 	if cfg.ProgressInterval <= 0 {
 		cfg.ProgressInterval = time.Second
 	}
+	if cfg.StillWorkingAfter <= 0 {
+		cfg.StillWorkingAfter = 3 * time.Second
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 32
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
 	}
-	transport, err := newAPITransport(cfg.APIURL)
-	if err != nil {
-		return nil, err
+	if d := cfg.Digests; d != nil {
+		if d.Builder == nil || d.Schedules == nil {
+			return nil, errors.New("bot: digests need a builder and a schedule store")
+		}
+		if d.Window <= 0 {
+			d.Window = 24 * time.Hour
+		}
+		if d.Now == nil {
+			d.Now = time.Now
+		}
 	}
-	token := cfg.Token
-	if !strings.HasPrefix(token, "Bot ") {
-		token = "Bot " + token
-	}
-	s, err := discordgo.New(token)
-	if err != nil {
-		return nil, fmt.Errorf("bot: %w", err)
-	}
-	s.Client = &http.Client{Timeout: 20 * time.Second, Transport: transport}
-	s.Identify.Intents = discordgo.IntentsNone // slash commands need no intents
-	s.StateEnabled = false
-	dialer := &deadlineDialer{timeout: 30 * time.Second}
-	s.Dialer = &websocket.Dialer{
-		Proxy:            http.ProxyFromEnvironment,
-		HandshakeTimeout: 30 * time.Second,
-		NetDialContext:   dialer.dial,
-	}
-
 	// Registered last, so that a Config error leaves the registry as it was.
 	m, err := newMetrics(cfg.Registry)
 	if err != nil {
 		return nil, err
 	}
-
 	base, cancel := context.WithCancel(context.Background())
 	b := &Bot{
 		cfg:        cfg,
 		log:        cfg.Logger,
 		lib:        lib,
 		briefer:    briefer,
-		session:    s,
-		dialer:     dialer,
 		metrics:    m,
 		limiter:    newUserLimiter(cfg.UserRatePerMinute, time.Minute),
+		clock:      realClock{},
+		up:         func() bool { return false },
+		workers:    make(chan struct{}, cfg.Workers),
+		acks:       newAckGate(),
 		base:       base,
 		cancelBase: cancel,
 	}
 	b.routes()
-	s.AddHandler(func(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
-		b.handle(ic.Interaction)
-	})
-	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Connect) {
-		b.dialer.clearDeadline()
-		b.connected.Store(true)
-	})
-	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
-		b.connected.Store(false)
-	})
 	return b, nil
 }
 
@@ -194,21 +209,12 @@ func (b *Bot) Open(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := b.session.Open(); err != nil {
-		return fmt.Errorf("bot: cannot connect to the gateway: %w", err)
-	}
-	b.dialer.clearDeadline()
-	b.connected.Store(true)
-	app := b.session.State.Ready.Application
-	if app == nil || app.ID == "" {
-		return errors.New("bot: READY carried no application ID")
-	}
-	if err := b.register(ctx, app.ID); err != nil {
-		return err
-	}
-	b.log.Info("discord bot ready", slog.String("application_id", app.ID), slog.String("guild_id", b.cfg.GuildID))
-	return nil
+	return b.gw.Open(ctx, b)
 }
+
+// Channels posts to channels through the bot's gateway (the digest
+// scheduler's Poster and Finder).
+func (b *Bot) Channels() *discord.Gateway { return b.gw }
 
 // Run opens the bot, serves until ctx is done, then shuts down, waiting up
 // to ShutdownTimeout for interactions in flight.
@@ -245,11 +251,9 @@ func (b *Bot) Close(ctx context.Context) error {
 		}
 		b.cancelBase()
 
-		b.session.ShouldReconnectOnError = false
-		if err := b.session.Close(); err != nil {
-			b.closeErr = fmt.Errorf("bot: closing the gateway: %w", err)
+		if b.gw != nil {
+			b.closeErr = b.gw.Close()
 		}
-		b.connected.Store(false)
 		if b.metricSrv != nil {
 			sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
@@ -268,33 +272,4 @@ func (b *Bot) track() bool {
 	}
 	b.inFlight.Add(1)
 	return true
-}
-
-// deadlineDialer dials the gateway with a deadline, so that a server that
-// answers the upgrade and then says nothing cannot block Open forever
-// (discordgo sets no read deadline); the deadline is cleared once connected.
-type deadlineDialer struct {
-	timeout time.Duration
-	mu      sync.Mutex
-	last    net.Conn
-}
-
-func (d *deadlineDialer) dial(ctx context.Context, network, addr string) (net.Conn, error) {
-	c, err := (&net.Dialer{Timeout: d.timeout}).DialContext(ctx, network, addr)
-	if err != nil {
-		return nil, err
-	}
-	_ = c.SetDeadline(time.Now().Add(d.timeout))
-	d.mu.Lock()
-	d.last = c
-	d.mu.Unlock()
-	return c, nil
-}
-
-func (d *deadlineDialer) clearDeadline() {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.last != nil {
-		_ = d.last.SetDeadline(time.Time{})
-	}
 }

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"github.com/geobrief/geobrief/discordfmt"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -24,19 +25,20 @@ func (b *Bot) digestCommand() *command {
 				MaxLength:   32,
 			}},
 		},
+		help: "`[since]`: the documents added recently, each in a sentence, with a top line.",
 		// A digest can summarize several documents: it counts like a summary.
 		limited: true,
 		run: func(ctx context.Context, r *request, opts options) (reply, error) {
-			d := b.digests
-			now := d.cfg.Now()
-			since := now.Add(-d.cfg.Window)
+			d := b.cfg.Digests
+			now := d.Now()
+			since := now.Add(-d.Window)
 			if s := opts.string("since"); s != "" {
 				var err error
 				if since, err = digest.ParseSince(s, now, time.UTC); err != nil {
-					return reply{content: "I can't read that `since`: " + escapeMarkdown(err.Error()) + "."}, nil
+					return reply{content: "I can't read that `since`: " + discordfmt.Escape(err.Error()) + ".", rejected: true}, nil
 				}
 			}
-			dg, err := d.builder.Build(ctx, digest.Request{
+			dg, err := d.Builder.Build(ctx, digest.Request{
 				Since: since,
 				Guild: r.i.GuildID,
 				Progress: func(done, total int) {

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"github.com/geobrief/geobrief/discordfmt"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -62,6 +63,7 @@ func (b *Bot) digestScheduleCommand() *command {
 				},
 			},
 		},
+		help: "`set`|`show`|`clear`: post digests to a channel at set local times (Manage Server).",
 		complete: func(_ context.Context, _ *request, focused *discordgo.ApplicationCommandInteractionDataOption) ([]*discordgo.ApplicationCommandOptionChoice, error) {
 			return zoneChoices(focused.StringValue()), nil
 		},
@@ -98,42 +100,62 @@ func (b *Bot) setSchedule(ctx context.Context, r *request, opts options) (reply,
 	}
 	times, err := digest.ParseTimes(opts.string("times"))
 	if err != nil {
-		return reply{content: "Times: " + escapeMarkdown(err.Error()) + "."}, nil
+		return reply{content: "Times: " + discordfmt.Escape(err.Error()) + ".", rejected: true}, nil
 	}
 	zone := strings.TrimSpace(opts.string("timezone"))
 	if _, err := digest.LoadZone(zone); err != nil {
-		return reply{content: "Time zone: " + escapeMarkdown(err.Error()) + "."}, nil
+		return reply{content: "Time zone: " + discordfmt.Escape(err.Error()) + ".", rejected: true}, nil
 	}
-	s := digest.Schedule{ChannelID: channelID, GuildID: r.i.GuildID, Times: times, Zone: zone, Created: b.digests.cfg.Now().UTC()}
-	if err := b.digests.schedules.PutSchedule(ctx, s.ToRow()); err != nil {
+	s := digest.Schedule{ChannelID: channelID, GuildID: r.i.GuildID, Times: times, Zone: zone, Created: b.cfg.Digests.Now().UTC()}
+	// The schedule the channel had, if any, to say that it was replaced.
+	existing, err := b.cfg.Digests.Schedules.Schedules(ctx, r.i.GuildID)
+	if err != nil {
+		return reply{}, fmt.Errorf("bot: list schedules: %w", err)
+	}
+	if err := b.cfg.Digests.Schedules.PutSchedule(ctx, s.ToRow()); err != nil {
 		return reply{}, fmt.Errorf("bot: save schedule: %w", err)
 	}
-	return reply{content: fmt.Sprintf("Digests will be posted in <#%s> at %s (%s).", channelID, strings.Join(strings.Split(digest.FormatTimes(times), ","), ", "), zone)}, nil
+	msg := fmt.Sprintf("Digests will be posted in <#%s> at %s (%s).", channelID, listTimes(digest.FormatTimes(times)), zone)
+	for _, old := range existing {
+		if old.ChannelID == channelID {
+			msg = fmt.Sprintf("Replaced the digest schedule of <#%s> (was %s (%s)): digests will now be posted at %s (%s).",
+				channelID, listTimes(old.Times), old.Zone, listTimes(digest.FormatTimes(times)), zone)
+			if old.Paused != "" {
+				msg += " Its pause is lifted."
+			}
+		}
+	}
+	return reply{content: msg}, nil
+}
+
+// listTimes shows stored times ("08:00,18:00") as "08:00, 18:00".
+func listTimes(times string) string {
+	return strings.Join(strings.Split(times, ","), ", ")
 }
 
 func (b *Bot) showSchedules(ctx context.Context, r *request) (reply, error) {
-	rows, err := b.digests.schedules.Schedules(ctx, r.i.GuildID)
+	rows, err := b.cfg.Digests.Schedules.Schedules(ctx, r.i.GuildID)
 	if err != nil {
 		return reply{}, fmt.Errorf("bot: list schedules: %w", err)
 	}
 	if len(rows) == 0 {
 		return reply{content: "No digest schedules in this server. Add one with `/digest-schedule set`."}, nil
 	}
-	e := &discordgo.MessageEmbed{Title: "Digest schedules", Color: 0x2b6cb0}
+	e := &discordgo.MessageEmbed{Title: "Digest schedules", Color: discordfmt.Color}
 	for _, row := range rows {
 		var lines []string
-		lines = append(lines, fmt.Sprintf("%s (%s)", strings.ReplaceAll(row.Times, ",", ", "), row.Zone))
+		lines = append(lines, fmt.Sprintf("%s (%s)", listTimes(row.Times), row.Zone))
 		if row.Paused != "" {
-			lines = append(lines, "**Paused:** "+escapeMarkdown(row.Paused)+". Set the schedule again once the bot can post there.")
+			lines = append(lines, "**Paused:** "+discordfmt.Escape(row.Paused)+". Set the schedule again once the bot can post there.")
 		}
-		eds, err := b.digests.schedules.Editions(ctx, row.ChannelID, 3)
+		eds, err := b.cfg.Digests.Schedules.Editions(ctx, row.ChannelID, 3)
 		if err != nil {
 			return reply{}, fmt.Errorf("bot: list editions: %w", err)
 		}
 		for _, ed := range eds {
 			line := fmt.Sprintf("%s: %s", ed.DueAt.Format("2 Jan 15:04 MST"), ed.Status)
 			if ed.Reason != "" && ed.Status != store.EditionPosted {
-				line += " (" + escapeMarkdown(ed.Reason) + ")"
+				line += " (" + discordfmt.Escape(ed.Reason) + ")"
 			}
 			lines = append(lines, line)
 		}
@@ -147,7 +169,7 @@ func (b *Bot) clearSchedule(ctx context.Context, opts options) (reply, error) {
 	if channelID == "" {
 		return reply{content: msgPickChannel}, nil
 	}
-	ok, err := b.digests.schedules.DeleteSchedule(ctx, channelID)
+	ok, err := b.cfg.Digests.Schedules.DeleteSchedule(ctx, channelID)
 	if err != nil {
 		return reply{}, fmt.Errorf("bot: delete schedule: %w", err)
 	}

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"github.com/geobrief/geobrief/discordfmt"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -17,6 +18,7 @@ func (b *Bot) factsCommand() *command {
 			Description: "The verified key facts of a news document, with their quotes",
 			Options:     []*discordgo.ApplicationCommandOption{articleOption()},
 		},
+		help:     "`article`: only the verified key facts, with their quotes.",
 		limited:  true,
 		complete: b.completeArticle,
 		run: func(ctx context.Context, r *request, opts options) (reply, error) {
@@ -33,9 +35,9 @@ func (b *Bot) factsCommand() *command {
 				return reply{}, fmt.Errorf("bot: facts of %q: %w", res.Doc.ID, err)
 			}
 			e := &discordgo.MessageEmbed{
-				Title:  "Key facts: " + oneLine(titleOf(res.Doc)),
-				URL:    webURL(res.Doc.URL),
-				Color:  0x2b6cb0,
+				Title:  "Key facts: " + discordfmt.OneLine(titleOf(res.Doc)),
+				URL:    discordfmt.WebURL(res.Doc.URL),
+				Color:  discordfmt.Color,
 				Author: sourceAuthor(res.Doc),
 				Footer: &discordgo.MessageEmbedFooter{Text: footerText(res.Doc, br.Meta)},
 				Fields: factFields(br.VerifiedFacts()),

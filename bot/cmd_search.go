@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"github.com/geobrief/geobrief/discordfmt"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -26,6 +27,7 @@ func (b *Bot) searchCommand() *command {
 				MaxLength:   200,
 			}},
 		},
+		help: "`query`: the best matching documents, with a button to summarize each.",
 		run: func(ctx context.Context, _ *request, opts options) (reply, error) {
 			q := strings.TrimSpace(opts.string("query"))
 			hits, err := b.lib.Search(ctx, q, searchResults)
@@ -33,11 +35,11 @@ func (b *Bot) searchCommand() *command {
 				return reply{}, fmt.Errorf("bot: search %q: %w", q, err)
 			}
 			if len(hits) == 0 {
-				return reply{content: fmt.Sprintf("No document matches “%s”. Try fewer or other words.", escapeMarkdown(cut(oneLine(q), 100)))}, nil
+				return reply{content: fmt.Sprintf("No document matches “%s”. Try fewer or other words.", discordfmt.Escape(discordfmt.Cut(discordfmt.OneLine(q), 100)))}, nil
 			}
 			var lines []string
 			for n, h := range hits {
-				line := fmt.Sprintf("%d. **%s**", n+1, escapeMarkdown(cut(oneLine(hitTitle(h)), 200)))
+				line := fmt.Sprintf("%d. **%s**", n+1, discordfmt.Escape(discordfmt.Cut(discordfmt.OneLine(hitTitle(h)), 200)))
 				if d := hitDate(h); !d.IsZero() {
 					line += " · " + d.Format("2 Jan 2006")
 				}
@@ -45,9 +47,9 @@ func (b *Bot) searchCommand() *command {
 				lines = append(lines, line)
 			}
 			e := &discordgo.MessageEmbed{
-				Title:       "Search: " + oneLine(q),
+				Title:       "Search: " + discordfmt.OneLine(q),
 				Description: strings.Join(lines, "\n"),
-				Color:       0x2b6cb0,
+				Color:       discordfmt.Color,
 				Footer:      &discordgo.MessageEmbedFooter{Text: "Press a button to summarize a result."},
 			}
 			return reply{embeds: []*discordgo.MessageEmbed{e}, components: summarizeButtons(hits)}, nil

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"github.com/geobrief/geobrief/discordfmt"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -33,6 +34,7 @@ func (b *Bot) summarizeCommand() *command {
 				},
 			},
 		},
+		help:     "`article` `[length]`: headline, summary and verified key facts. Start typing to pick a document.",
 		limited:  true,
 		complete: b.completeArticle,
 		run: func(ctx context.Context, r *request, opts options) (reply, error) {
@@ -77,7 +79,7 @@ func (b *Bot) summarize(ctx context.Context, r *request, article string, length 
 			res.Others = res.Others[:2]
 		}
 		out.content = fmt.Sprintf("Summarized **%s** (`%s`). Other documents match almost as well:",
-			escapeMarkdown(cut(oneLine(titleOf(res.Doc)), 200)), res.Doc.ID)
+			discordfmt.Escape(discordfmt.Cut(discordfmt.OneLine(titleOf(res.Doc)), 200)), res.Doc.ID)
 		out.components = summarizeButtons(res.Others)
 	}
 	return out, nil
@@ -95,20 +97,20 @@ func partProgress(r *request) func(done, parts int) {
 // briefEmbed shows a Brief: headline, summary, verified facts with their
 // quotes, the source and how it was made.
 func briefEmbed(doc corpus.Document, br summarize.Brief) *discordgo.MessageEmbed {
-	title := oneLine(br.Headline)
+	title := discordfmt.OneLine(br.Headline)
 	if title == "" {
-		title = oneLine(titleOf(doc))
+		title = discordfmt.OneLine(titleOf(doc))
 	}
 	e := &discordgo.MessageEmbed{
 		Title:       title,
-		URL:         webURL(doc.URL),
+		URL:         discordfmt.WebURL(doc.URL),
 		Description: strings.TrimSpace(br.Summary),
-		Color:       0x2b6cb0,
+		Color:       discordfmt.Color,
 		Author:      sourceAuthor(doc),
 		Footer:      &discordgo.MessageEmbedFooter{Text: footerText(doc, br.Meta)},
 	}
 	if br.Meta.Offline {
-		e.Color = 0x718096
+		e.Color = discordfmt.ColorOffline
 	}
 	e.Fields = factFields(br.VerifiedFacts())
 	return e
@@ -119,12 +121,12 @@ func briefEmbed(doc corpus.Document, br summarize.Brief) *discordgo.MessageEmbed
 func factFields(facts []summarize.Fact) []*discordgo.MessageEmbedField {
 	var fields []*discordgo.MessageEmbedField
 	for n, f := range facts {
-		quote := oneLine(f.Quote)
+		quote := discordfmt.OneLine(f.Quote)
 		value := "> “" + quote + "”"
 		if quote == "" {
-			value = emptyField
+			value = discordfmt.EmptyField
 		}
-		name := oneLine(f.Text)
+		name := discordfmt.OneLine(f.Text)
 		if name == quote {
 			// Offline facts are article sentences: the quote says it all, and
 			// repeating it as the field name would only halve what fits.
@@ -140,7 +142,7 @@ func sourceAuthor(doc corpus.Document) *discordgo.MessageEmbedAuthor {
 	if line == "" {
 		return nil
 	}
-	return &discordgo.MessageEmbedAuthor{Name: line, URL: webURL(doc.URL)}
+	return &discordgo.MessageEmbedAuthor{Name: line, URL: discordfmt.WebURL(doc.URL)}
 }
 
 // footerText says which document and how the Brief was made.

@@ -7,9 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/geobrief/geobrief/bot/discordfake"
 	"github.com/geobrief/geobrief/digest"
+	"github.com/geobrief/geobrief/discord/discordfake"
 	"github.com/geobrief/geobrief/store"
+	"github.com/geobrief/geobrief/store/storetest"
 	"github.com/geobrief/geobrief/summarize"
 )
 
@@ -25,7 +26,7 @@ type dyingPoster struct {
 
 func (p *dyingPoster) Post(ctx context.Context, channelID, content, nonce string) (string, error) {
 	if p.afterPost {
-		if _, err := p.b.Post(ctx, channelID, content, nonce); err != nil {
+		if _, err := p.b.Channels().Post(ctx, channelID, content, nonce); err != nil {
 			return "", err
 		}
 	}
@@ -43,23 +44,17 @@ type instance struct {
 func startInstance(t *testing.T, f *discordfake.Server, dir string) *instance {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.SyncDocuments(ctx, newsDocs(12)); err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.OpenDir(t, dir, newsDocs(12)...)
 	sum, err := summarize.New(summarize.Config{}, nil, st)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := New(Config{Token: "t", GuildID: "700000000000000001", APIURL: f.URL(), Logger: discardLogger()}, testLibrary(), &fakeBriefer{})
+	builder := digest.NewBuilder(st, sum, 10, nil)
+	b, err := New(Config{Token: "t", GuildID: "700000000000000001", APIURL: f.URL(), Logger: discardLogger(),
+		Digests: &Digests{Builder: builder, Schedules: st}}, testLibrary(), &fakeBriefer{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	builder := digest.NewBuilder(st, sum, 10, nil)
-	b.EnableDigests(builder, st, DigestConfig{})
 	octx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	if err := b.Open(octx); err != nil {
@@ -105,12 +100,14 @@ func channelPosts(f *discordfake.Server, channel string) (nonces []string, disti
 }
 
 func TestDigestEditionPostedOnceAcrossRestarts(t *testing.T) {
+	t.Parallel()
 	for _, afterPost := range []bool{false, true} {
 		name := "killed between claim and post"
 		if afterPost {
 			name = "killed right after the post"
 		}
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			f := discordfake.New()
 			defer f.Close()
 			dir := t.TempDir()
@@ -129,7 +126,7 @@ func TestDigestEditionPostedOnceAcrossRestarts(t *testing.T) {
 
 			second := startInstance(t, f, dir)
 			defer second.stop()
-			sched := second.sched(second.b)
+			sched := second.sched(second.b.Channels())
 			if err := sched.RunOnce(ctx, due.Add(3*time.Minute)); err != nil {
 				t.Fatal(err)
 			}
@@ -158,6 +155,7 @@ func TestDigestEditionPostedOnceAcrossRestarts(t *testing.T) {
 }
 
 func TestDeletedChannelPausesSchedule(t *testing.T) {
+	t.Parallel()
 	f := discordfake.New()
 	defer f.Close()
 	ctx := context.Background()
@@ -167,7 +165,7 @@ func TestDeletedChannelPausesSchedule(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.SetChannelError("404404", 404, 10003, "Unknown Channel")
-	sched := in.sched(in.b)
+	sched := in.sched(in.b.Channels())
 	for _, at := range []time.Duration{61 * time.Minute, 90 * time.Minute, 121 * time.Minute, 150 * time.Minute} {
 		if err := sched.RunOnce(ctx, digestNow.Add(at)); err != nil {
 			t.Fatal(err)
@@ -187,6 +185,7 @@ func TestDeletedChannelPausesSchedule(t *testing.T) {
 // right before a crash, resumed after that, is found in the channel's
 // history instead of being posted a second time.
 func TestDigestResumedAfterNonceExpiryIsNotPostedTwice(t *testing.T) {
+	t.Parallel()
 	f := discordfake.New()
 	defer f.Close()
 	dir := t.TempDir()
@@ -207,7 +206,7 @@ func TestDigestResumedAfterNonceExpiryIsNotPostedTwice(t *testing.T) {
 
 	second := startInstance(t, f, dir)
 	defer second.stop()
-	if err := second.sched(second.b).RunOnce(ctx, due.Add(10*time.Minute)); err != nil {
+	if err := second.sched(second.b.Channels()).RunOnce(ctx, due.Add(10*time.Minute)); err != nil {
 		t.Fatal(err)
 	}
 	if msgs := f.ChannelMessages("900"); len(msgs) != 1 {

@@ -21,33 +21,13 @@ type ScheduleStore interface {
 	Editions(ctx context.Context, channelID string, limit int) ([]store.EditionRow, error)
 }
 
-// DigestConfig tunes /digest.
-type DigestConfig struct {
-	// Window is how far back /digest reaches when no since is given.
+// Digests is what /digest and /digest-schedule need.
+type Digests struct {
+	Builder   DigestBuilder
+	Schedules ScheduleStore
+	// Window is how far back /digest reaches when no since is given
+	// (default a day).
 	Window time.Duration
 	// Now is the clock; tests pass a fixed one.
 	Now func() time.Time
-}
-
-// digests holds what the digest commands need; nil until EnableDigests.
-type digests struct {
-	builder   DigestBuilder
-	schedules ScheduleStore
-	cfg       DigestConfig
-}
-
-// EnableDigests adds /digest and /digest-schedule. Call it before Open, so
-// the commands are registered with the others.
-func (b *Bot) EnableDigests(builder DigestBuilder, schedules ScheduleStore, cfg DigestConfig) {
-	if cfg.Window <= 0 {
-		cfg.Window = 24 * time.Hour
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	b.digests = &digests{builder: builder, schedules: schedules, cfg: cfg}
-	for _, c := range []*command{b.digestCommand(), b.digestScheduleCommand()} {
-		b.commands[c.def.Name] = c
-		b.defs = append(b.defs, c.def)
-	}
 }

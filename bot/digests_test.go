@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/geobrief/geobrief/bot/discordfake"
 	"github.com/geobrief/geobrief/corpus"
 	"github.com/geobrief/geobrief/digest"
 	"github.com/geobrief/geobrief/store"
+	"github.com/geobrief/geobrief/store/storetest"
 	"github.com/geobrief/geobrief/summarize"
 )
 
@@ -42,33 +42,15 @@ func setupDigests(t *testing.T, dataDir string, docs []corpus.Document) *digestR
 	if dataDir == "" {
 		dataDir = t.TempDir()
 	}
-	st, err := store.Open(context.Background(), dataDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.SyncDocuments(context.Background(), docs); err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.OpenDir(t, dataDir, docs...)
 	sum, err := summarize.New(summarize.Config{}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	builder := digest.NewBuilder(st, sum, 40, nil)
-	f := discordfake.New()
-	t.Cleanup(f.Close)
-	b, err := New(Config{Token: "t", GuildID: "700000000000000001", APIURL: f.URL(), Logger: discardLogger()}, testLibrary(), &fakeBriefer{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.EnableDigests(builder, st, DigestConfig{Now: func() time.Time { return digestNow }})
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	t.Cleanup(cancel)
-	if err := b.Open(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = b.Close(context.Background()) })
-	return &digestRig{harness: &harness{t: t, b: b, f: f, ctx: ctx}, st: st, builder: builder}
+	digests := &Digests{Builder: builder, Schedules: st, Now: func() time.Time { return digestNow }}
+	h := setup(t, func(c *Config, _ *fakeBriefer) { c.Digests = digests })
+	return &digestRig{harness: h, st: st, builder: builder}
 }
 
 // scheduleCmd builds /digest-schedule <sub> with the member's permissions.
@@ -87,18 +69,19 @@ func channelOpt(id string) map[string]any {
 }
 
 func TestDigestScheduleCommands(t *testing.T) {
+	t.Parallel()
 	r := setupDigests(t, "", nil)
 	const manage = "32" // MANAGE_GUILD
 
 	// The definition asks Discord to show it to Manage Server members only.
-	var registered bool
-	for _, req := range r.f.Requests() {
-		if req.Method == "PUT" && strings.Contains(string(req.Body), `"name":"digest-schedule"`) {
-			registered = strings.Contains(string(req.Body), `"default_member_permissions":"32"`)
+	var perms *int64
+	for _, c := range r.b.Commands() {
+		if c.Name == "digest-schedule" {
+			perms = c.DefaultMemberPermissions
 		}
 	}
-	if !registered {
-		t.Fatal("digest-schedule registered without default_member_permissions 32")
+	if perms == nil || *perms != 32 {
+		t.Fatal("digest-schedule defined without default_member_permissions 32")
 	}
 
 	_, ed := r.dispatch(r.scheduleCmd("set", "0", channelOpt("800"), opt("times", "08:00"), opt("timezone", "UTC")))
@@ -116,6 +99,17 @@ func TestDigestScheduleCommands(t *testing.T) {
 	rows, _ := r.st.Schedules(context.Background(), "700000000000000001")
 	if len(rows) != 1 || rows[0].Times != "08:00,18:00" || rows[0].Zone != "Europe/Kyiv" || !rows[0].Created.Equal(digestNow) {
 		t.Fatalf("stored %+v", rows)
+	}
+
+	// Setting it again says what it replaced.
+	_, ed = r.dispatch(r.scheduleCmd("set", manage, channelOpt("800"), opt("times", "07:30"), opt("timezone", "UTC")))
+	if m := decodeMessage(t, ed); !strings.Contains(m.Content, "Replaced the digest schedule of <#800> (was 08:00, 18:00 (Europe/Kyiv))") ||
+		!strings.Contains(m.Content, "now be posted at 07:30 (UTC)") {
+		t.Fatalf("second set answered %q", m.Content)
+	}
+	_, ed = r.dispatch(r.scheduleCmd("set", manage, channelOpt("800"), opt("times", "18:00, 08:00"), opt("timezone", "Europe/Kyiv")))
+	if m := decodeMessage(t, ed); !strings.HasPrefix(m.Content, "Replaced") {
+		t.Fatalf("third set answered %q", m.Content)
 	}
 
 	for _, bad := range [][3]string{{"25:00", "UTC", "Times: \"25:00\" is not a time of day"}, {"08:00", "Mars/Olympus", "Time zone: \"Mars/Olympus\" is not an IANA time zone"}} {
@@ -158,6 +152,7 @@ func TestDigestScheduleCommands(t *testing.T) {
 }
 
 func TestTimezoneAutocomplete(t *testing.T) {
+	t.Parallel()
 	r := setupDigests(t, "", nil)
 	in := r.interaction(4, map[string]any{"id": "2", "name": "digest-schedule", "type": 1, "options": []map[string]any{{
 		"name": "set", "type": 1, "options": []map[string]any{{"name": "timezone", "type": 3, "value": "kyiv", "focused": true}},
@@ -173,36 +168,21 @@ func TestTimezoneAutocomplete(t *testing.T) {
 }
 
 func TestDigestCommandSplitsIntoFollowups(t *testing.T) {
+	t.Parallel()
 	r := setupDigests(t, "", newsDocs(30))
 	in := r.slash("digest", "reader", opt("since", "2h"))
-	if err := r.f.Dispatch(r.ctx, in); err != nil {
-		t.Fatal(err)
-	}
-	ed, err := r.f.WaitEdit(r.ctx, in["token"].(string), func(req discordfake.Request) bool {
-		return strings.Contains(string(req.Body), "News digest")
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, ed := r.dispatch(in)
 	first := decodeMessage(t, ed)
 	if !strings.Contains(first.Content, "News digest") || first.AllowedMentions == nil || len(first.AllowedMentions.Parse) != 0 {
 		t.Fatalf("first message = %+v", first)
 	}
 	// The rest come as follow-ups, in order, each within the limit and
 	// with mentions disabled.
-	deadline := time.Now().Add(5 * time.Second)
 	var follow []message
-	for time.Now().Before(deadline) {
-		follow = follow[:0]
-		for _, req := range r.f.Requests() {
-			if req.Method == "POST" && strings.HasSuffix(strings.Split(req.Path, "?")[0], "/"+in["token"].(string)) {
-				follow = append(follow, decodeMessage(t, req))
-			}
+	for _, req := range r.requests() {
+		if req.Method == "POST" && strings.HasSuffix(req.Path, "/"+in["token"].(string)) {
+			follow = append(follow, decodeMessage(t, req))
 		}
-		if strings.Contains(lastContent(follow), "talks-29") {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 	if len(follow) == 0 || !strings.Contains(lastContent(follow), "talks-29") {
 		t.Fatalf("%d follow-ups, last %q", len(follow), lastContent(follow))

@@ -7,6 +7,7 @@ import (
 )
 
 func TestFactFieldsDoNotRepeatAQuoteAsItsName(t *testing.T) {
+	t.Parallel()
 	fields := factFields([]summarize.Fact{
 		{Text: "Talks are on Saturday", Quote: "due in Oman on Saturday for talks", Verified: true},
 		{Text: "Moscow offered to help.", Quote: "Moscow offered to help.", Verified: true},

@@ -5,16 +5,21 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/geobrief/geobrief/app"
-	"github.com/geobrief/geobrief/bot/discordfake"
 	"github.com/geobrief/geobrief/corpus"
+	"github.com/geobrief/geobrief/discord"
+	"github.com/geobrief/geobrief/discord/discordfake"
 	"github.com/geobrief/geobrief/store"
 	"github.com/geobrief/geobrief/summarize"
 )
@@ -133,29 +138,50 @@ func testLibrary() *fakeLibrary {
 type harness struct {
 	t   *testing.T
 	b   *Bot
-	f   *discordfake.Server
+	f   *discordfake.Server // nil: interactions go straight to the handler
+	rec *recorder           // when f is nil
 	lib *fakeLibrary
 	sum *fakeBriefer
 	ctx context.Context
 }
 
-// setup starts a fake Discord and a bot connected to it. Change cfg with
-// opt before New runs.
-func setup(t *testing.T, opt func(*Config, *fakeBriefer)) *harness {
-	t.Helper()
-	f := discordfake.New()
-	t.Cleanup(f.Close)
+// testConfig is the bot's Config in tests; opt changes it before New.
+func testConfig(opt func(*Config, *fakeBriefer)) (Config, *fakeBriefer) {
 	cfg := Config{
 		Token:            "test-token",
 		GuildID:          "700000000000000001",
-		APIURL:           f.URL(),
-		Logger:           slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Logger:           discardLogger(),
 		ProgressInterval: 50 * time.Millisecond,
 	}
 	sum := &fakeBriefer{}
 	if opt != nil {
 		opt(&cfg, sum)
 	}
+	return cfg, sum
+}
+
+// setup builds the bot without a transport: dispatch hands interactions
+// straight to HandleInteraction with a recording Responder, and returns
+// once they are answered.
+func setup(t *testing.T, opt func(*Config, *fakeBriefer)) *harness {
+	t.Helper()
+	cfg, sum := testConfig(opt)
+	lib := testLibrary()
+	b, err := NewHandler(cfg, lib, sum)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = b.Close(context.Background()) })
+	return &harness{t: t, b: b, rec: &recorder{appID: "100000000000000001"}, lib: lib, sum: sum, ctx: context.Background()}
+}
+
+// setupE2E starts a fake Discord and a bot connected to it.
+func setupE2E(t *testing.T, opt func(*Config, *fakeBriefer)) *harness {
+	t.Helper()
+	f := discordfake.New()
+	t.Cleanup(f.Close)
+	cfg, sum := testConfig(opt)
+	cfg.APIURL = f.URL()
 	lib := testLibrary()
 	b, err := New(cfg, lib, sum)
 	if err != nil {
@@ -172,14 +198,16 @@ func setup(t *testing.T, opt func(*Config, *fakeBriefer)) *harness {
 
 // interaction builds an INTERACTION_CREATE payload.
 func (h *harness) interaction(typ int, data map[string]any, user string) map[string]any {
-	id := h.f.NewID()
+	id := strconv.FormatInt(nextID.Add(1), 10)
 	return map[string]any{
-		"id": id, "application_id": h.f.AppID, "type": typ, "token": "tok-" + id,
+		"id": id, "application_id": "100000000000000001", "type": typ, "token": "tok-" + id,
 		"guild_id": "700000000000000001", "channel_id": "710000000000000001", "version": 1,
 		"member": map[string]any{"user": map[string]any{"id": user, "username": user}},
 		"data":   data,
 	}
 }
+
+var nextID atomic.Int64
 
 func (h *harness) slash(name, user string, opts ...map[string]any) map[string]any {
 	if opts == nil {
@@ -192,18 +220,55 @@ func opt(name string, value any) map[string]any {
 	return map[string]any{"name": name, "type": 3, "value": value}
 }
 
-// dispatch sends in and returns its callback and the final edit (the first
-// one that is not a progress line), or fails.
+// decodeInteraction reads a payload as the transport would.
+func decodeInteraction(t testing.TB, in map[string]any) *discordgo.Interaction {
+	t.Helper()
+	raw, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var i discordgo.Interaction
+	if err := json.Unmarshal(raw, &i); err != nil {
+		t.Fatal(err)
+	}
+	return &i
+}
+
+// dispatch sends in and returns its callback and the final edit, or fails.
 func (h *harness) dispatch(in map[string]any) (callback, edit discordfake.Request) {
 	h.t.Helper()
+	if h.f == nil {
+		h.b.HandleInteraction(decodeInteraction(h.t, in), h.rec.responder(in["id"].(string), in["token"].(string)))
+		return h.await(in)
+	}
 	if err := h.f.Dispatch(h.ctx, in); err != nil {
 		h.t.Fatal(err)
 	}
 	return h.await(in)
 }
 
+// requests are the requests the bot made so far.
+func (h *harness) requests() []discordfake.Request {
+	if h.f == nil {
+		return h.rec.requests()
+	}
+	return h.f.Requests()
+}
+
 func (h *harness) await(in map[string]any) (callback, edit discordfake.Request) {
 	h.t.Helper()
+	if h.f == nil {
+		cb, ok := h.rec.find(func(r discordfake.Request) bool {
+			return strings.HasSuffix(r.Path, "/"+in["id"].(string)+"/"+in["token"].(string)+"/callback")
+		}, false)
+		if !ok {
+			h.t.Fatalf("interaction %s got no callback", in["id"])
+		}
+		ed, _ := h.rec.find(func(r discordfake.Request) bool {
+			return r.Method == http.MethodPatch && strings.Contains(r.Path, "/"+in["token"].(string)+"/")
+		}, true)
+		return cb, ed
+	}
 	cb, err := h.f.WaitCallback(h.ctx, in["id"].(string))
 	if err != nil {
 		h.t.Fatal(err)
@@ -216,12 +281,211 @@ func (h *harness) await(in map[string]any) (callback, edit discordfake.Request) 
 		return cb, discordfake.Request{}
 	}
 	ed, err := h.f.WaitEdit(h.ctx, in["token"].(string), func(r discordfake.Request) bool {
-		return !strings.Contains(string(r.Body), "parts of the article")
+		return !strings.Contains(string(r.Body), "parts of the article") && !strings.Contains(string(r.Body), msgStillWorking)
 	})
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	return cb, ed
+}
+
+// recorder is a discord.Responder that records what a handler answers as
+// the requests Discord would get, so tests read them like the fake's.
+type recorder struct {
+	appID string
+	mu    sync.Mutex
+	reqs  []discordfake.Request
+	// edited, when set, is told of every edit as it is recorded;
+	// deferred of every deferral.
+	edited   chan string
+	deferred chan struct{}
+	// holdDefer, when it has the interaction's ID, holds its deferral
+	// until the channel is closed; holding is told the ID then.
+	holdDefer map[string]chan struct{}
+	holding   chan string
+}
+
+func (r *recorder) responder(id, token string) *recorded {
+	return &recorded{r: r, id: id, token: token}
+}
+
+func (r *recorder) add(method, path string, body any) {
+	raw, err := json.Marshal(body)
+	if err != nil {
+		panic(err)
+	}
+	r.mu.Lock()
+	r.reqs = append(r.reqs, discordfake.Request{Method: method, Path: path, Body: raw, Time: time.Now()})
+	r.mu.Unlock()
+}
+
+// setHold holds the deferral of interaction id until hold is closed.
+func (r *recorder) setHold(id string, hold chan struct{}) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.holdDefer == nil {
+		r.holdDefer = map[string]chan struct{}{}
+	}
+	r.holdDefer[id] = hold
+}
+
+func (r *recorder) requests() []discordfake.Request {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.reqs)
+}
+
+// find returns the first (or last) request that matches.
+func (r *recorder) find(match func(discordfake.Request) bool, last bool) (discordfake.Request, bool) {
+	reqs := r.requests()
+	if last {
+		slices.Reverse(reqs)
+	}
+	for _, q := range reqs {
+		if match(q) {
+			return q, true
+		}
+	}
+	return discordfake.Request{}, false
+}
+
+// recorded answers one interaction into a recorder.
+type recorded struct {
+	r         *recorder
+	id, token string
+}
+
+var _ discord.Responder = (*recorded)(nil)
+
+// wireMessage is a message as the transport sends it.
+type wireMessage struct {
+	Content         string                            `json:"content"`
+	Embeds          []*discordgo.MessageEmbed         `json:"embeds"`
+	Components      []discordgo.MessageComponent      `json:"components"`
+	Flags           int                               `json:"flags,omitempty"`
+	AllowedMentions *discordgo.MessageAllowedMentions `json:"allowed_mentions"`
+}
+
+func wire(m discord.Message) wireMessage {
+	w := wireMessage{Content: m.Content, Embeds: m.Embeds, Components: m.Components, AllowedMentions: discord.NoMentions()}
+	if m.Ephemeral {
+		w.Flags = int(discordgo.MessageFlagsEphemeral)
+	}
+	return w
+}
+
+func (c *recorded) callback(typ int, data any) {
+	c.r.add(http.MethodPost, "/api/v9/interactions/"+c.id+"/"+c.token+"/callback", map[string]any{"type": typ, "data": data})
+}
+
+func (c *recorded) Defer(context.Context) error {
+	c.r.mu.Lock()
+	hold, ok := c.r.holdDefer[c.id]
+	c.r.mu.Unlock()
+	if ok {
+		if c.r.holding != nil {
+			c.r.holding <- c.id
+		}
+		<-hold
+	}
+	c.callback(5, map[string]any{"allowed_mentions": discord.NoMentions()})
+	if c.r.deferred != nil {
+		c.r.deferred <- struct{}{}
+	}
+	return nil
+}
+
+func (c *recorded) Respond(_ context.Context, m discord.Message) error {
+	c.callback(4, wire(m))
+	return nil
+}
+
+func (c *recorded) Autocomplete(_ context.Context, choices []*discordgo.ApplicationCommandOptionChoice) error {
+	c.callback(8, map[string]any{"choices": choices})
+	return nil
+}
+
+func (c *recorded) Edit(_ context.Context, m discord.Message) error {
+	c.r.add(http.MethodPatch, "/api/v9/webhooks/"+c.r.appID+"/"+c.token+"/messages/@original", wire(m))
+	if c.r.edited != nil {
+		c.r.edited <- m.Content
+	}
+	return nil
+}
+
+func (c *recorded) FollowUp(_ context.Context, m discord.Message) error {
+	c.r.add(http.MethodPost, "/api/v9/webhooks/"+c.r.appID+"/"+c.token, wire(m))
+	return nil
+}
+
+// testClock is a clock that moves only when told: timers fire inside
+// advance, in order.
+type testClock struct {
+	mu     sync.Mutex
+	now    time.Time
+	timers []*testTimer
+	// added, when set, is told each time a timer is set.
+	added chan time.Duration
+}
+
+type testTimer struct {
+	c       *testClock
+	at      time.Time
+	f       func()
+	stopped bool
+}
+
+func newTestClock() *testClock { return &testClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)} }
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) AfterFunc(d time.Duration, f func()) stopper {
+	c.mu.Lock()
+	t := &testTimer{c: c, at: c.now.Add(d), f: f}
+	c.timers = append(c.timers, t)
+	added := c.added
+	c.mu.Unlock()
+	if added != nil {
+		added <- d
+	}
+	return t
+}
+
+func (t *testTimer) Stop() bool {
+	t.c.mu.Lock()
+	defer t.c.mu.Unlock()
+	was := !t.stopped
+	t.stopped = true
+	return was
+}
+
+// advance moves the clock by d, running every timer that comes due
+// (including those set by timers that ran).
+func (c *testClock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+	for {
+		c.mu.Lock()
+		var due *testTimer
+		for _, t := range c.timers {
+			if !t.stopped && !t.at.After(c.now) && (due == nil || t.at.Before(due.at)) {
+				due = t
+			}
+		}
+		if due != nil {
+			due.stopped = true
+		}
+		c.mu.Unlock()
+		if due == nil {
+			return
+		}
+		due.f()
+	}
 }
 
 // message is the part of a message body tests look at.

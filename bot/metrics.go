@@ -80,7 +80,7 @@ func (l promLogger) Println(v ...any) {
 func (b *Bot) serveMetrics() error {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		if !b.connected.Load() {
+		if !b.up() {
 			http.Error(w, "gateway not connected", http.StatusServiceUnavailable)
 			return
 		}

@@ -52,6 +52,7 @@ func httpGet(t *testing.T, url string) (int, http.Header, string) {
 // TestMetricsAndHealth reads /metrics as Prometheus would: the bot's
 // metrics and whatever else the caller registered, in the text format.
 func TestMetricsAndHealth(t *testing.T) {
+	t.Parallel()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "geobrief_llm_calls_total", Help: "test",
@@ -60,8 +61,11 @@ func TestMetricsAndHealth(t *testing.T) {
 		c.MetricsAddr = "127.0.0.1:0"
 		c.Registry = reg
 	})
+	h.b.up = func() bool { return true }
+	if err := h.b.serveMetrics(); err != nil {
+		t.Fatal(err)
+	}
 	h.dispatch(h.slash("help", "u1"))
-	eventually(t, "help counted", func() bool { return h.b.metrics.interactions.get("help", "ok") == 1 })
 
 	base := "http://" + h.b.MetricsAddr()
 	if code, _, body := httpGet(t, base+"/healthz"); code != http.StatusOK || body != "ok\n" {
@@ -101,14 +105,19 @@ func TestMetricsAndHealth(t *testing.T) {
 }
 
 func TestHealthzWhenDisconnected(t *testing.T) {
+	t.Parallel()
 	h := setup(t, func(c *Config, _ *fakeBriefer) { c.MetricsAddr = "127.0.0.1:0" })
-	h.b.connected.Store(false) // as discordgo's Disconnect handler does
+	h.b.up = func() bool { return false } // as after discordgo's Disconnect
+	if err := h.b.serveMetrics(); err != nil {
+		t.Fatal(err)
+	}
 	if code, _, _ := httpGet(t, "http://"+h.b.MetricsAddr()+"/healthz"); code != http.StatusServiceUnavailable {
 		t.Errorf("/healthz while disconnected = %d, want 503", code)
 	}
 }
 
 func TestRegistryErrors(t *testing.T) {
+	t.Parallel()
 	reg := prometheus.NewRegistry()
 	if _, err := New(Config{Token: "t", APIURL: "ftp://x", Registry: reg}, testLibrary(), &fakeBriefer{}); err == nil {
 		t.Fatal("bad API URL accepted")

@@ -5,8 +5,6 @@ import (
 	"log/slog"
 	"sync"
 	"time"
-
-	"github.com/bwmarrin/discordgo"
 )
 
 // progress shows a status line in a deferred reply, at most one edit per
@@ -14,36 +12,54 @@ import (
 // waits for an edit in flight, so that no progress edit can overwrite the
 // final answer.
 type progress struct {
-	b   *Bot
-	ctx context.Context
-	i   *discordgo.Interaction
-	log *slog.Logger
+	ctx      context.Context
+	edit     func(ctx context.Context, text string) error
+	interval time.Duration
+	clock    clock
+	log      *slog.Logger
 
 	editMu sync.Mutex // held during an edit
 
 	mu      sync.Mutex
 	pending string
+	set     bool // some text was set, by set or notice
 	last    time.Time
-	timer   *time.Timer
+	timer   stopper
 	stopped bool
 }
 
-func newProgress(b *Bot, ctx context.Context, i *discordgo.Interaction, log *slog.Logger) *progress {
-	return &progress{b: b, ctx: ctx, i: i, log: log}
+func newProgress(ctx context.Context, edit func(context.Context, string) error, interval time.Duration, c clock, log *slog.Logger) *progress {
+	return &progress{ctx: ctx, edit: edit, interval: interval, clock: c, log: log}
 }
 
-func (p *progress) set(text string) {
+// show schedules text to be shown.
+func (p *progress) show(text string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.showLocked(text)
+}
+
+// notice shows text unless some progress was shown or is due already: a
+// real status line says more than a generic one.
+func (p *progress) notice(text string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.set {
+		p.showLocked(text)
+	}
+}
+
+func (p *progress) showLocked(text string) {
 	if p.stopped {
 		return
 	}
+	p.set = true
 	p.pending = text
 	if p.timer != nil {
 		return // an edit is scheduled; it will show the latest text
 	}
-	wait := max(time.Until(p.last.Add(p.b.cfg.ProgressInterval)), 0)
-	p.timer = time.AfterFunc(wait, p.flush)
+	wait := max(p.last.Add(p.interval).Sub(p.clock.Now()), 0)
+	p.timer = p.clock.AfterFunc(wait, p.flush)
 }
 
 func (p *progress) flush() {
@@ -56,9 +72,9 @@ func (p *progress) flush() {
 	}
 	text := p.pending
 	p.timer = nil
-	p.last = time.Now()
+	p.last = p.clock.Now()
 	p.mu.Unlock()
-	if err := p.b.editReply(p.ctx, p.i, reply{content: text}); err != nil {
+	if err := p.edit(p.ctx, text); err != nil {
 		p.log.Warn("cannot show progress", slog.Any("error", err))
 	}
 }

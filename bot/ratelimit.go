@@ -73,3 +73,16 @@ func (l *userLimiter) rotate(now time.Time) {
 	}
 	l.rotated = now
 }
+
+// refund takes back the user's latest event: the request it allowed did no
+// work (its input was rejected).
+func (l *userLimiter) refund(user string) {
+	if l.n < 0 {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if ts := l.users[user]; len(ts) > 0 {
+		l.users[user] = ts[:len(ts)-1]
+	}
+}

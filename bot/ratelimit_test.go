@@ -45,6 +45,7 @@ func tracked(l *userLimiter) int {
 }
 
 func TestUserLimiterSlidingWindow(t *testing.T) {
+	t.Parallel()
 	l, c := newTestLimiter(2, time.Minute)
 	check := func(user string, wantOK bool, wantWait time.Duration) {
 		t.Helper()
@@ -66,6 +67,7 @@ func TestUserLimiterSlidingWindow(t *testing.T) {
 }
 
 func TestUserLimiterDisabled(t *testing.T) {
+	t.Parallel()
 	l, _ := newTestLimiter(-1, time.Minute)
 	for range 100 {
 		if ok, _ := l.allow("u1"); !ok {
@@ -77,6 +79,7 @@ func TestUserLimiterDisabled(t *testing.T) {
 // A user whose events are still in the window when the generations turn
 // over keeps them.
 func TestUserLimiterKeepsEventsAcrossGenerations(t *testing.T) {
+	t.Parallel()
 	l, c := newTestLimiter(2, time.Minute)
 	l.allow("u0") // 00:00, the first generation starts
 	c.advance(50 * time.Second)
@@ -95,6 +98,7 @@ func TestUserLimiterKeepsEventsAcrossGenerations(t *testing.T) {
 // Quiet users are forgotten within two windows, without any call walking
 // the users.
 func TestUserLimiterForgetsQuietUsers(t *testing.T) {
+	t.Parallel()
 	l, c := newTestLimiter(5, time.Minute)
 	for i := range 20000 {
 		l.allow(fmt.Sprintf("user-%d", i))
@@ -119,6 +123,7 @@ func TestUserLimiterForgetsQuietUsers(t *testing.T) {
 // The limiter answers as a sliding window that never forgets anything would,
 // over random users and random gaps between events.
 func TestUserLimiterMatchesUnboundedLog(t *testing.T) {
+	t.Parallel()
 	const n, window = 3, time.Minute
 	l, c := newTestLimiter(n, window)
 	rng := rand.New(rand.NewPCG(7, 8))

@@ -66,6 +66,7 @@ func docsAt(n int) fakeDocs {
 }
 
 func TestBuildNewestFirstCappedWithTopline(t *testing.T) {
+	t.Parallel()
 	sum := &fakeSummarizer{}
 	b := NewBuilder(docsAt(5), sum, 3, nil)
 	var progress []int
@@ -89,6 +90,7 @@ func TestBuildNewestFirstCappedWithTopline(t *testing.T) {
 }
 
 func TestBuildSkipsSentAndMarksUpdated(t *testing.T) {
+	t.Parallel()
 	sum := &fakeSummarizer{}
 	b := NewBuilder(docsAt(4), sum, 10, nil)
 	sent := map[string]string{"d3": "h3", "d2": "old-hash"}
@@ -102,6 +104,7 @@ func TestBuildSkipsSentAndMarksUpdated(t *testing.T) {
 }
 
 func TestBuildEmptyCostsNothing(t *testing.T) {
+	t.Parallel()
 	sum := &fakeSummarizer{}
 	d, err := NewBuilder(docsAt(2), sum, 10, nil).Build(context.Background(), Request{Since: base.Add(24 * time.Hour)})
 	if err != nil || len(d.Items) != 0 || sum.briefs.Load()+sum.toplines.Load() != 0 {
@@ -117,6 +120,7 @@ func TestBuildEmptyCostsNothing(t *testing.T) {
 }
 
 func TestRenderSplitsInOrderWithinLimits(t *testing.T) {
+	t.Parallel()
 	d := Digest{Since: base, Topline: "Many things happened."}
 	for i := range 40 {
 		d.Items = append(d.Items, Item{DocID: fmt.Sprintf("doc-%02d", i), Headline: fmt.Sprintf("Headline %02d", i),
@@ -147,6 +151,7 @@ func TestRenderSplitsInOrderWithinLimits(t *testing.T) {
 }
 
 func TestOneFailingDocumentDoesNotHoldBackTheDigest(t *testing.T) {
+	t.Parallel()
 	sum := &fakeSummarizer{fail: map[string]error{"d1": fmt.Errorf("summarize d1: %w", errors.New("LLM endpoint rejected the request (400)"))}}
 	d, err := NewBuilder(docsAt(3), sum, 10, nil).Build(context.Background(), Request{Since: base})
 	if err != nil {
@@ -165,6 +170,7 @@ func TestOneFailingDocumentDoesNotHoldBackTheDigest(t *testing.T) {
 }
 
 func TestRenderEscapesMarkdownAndLabelsOfflineItems(t *testing.T) {
+	t.Parallel()
 	d := Digest{Since: base, Topline: "A *bold* claim.", Items: []Item{
 		{DocID: "a`b", Headline: "**Breaking** _news_", Sentence: "> quoted | piped", Offline: true},
 		{DocID: "c", Headline: "Plain", Sentence: "Plain."},

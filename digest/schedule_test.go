@@ -7,6 +7,7 @@ import (
 )
 
 func TestParseTimes(t *testing.T) {
+	t.Parallel()
 	got, err := ParseTimes(" 18:00,08:00 ,08:00")
 	if err != nil || FormatTimes(got) != "08:00,18:00" {
 		t.Fatalf("got %v, %v", got, err)
@@ -19,6 +20,7 @@ func TestParseTimes(t *testing.T) {
 }
 
 func TestLoadZone(t *testing.T) {
+	t.Parallel()
 	if _, err := LoadZone("Europe/Kyiv"); err != nil {
 		t.Fatal(err)
 	}
@@ -39,6 +41,7 @@ func mustEditions(t *testing.T, s Schedule, from, to time.Time) []Edition {
 }
 
 func TestEditionsAcrossDaysAndZones(t *testing.T) {
+	t.Parallel()
 	times, _ := ParseTimes("08:00,18:00")
 	from := time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC)
 	to := from.Add(48 * time.Hour)
@@ -65,6 +68,7 @@ func TestEditionsAcrossDaysAndZones(t *testing.T) {
 // Kyiv moved its clocks from 03:00 to 04:00 on 29 March 2026 and from 04:00
 // back to 03:00 on 25 October 2026.
 func TestDaylightSaving(t *testing.T) {
+	t.Parallel()
 	times, _ := ParseTimes("03:30")
 	s := Schedule{ChannelID: "c", Times: times, Zone: "Europe/Kyiv"}
 
@@ -88,6 +92,7 @@ func TestDaylightSaving(t *testing.T) {
 }
 
 func TestUSDaylightSaving(t *testing.T) {
+	t.Parallel()
 	times, _ := ParseTimes("02:15,01:30")
 	s := Schedule{ChannelID: "c", Times: times, Zone: "America/New_York"}
 	// 8 March 2026: 02:00 jumps to 03:00. 01:30 is normal; 02:15 posts at 03:00 EDT (07:00 UTC).
@@ -103,6 +108,7 @@ func TestUSDaylightSaving(t *testing.T) {
 }
 
 func TestNonceIsStableShortAndDistinct(t *testing.T) {
+	t.Parallel()
 	e := Edition{ChannelID: "123", Date: "2026-11-28", Clock: Clock{8, 0}}
 	if e.Nonce(0) != e.Nonce(0) || e.Nonce(0) == e.Nonce(1) || len(e.Nonce(0)) > 25 {
 		t.Fatalf("nonces %q %q", e.Nonce(0), e.Nonce(1))

@@ -29,8 +29,44 @@ type Finder interface {
 const nonceWindow = 2 * time.Minute
 
 // ErrChannelUnavailable is what a Poster returns (wrapped) when the channel
-// is deleted or the bot may not post there: retrying will not help.
+// is deleted or the bot may not post there: retrying will not help. An
+// error with a ChannelUnavailable() bool method saying true means the same,
+// so that the transport need not import digest.
 var ErrChannelUnavailable = errors.New("channel deleted or closed to the bot")
+
+func channelUnavailable(err error) bool {
+	var u interface{ ChannelUnavailable() bool }
+	return errors.Is(err, ErrChannelUnavailable) || (errors.As(err, &u) && u.ChannelUnavailable())
+}
+
+// EditionStore keeps the schedules and what became of each edition (the
+// store). It is declared here, where it is used, so that the scheduler can
+// be tested against another store and the store can change underneath it.
+type EditionStore interface {
+	Schedules(ctx context.Context, guildID string) ([]store.ScheduleRow, error)
+	PauseSchedule(ctx context.Context, channelID, reason string) error
+
+	EditionStatus(ctx context.Context, key string) (string, error)
+	LastEditionAt(ctx context.Context, channelID string) (time.Time, bool, error)
+	SentDocs(ctx context.Context, channelID string) (map[string]string, error)
+	// ClaimEdition records an edition with its messages and the documents it
+	// sends; false when another run already claimed it.
+	ClaimEdition(ctx context.Context, e store.EditionRow, sent []store.SentDoc) (bool, error)
+	MarkPartPosted(ctx context.Context, key string, index int, messageID string) error
+	UnfinishedEditions(ctx context.Context) ([]store.EditionRow, error)
+	RecordMissed(ctx context.Context, key, channelID string, due time.Time) error
+	FailEdition(ctx context.Context, key, reason string) error
+}
+
+// DigestBuilder builds the digest of an edition (a *Builder).
+type DigestBuilder interface {
+	Build(ctx context.Context, r Request) (Digest, error)
+}
+
+var (
+	_ EditionStore  = (*store.Store)(nil)
+	_ DigestBuilder = (*Builder)(nil)
+)
 
 // SchedulerConfig tunes the Scheduler.
 type SchedulerConfig struct {
@@ -57,15 +93,15 @@ type SchedulerConfig struct {
 // again; a crash after it leaves the claim, and the next run posts the
 // remaining messages with the same nonces, which Discord deduplicates.
 type Scheduler struct {
-	st      *store.Store
-	builder *Builder
+	st      EditionStore
+	builder DigestBuilder
 	poster  Poster
 	cfg     SchedulerConfig
 	log     *slog.Logger
 }
 
 // NewScheduler returns a Scheduler.
-func NewScheduler(st *store.Store, builder *Builder, poster Poster, cfg SchedulerConfig) *Scheduler {
+func NewScheduler(st EditionStore, builder DigestBuilder, poster Poster, cfg SchedulerConfig) *Scheduler {
 	if cfg.Every <= 0 {
 		cfg.Every = 30 * time.Second
 	}
@@ -224,7 +260,7 @@ func (s *Scheduler) postParts(ctx context.Context, e store.EditionRow, now time.
 		}
 		if stale {
 			id, found, err := finder.FindPosted(ctx, e.ChannelID, p.Content, e.Updated.Add(-time.Minute))
-			if errors.Is(err, ErrChannelUnavailable) {
+			if channelUnavailable(err) {
 				s.channelGone(ctx, e, err)
 				return
 			}
@@ -242,7 +278,7 @@ func (s *Scheduler) postParts(ctx context.Context, e store.EditionRow, now time.
 			}
 		}
 		id, err := s.poster.Post(ctx, e.ChannelID, p.Content, p.Nonce)
-		if errors.Is(err, ErrChannelUnavailable) {
+		if channelUnavailable(err) {
 			s.channelGone(ctx, e, err)
 			return
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/geobrief/geobrief/corpus"
 	"github.com/geobrief/geobrief/store"
+	"github.com/geobrief/geobrief/store/storetest"
 )
 
 // channelPoster behaves like a Discord channel: it keeps messages and drops
@@ -77,11 +78,7 @@ func newRig(t *testing.T, cfg SchedulerConfig, dir string) *rig {
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	st, err := store.Open(context.Background(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.OpenDir(t, dir)
 	r := &rig{st: st, poster: &channelPoster{}, now: base, sum: &fakeSummarizer{}}
 	if cfg.Catchup == 0 {
 		cfg.Catchup = 2 * time.Hour
@@ -110,6 +107,7 @@ func (r *rig) advance(t *testing.T, end time.Time) {
 }
 
 func TestSchedulePostsEachEditionOnceAcrossDays(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, SchedulerConfig{}, "")
 	r.setSchedule(t, "kyiv", "08:00,18:00", "Europe/Kyiv")
 	r.setSchedule(t, "tokyo", "09:00", "Asia/Tokyo")
@@ -149,6 +147,7 @@ func TestSchedulePostsEachEditionOnceAcrossDays(t *testing.T) {
 }
 
 func TestCrashAfterPostBeforeRecordPostsOnce(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, SchedulerConfig{}, "")
 	r.setSchedule(t, "c", "08:00", "UTC")
 	crashed := false
@@ -169,6 +168,7 @@ func TestCrashAfterPostBeforeRecordPostsOnce(t *testing.T) {
 }
 
 func TestRestartBetweenClaimAndPost(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	r := newRig(t, SchedulerConfig{}, dir)
 	r.setSchedule(t, "c", "08:00", "UTC")
@@ -196,6 +196,7 @@ func TestRestartBetweenClaimAndPost(t *testing.T) {
 }
 
 func TestDowntimeCatchupAndMissed(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, SchedulerConfig{Catchup: 2 * time.Hour}, "")
 	r.setSchedule(t, "c", "07:00,10:00", "UTC")
 	// Down from 06:00 until 11:30: 07:00 is 4.5 h late (missed), 10:00 is 1.5 h late (posted).
@@ -211,6 +212,7 @@ func TestDowntimeCatchupAndMissed(t *testing.T) {
 }
 
 func TestChannelGonePausesWithoutRetrying(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, SchedulerConfig{}, "")
 	r.setSchedule(t, "c", "08:00,09:00", "UTC")
 	r.poster.fail = func(int) error { return fmt.Errorf("discord: 404 Unknown Channel: %w", ErrChannelUnavailable) }
@@ -228,6 +230,7 @@ func TestChannelGonePausesWithoutRetrying(t *testing.T) {
 }
 
 func TestUpdatedDocumentComesAgain(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, SchedulerConfig{SkipEmpty: true}, "")
 	docs := fakeDocs{{ID: "a", Title: "Story A", Hash: "v1", Added: base.Add(time.Hour)}}
 	r.sched.builder = NewBuilder(docs, r.sum, 10, nil)
@@ -272,6 +275,7 @@ func (p *forgetfulChannel) FindPosted(_ context.Context, _, content string, _ ti
 // A post that succeeded just before a crash, resumed after Discord forgot
 // its nonce, is found in the channel instead of being posted again.
 func TestResumeAfterNonceExpiryLooksInTheChannel(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, SchedulerConfig{}, "")
 	ch := &forgetfulChannel{}
 	r.sched.poster = ch
@@ -330,11 +334,8 @@ func TestResumeAfterNonceExpiryLooksInTheChannel(t *testing.T) {
 // A zero catch-up still posts an edition seen at the next check after it
 // was due: without the floor every edition was recorded as missed.
 func TestZeroCatchupStillPostsOnTime(t *testing.T) {
-	st, err := store.Open(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	t.Parallel()
+	st := storetest.Open(t)
 	now := base
 	p := &channelPoster{}
 	sched := NewScheduler(st, NewBuilder(growingDocs{&now}, &fakeSummarizer{}, 10, nil), p, SchedulerConfig{Every: 30 * time.Second})
@@ -354,6 +355,7 @@ func TestZeroCatchupStillPostsOnTime(t *testing.T) {
 // An edition abandoned late would leave half a digest in the channel; one
 // already partly posted is finished instead, however late.
 func TestPartlyPostedEditionIsFinishedEvenLate(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, SchedulerConfig{Catchup: time.Hour}, "")
 	ctx := context.Background()
 	due := base.Add(2 * time.Hour)
@@ -382,5 +384,31 @@ func TestPartlyPostedEditionIsFinishedEvenLate(t *testing.T) {
 	}
 	if st, _ := r.st.EditionStatus(ctx, untouched.Key); st != store.EditionFailed {
 		t.Fatalf("untouched late edition: %q", st)
+	}
+}
+
+// failingSchedules is the real store, but listing schedules fails.
+type failingSchedules struct {
+	EditionStore
+	err error
+}
+
+func (f failingSchedules) Schedules(context.Context, string) ([]store.ScheduleRow, error) {
+	return nil, f.err
+}
+
+// The scheduler needs only an EditionStore: a store that cannot list its
+// schedules makes RunOnce fail with that error and post nothing.
+func TestSchedulerReportsAStoreThatFails(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, SchedulerConfig{}, "")
+	r.setSchedule(t, "c1", "08:00", "UTC")
+	broken := errors.New("disk on fire")
+	sched := NewScheduler(failingSchedules{r.st, broken}, NewBuilder(growingDocs{&r.now}, r.sum, 10, nil), r.poster, SchedulerConfig{Now: func() time.Time { return r.now }})
+	if err := sched.RunOnce(context.Background(), base.Add(9*time.Hour)); !errors.Is(err, broken) {
+		t.Fatalf("RunOnce = %v, want the store's error", err)
+	}
+	if n := len(r.poster.messages); n != 0 {
+		t.Fatalf("%d posts with no schedules listed", n)
 	}
 }

@@ -1,5 +1,5 @@
 // Command botbench measures the Discord bot as BENCHMARKS.md reports it: the
-// bot connected to the fake Discord (bot/discordfake), with the real store,
+// bot connected to the fake Discord (discord/discordfake), with the real store,
 // summarizer and LLM client, the LLM being the mock at 200 ms a call. All of
 // it runs in this one process on loopback; nothing leaves the machine.
 //
@@ -12,7 +12,13 @@
 // with RSS during the burst. -cpuprofile, -blockprofile, -mutexprofile,
 // -trace and -goroutines cover the burst only; -spread writes the burst
 // over a time instead of back to back; -sleep-summarizer puts a plain wait
-// in place of the summarizer, to see the bot's own costs.
+// in place of the summarizer, to see the bot's own costs. -beside N runs
+// bursts of N /summarize to geobrief and, interleaved, to a discordgo bot
+// that only defers (in a process of its own, or with -beside-same-process
+// in this one), on the same fake, and prints both acknowledgement times
+// and their ratio:
+//
+//	go run ./cmd/botbench -sequential 0 -concurrent 0 -burst 0 -beside 30
 package main
 
 import (
@@ -34,8 +40,8 @@ import (
 
 	"github.com/geobrief/geobrief/app"
 	"github.com/geobrief/geobrief/bot"
-	"github.com/geobrief/geobrief/bot/discordfake"
 	"github.com/geobrief/geobrief/corpus"
+	"github.com/geobrief/geobrief/discord/discordfake"
 	"github.com/geobrief/geobrief/llm"
 	"github.com/geobrief/geobrief/mockllm"
 	"github.com/geobrief/geobrief/store"
@@ -51,6 +57,10 @@ type options struct {
 	llmConcurrency int
 	llmWaiting     int
 	sleepBriefer   bool
+	beside         int
+	besideRounds   int
+	besideSame     bool
+	minimalBot     string
 	profiles       profiles
 }
 
@@ -63,6 +73,10 @@ func main() {
 	flag.DurationVar(&o.spread, "spread", 0, "write the burst's interactions evenly over this time instead of back to back")
 	flag.IntVar(&o.llmConcurrency, "llm-concurrency", 64, "LLM_MAX_CONCURRENCY of the LLM client")
 	flag.IntVar(&o.llmWaiting, "llm-waiting", 1024, "callers that may queue for the LLM before being told it is busy")
+	flag.IntVar(&o.beside, "beside", 0, "bursts of this many /summarize to geobrief and, at once, to a discordgo bot that only defers; prints both acknowledgement times and their ratio")
+	flag.IntVar(&o.besideRounds, "beside-rounds", 7, "rounds of -beside")
+	flag.BoolVar(&o.besideSame, "beside-same-process", false, "run -beside's minimal bot in this process instead of a process of its own")
+	flag.StringVar(&o.minimalBot, "minimal-bot", "", "internal: run as -beside's minimal bot against this fake Discord URL")
 	flag.BoolVar(&o.sleepBriefer, "sleep-summarizer", false, "use a Briefer that waits -latency and answers a fixed Brief instead of the summarizer, to see the bot's own costs")
 	flag.StringVar(&o.profiles.cpu, "cpuprofile", "", "write a CPU profile of the burst to this file")
 	flag.StringVar(&o.profiles.block, "blockprofile", "", "write a block profile of the burst to this file")
@@ -72,6 +86,12 @@ func main() {
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("botbench: ")
+	if o.minimalBot != "" {
+		if err := runMinimalBot(o.minimalBot); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, o)
 	stop()
@@ -118,8 +138,15 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 	}
+	if o.beside > 0 {
+		if err := r.beside(ctx, o.beside, o.besideRounds, o.besideSame); err != nil {
+			return err
+		}
+	}
 	return nil
 }
+
+const geobriefToken = "botbench-token"
 
 // rig is the bot wired as in production, against the fakes.
 type rig struct {
@@ -149,7 +176,7 @@ func newRig(ctx context.Context, o options) (_ *rig, err error) {
 	if r.st, err = store.Open(ctx, r.dir); err != nil {
 		return nil, err
 	}
-	r.docs = documents(o.sequential + o.concurrent + o.burst)
+	r.docs = documents(o.sequential + o.concurrent + o.burst + 2*o.beside*(o.besideRounds+1))
 	if _, err = r.st.SyncDocuments(ctx, r.docs); err != nil {
 		return nil, err
 	}
@@ -168,9 +195,11 @@ func newRig(ctx context.Context, o options) (_ *rig, err error) {
 	}
 	r.discord = discordfake.New()
 	r.bot, err = bot.New(bot.Config{
-		Token:  "botbench-token",
-		APIURL: r.discord.URL(),
-		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
+		Token: geobriefToken,
+		// As many handlers at work as LLM calls may be in flight.
+		Workers: o.llmConcurrency,
+		APIURL:  r.discord.URL(),
+		Logger:  slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 	}, app.New(r.st, nil, quiet), sum)
 	if err != nil {
 		return nil, err

@@ -13,6 +13,14 @@
 //	/search query:sanctions
 //	?summarize oma            (what autocomplete offers for "oma")
 //	!sum:DOCUMENT-ID          (press a button)
+//	:missing CHANNEL-ID       (the channel answers 404 Unknown Channel)
+//	:forbidden CHANNEL-ID     (403 Missing Access)
+//	:ok CHANNEL-ID            (posts work again)
+//
+// Messages the bot posts on its own (scheduled digests, follow-ups) are
+// printed as they arrive, so pausing a schedule can be watched: set a
+// digest schedule, answer its channel as missing, and see the post refused
+// and the schedule paused in /digest-schedule show.
 package main
 
 import (
@@ -26,7 +34,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/geobrief/geobrief/bot/discordfake"
+	"github.com/geobrief/geobrief/discord/discordfake"
 )
 
 func main() {
@@ -48,8 +56,13 @@ func run(ctx context.Context, in io.Reader, out io.Writer, timeout time.Duration
 	if err := f.WaitConnected(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintln(out, "Bot connected. Type a command (/help, /summarize article:..., /search query:..., ?summarize oma, !sum:ID), or quit.")
-	s := &session{f: f, out: out, timeout: timeout}
+	fmt.Fprintln(out, "Bot connected. Type a command (/help, /summarize article:..., /search query:..., ?summarize oma, !sum:ID),\n"+
+		"answer a channel as gone (:missing ID, :forbidden ID, :ok ID), or quit. Scheduled digest posts show as they arrive.")
+	s := newSession(f, out, timeout)
+	wctx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go s.watch(wctx)
+	out = s.out
 	lines := bufio.NewScanner(in)
 	for {
 		fmt.Fprint(out, "> ")

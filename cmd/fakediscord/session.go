@@ -7,9 +7,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
-	"github.com/geobrief/geobrief/bot/discordfake"
+	"github.com/geobrief/geobrief/discord/discordfake"
 )
 
 const (
@@ -19,11 +20,121 @@ const (
 	manageGuild = "32"
 )
 
-// session sends interactions typed by the user and prints the answers.
+// session sends interactions typed by the user and prints the answers; its
+// watcher prints what the bot posts on its own (scheduled digests,
+// follow-ups) as it arrives.
 type session struct {
 	f       *discordfake.Server
-	out     io.Writer
+	out     *syncWriter
 	timeout time.Duration
+
+	mu sync.Mutex
+	// closed holds the channels answered as missing or forbidden, with the
+	// answer.
+	closed map[string]string
+	nonces map[string]bool
+}
+
+func newSession(f *discordfake.Server, out io.Writer, timeout time.Duration) *session {
+	return &session{f: f, out: &syncWriter{w: out}, timeout: timeout, closed: map[string]string{}, nonces: map[string]bool{}}
+}
+
+// syncWriter lets the prompt and the watcher print without interleaving.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (w *syncWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.w.Write(p)
+}
+
+// The answers a channel can be given, as Discord sends them.
+var channelAnswers = map[string]struct {
+	status, code int
+	message      string
+}{
+	"missing":   {404, 10003, "Unknown Channel"},
+	"forbidden": {403, 50001, "Missing Access"},
+}
+
+// setChannel handles ":missing ID", ":forbidden ID" and ":ok ID".
+func (s *session) setChannel(line string) error {
+	what, channel, _ := strings.Cut(strings.TrimSpace(line), " ")
+	channel = strings.Trim(strings.TrimSpace(channel), "<#>")
+	if channel == "" {
+		return errors.New("which channel? e.g. :missing 710000000000000001")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if what == "ok" {
+		s.f.SetChannelError(channel, 0, 0, "")
+		delete(s.closed, channel)
+		fmt.Fprintf(s.out, "Channel %s accepts posts again.\n", channel)
+		return nil
+	}
+	a, ok := channelAnswers[what]
+	if !ok {
+		return fmt.Errorf("%q: use :missing, :forbidden or :ok", what)
+	}
+	s.f.SetChannelError(channel, a.status, a.code, a.message)
+	s.closed[channel] = fmt.Sprintf("%d %s", a.status, a.message)
+	fmt.Fprintf(s.out, "Channel %s now answers posts with %d %s.\n", channel, a.status, a.message)
+	return nil
+}
+
+// watch prints, until ctx ends, every message the bot posts to a channel
+// (scheduled digests) and every follow-up, as they arrive.
+func (s *session) watch(ctx context.Context) {
+	seen := 0
+	for {
+		reqs, err := s.f.WaitRequests(ctx, seen)
+		if err != nil {
+			return
+		}
+		seen += len(reqs)
+		for _, r := range reqs {
+			if text, ok := s.describe(r); ok {
+				fmt.Fprintln(s.out, text)
+			}
+		}
+	}
+}
+
+// describe tells what the bot did with r, when r is a post of its own.
+func (s *session) describe(r discordfake.Request) (string, bool) {
+	if r.Method != "POST" {
+		return "", false
+	}
+	parts := strings.Split(strings.Trim(r.Path, "/"), "/")
+	switch {
+	case len(parts) == 5 && parts[2] == "channels" && parts[4] == "messages":
+		channel := parts[3]
+		var m struct {
+			Nonce string `json:"nonce"`
+		}
+		_ = r.Decode(&m)
+		s.mu.Lock()
+		refused, closed := s.closed[channel]
+		repeat := m.Nonce != "" && s.nonces[channel+"/"+m.Nonce]
+		if !closed && m.Nonce != "" {
+			s.nonces[channel+"/"+m.Nonce] = true
+		}
+		s.mu.Unlock()
+		head := fmt.Sprintf("── post to #%s at %s ──", channel, r.Time.Format("15:04:05"))
+		switch {
+		case closed:
+			return head + fmt.Sprintf("\n(refused: %s; the bot should pause this schedule, see /digest-schedule show)", refused), true
+		case repeat:
+			return head + "\n(the same nonce again: Discord keeps the first message, nothing new shown)", true
+		}
+		return head + "\n" + render(r.Body), true
+	case len(parts) == 5 && parts[2] == "webhooks":
+		return "── follow-up ──\n" + render(r.Body), true
+	}
+	return "", false
 }
 
 // Option types of the options the bot's commands take (Discord's numbers).
@@ -53,10 +164,12 @@ func (s *session) send(ctx context.Context, line string) error {
 			focused = []map[string]any{{"name": "set", "type": 1, "options": focused}}
 		}
 		in = s.interaction(4, map[string]any{"id": "1", "name": name, "type": 1, "options": focused})
+	case ':':
+		return s.setChannel(line[1:])
 	case '!':
 		in = s.interaction(3, map[string]any{"custom_id": strings.TrimSpace(line[1:]), "component_type": 2})
 	default:
-		return errors.New("start with / for a command, ? for autocomplete or ! for a button")
+		return errors.New("start with / for a command, ? for autocomplete, ! for a button or : for a channel (:missing ID, :forbidden ID, :ok ID)")
 	}
 	if err := s.f.Dispatch(ctx, in); err != nil {
 		return err
@@ -151,44 +264,34 @@ func (s *session) printAnswer(ctx context.Context, in map[string]any) error {
 	token := in["token"].(string)
 	seen := 0
 	for {
-		edits := s.edits(token)
-		for _, e := range edits[seen:] {
-			text := render(e.Body)
-			if strings.HasPrefix(text, "Summarizing") {
+		reqs, err := s.f.WaitRequests(ctx, seen)
+		if err != nil {
+			return fmt.Errorf("no answer: %w", err)
+		}
+		seen += len(reqs)
+		for _, r := range reqs {
+			if r.Method != "PATCH" || !strings.Contains(r.Path, "/"+token+"/messages/@original") {
+				continue
+			}
+			text := render(r.Body)
+			if isProgress(text) {
 				fmt.Fprintln(s.out, "  …", text)
 				continue
 			}
 			fmt.Fprintln(s.out, text)
-			s.printFollowups(token)
 			return nil
 		}
-		seen = len(edits)
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("no answer: %w", ctx.Err())
-		case <-time.After(50 * time.Millisecond):
-		}
 	}
 }
 
-func (s *session) edits(token string) []discordfake.Request {
-	var out []discordfake.Request
-	for _, r := range s.f.Requests() {
-		if r.Method == "PATCH" && strings.Contains(r.Path, "/"+token+"/messages/@original") {
-			out = append(out, r)
+// isProgress tells the bot's status lines from its answers.
+func isProgress(text string) bool {
+	for _, p := range []string{"Summarizing document", "Read ", "Still working"} {
+		if strings.HasPrefix(text, p) {
+			return true
 		}
 	}
-	return out
-}
-
-// printFollowups prints the follow-up messages sent shortly after the reply.
-func (s *session) printFollowups(token string) {
-	time.Sleep(300 * time.Millisecond)
-	for _, r := range s.f.Requests() {
-		if r.Method == "POST" && strings.HasSuffix(r.Path, "/"+token) {
-			fmt.Fprintln(s.out, render(r.Body))
-		}
-	}
+	return false
 }
 
 // render shows a message body as text.

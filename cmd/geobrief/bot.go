@@ -29,6 +29,7 @@ func botCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	defer lib.Close()
 
+	builder := digest.NewBuilder(lib.Store, lib.Summarizer, cfg.Digest.MaxItems, log)
 	b, err := bot.New(bot.Config{
 		Token:             cfg.Discord.Token,
 		GuildID:           cfg.Discord.GuildID,
@@ -38,12 +39,11 @@ func botCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Registry:          newMetricsRegistry(lib),
 		Logger:            log,
 		SourcesText:       sourcesText(cfg),
+		Digests:           &bot.Digests{Builder: builder, Schedules: lib.Store, Window: cfg.Digest.Window},
 	}, lib, lib.Summarizer)
 	if err != nil {
 		return err
 	}
-	builder := digest.NewBuilder(lib.Store, lib.Summarizer, cfg.Digest.MaxItems, log)
-	b.EnableDigests(builder, lib.Store, bot.DigestConfig{Window: cfg.Digest.Window})
 	if err := ensureDefaultSchedule(ctx, cfg, lib.Store); err != nil {
 		return err
 	}
@@ -55,7 +55,7 @@ func botCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	work, stopWork := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { lib.Watch(work) })
-	scheduler := digest.NewScheduler(lib.Store, builder, b, digest.SchedulerConfig{
+	scheduler := digest.NewScheduler(lib.Store, builder, b.Channels(), digest.SchedulerConfig{
 		Window: cfg.Digest.Window, Catchup: cfg.Digest.Catchup, SkipEmpty: cfg.Digest.SkipEmpty, Logger: log,
 	})
 	wg.Go(func() { scheduler.Run(work) })

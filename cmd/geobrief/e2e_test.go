@@ -20,7 +20,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/geobrief/geobrief/bot/discordfake"
+	"github.com/geobrief/geobrief/discord/discordfake"
 	"github.com/geobrief/geobrief/mockllm"
 )
 

@@ -1,4 +1,4 @@
-package bot
+package discord
 
 import (
 	"context"
@@ -12,18 +12,18 @@ import (
 // register overwrites the commands in one bulk call (to the guild when
 // GuildID is set, else globally), unless Discord already has exactly these
 // definitions: Discord allows 200 command creates a day per guild.
-func (b *Bot) register(ctx context.Context, appID string) error {
-	existing, err := b.session.ApplicationCommands(appID, b.cfg.GuildID, discordgo.WithContext(ctx))
+func (g *Gateway) register(ctx context.Context, appID string, defs []*discordgo.ApplicationCommand) error {
+	existing, err := g.session.ApplicationCommands(appID, g.cfg.GuildID, discordgo.WithContext(ctx))
 	if err != nil {
-		b.log.Warn("cannot list registered commands; overwriting", slog.Any("error", err))
-	} else if sameCommands(existing, b.defs) {
-		b.log.Info("commands unchanged; registration skipped", slog.Int("commands", len(b.defs)))
+		g.log.Warn("cannot list registered commands; overwriting", slog.Any("error", err))
+	} else if sameCommands(existing, defs) {
+		g.log.Info("commands unchanged; registration skipped", slog.Int("commands", len(defs)))
 		return nil
 	}
-	if _, err := b.session.ApplicationCommandBulkOverwrite(appID, b.cfg.GuildID, b.defs, discordgo.WithContext(ctx)); err != nil {
-		return fmt.Errorf("bot: cannot register commands: %w", err)
+	if _, err := g.session.ApplicationCommandBulkOverwrite(appID, g.cfg.GuildID, defs, discordgo.WithContext(ctx)); err != nil {
+		return fmt.Errorf("discord: cannot register commands: %w", err)
 	}
-	b.log.Info("commands registered", slog.Int("commands", len(b.defs)), slog.String("guild_id", b.cfg.GuildID))
+	g.log.Info("commands registered", slog.Int("commands", len(defs)), slog.String("guild_id", g.cfg.GuildID))
 	return nil
 }
 

@@ -1,6 +1,7 @@
-package bot
+package discord
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -42,7 +43,7 @@ func newAPITransport(apiURL string) (*apiTransport, error) {
 	}
 	u, err := url.Parse(apiURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("bot: DISCORD_API_URL must be an http(s) base URL, got %q", apiURL)
+		return nil, fmt.Errorf("discord: DISCORD_API_URL must be an http(s) base URL, got %q", apiURL)
 	}
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	t.base = u
@@ -61,5 +62,23 @@ func (t *apiTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		r.URL.RawPath = t.base.EscapedPath() + r.URL.RawPath
 	}
 	r.Host = ""
-	return t.next.RoundTrip(r)
+	resp, err := t.next.RoundTrip(r)
+	if err != nil {
+		// Name the URL the request really went to: http.Client reports the
+		// one discordgo built (discord.com), which would mislead whoever
+		// set DISCORD_API_URL.
+		return nil, fmt.Errorf("%s %s (DISCORD_API_URL): %w", r.Method, r.URL.Redacted(), err)
+	}
+	return resp, nil
+}
+
+// realError drops http.Client's *url.Error, which names the discord.com
+// URL discordgo built, when the transport sent the request elsewhere and
+// said so in the error it wraps.
+func realError(err error, apiURL string) error {
+	var ue *url.Error
+	if apiURL != "" && errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }

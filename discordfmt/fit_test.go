@@ -1,4 +1,4 @@
-package bot
+package discordfmt
 
 import (
 	"strings"
@@ -29,9 +29,9 @@ func TestCut(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := cut(tt.in, tt.limit)
+			got := Cut(tt.in, tt.limit)
 			if got != tt.want {
-				t.Errorf("cut(%q, %d) = %q, want %q", tt.in, tt.limit, got, tt.want)
+				t.Errorf("Cut(%q, %d) = %q, want %q", tt.in, tt.limit, got, tt.want)
 			}
 			if n := utf8.RuneCountInString(got); n > max(tt.limit, 0) {
 				t.Errorf("cut gave %d characters, limit %d", n, tt.limit)
@@ -142,40 +142,8 @@ func TestFitEmbedsManyEmbeds(t *testing.T) {
 
 func checkLimits(t testing.TB, embeds []*discordgo.MessageEmbed) {
 	t.Helper()
-	if len(embeds) > maxEmbeds {
-		t.Errorf("%d embeds", len(embeds))
-	}
-	check := func(what, s string, limit int) {
-		t.Helper()
-		if !utf8.ValidString(s) {
-			t.Errorf("%s is not valid UTF-8", what)
-		}
-		if n := utf8.RuneCountInString(s); n > limit {
-			t.Errorf("%s has %d characters, limit %d", what, n, limit)
-		}
-	}
-	for _, e := range embeds {
-		check("title", e.Title, maxTitle)
-		check("description", e.Description, maxDescription)
-		if e.Footer != nil {
-			check("footer", e.Footer.Text, maxFooter)
-		}
-		if e.Author != nil {
-			check("author", e.Author.Name, maxAuthor)
-		}
-		if len(e.Fields) > maxFields {
-			t.Errorf("%d fields", len(e.Fields))
-		}
-		for _, f := range e.Fields {
-			check("field name", f.Name, maxFieldName)
-			check("field value", f.Value, maxFieldValue)
-			if f.Name == "" || f.Value == "" {
-				t.Error("empty field name or value")
-			}
-		}
-	}
-	if n := embedsTotal(embeds); n > maxEmbedTotal {
-		t.Errorf("total %d characters, limit %d", n, maxEmbedTotal)
+	for _, p := range Check("", embeds) {
+		t.Error(p)
 	}
 }
 
@@ -210,7 +178,7 @@ func FuzzFitEmbed(f *testing.F) {
 		}
 		checkLimits(t, FitEmbeds(es))
 		c := FitContent(grow(desc, 2100))
-		if !utf8.ValidString(c) || utf8.RuneCountInString(c) > maxContent {
+		if !utf8.ValidString(c) || utf8.RuneCountInString(c) > MaxContent {
 			t.Errorf("content: %d characters, valid %v", utf8.RuneCountInString(c), utf8.ValidString(c))
 		}
 	})

@@ -1,4 +1,4 @@
-package bot
+package discord
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/geobrief/geobrief/digest"
+	"github.com/geobrief/geobrief/discordfmt"
 )
 
 // channelMessage is the create-message body, with the nonce fields that
@@ -23,14 +23,14 @@ type channelMessage struct {
 	AllowedMentions *discordgo.MessageAllowedMentions `json:"allowed_mentions"`
 }
 
-// Post sends a digest message to a channel (digest.Poster). With
+// Post sends a digest message to a channel (a digest Poster). With
 // enforce_nonce, Discord answers a repeated create with the same nonce by
 // returning the first message instead of posting twice; that is what makes
 // a post retried after a crash safe.
-func (b *Bot) Post(ctx context.Context, channelID, content, nonce string) (string, error) {
+func (g *Gateway) Post(ctx context.Context, channelID, content, nonce string) (string, error) {
 	url := discordgo.EndpointChannelMessages(channelID)
-	body := channelMessage{Content: FitContent(content), Nonce: nonce, EnforceNonce: true, AllowedMentions: noMentions()}
-	resp, err := b.session.RequestWithBucketID("POST", url, body, url, discordgo.WithContext(ctx))
+	body := channelMessage{Content: discordfmt.FitContent(content), Nonce: nonce, EnforceNonce: true, AllowedMentions: NoMentions()}
+	resp, err := g.session.RequestWithBucketID("POST", url, body, url, discordgo.WithContext(ctx))
 	if err != nil {
 		return "", channelError("post to", channelID, err)
 	}
@@ -38,25 +38,25 @@ func (b *Bot) Post(ctx context.Context, channelID, content, nonce string) (strin
 		ID string `json:"id"`
 	}
 	if err := json.Unmarshal(resp, &m); err != nil || m.ID == "" {
-		return "", fmt.Errorf("bot: post to channel %s: no message in the answer", channelID)
+		return "", fmt.Errorf("discord: post to channel %s: no message in the answer", channelID)
 	}
 	return m.ID, nil
 }
 
 // FindPosted looks among the channel's messages since after for one the
-// bot posted with exactly this content (digest.Finder): how a digest part
+// bot posted with exactly this content (a digest Finder): how a digest part
 // whose post succeeded just before a crash is found once Discord no longer
 // remembers its nonce. It needs the Read Message History permission.
-func (b *Bot) FindPosted(ctx context.Context, channelID, content string, after time.Time) (string, bool, error) {
-	msgs, err := b.session.ChannelMessages(channelID, 100, "", snowflakeAt(after), "", discordgo.WithContext(ctx))
+func (g *Gateway) FindPosted(ctx context.Context, channelID, content string, after time.Time) (string, bool, error) {
+	msgs, err := g.session.ChannelMessages(channelID, 100, "", snowflakeAt(after), "", discordgo.WithContext(ctx))
 	if err != nil {
 		return "", false, channelError("read", channelID, err)
 	}
 	self := ""
-	if u := b.session.State.Ready.User; u != nil {
+	if u := g.session.State.Ready.User; u != nil {
 		self = u.ID
 	}
-	want := FitContent(content)
+	want := discordfmt.FitContent(content)
 	for _, m := range msgs {
 		if m.Author != nil && m.Author.ID == self && m.Content == want {
 			return m.ID, true, nil
@@ -65,8 +65,23 @@ func (b *Bot) FindPosted(ctx context.Context, channelID, content string, after t
 	return "", false, nil
 }
 
-// channelError marks the answers that mean the channel is gone or closed
-// to the bot, which retrying will not fix.
+// ChannelError is Discord's answer that a channel is gone (404) or closed
+// to the bot (403): retrying will not fix it.
+type ChannelError struct {
+	ChannelID string
+	Status    int
+	Reason    string
+}
+
+func (e *ChannelError) Error() string {
+	return fmt.Sprintf("discord answered %d %s for channel %s", e.Status, e.Reason, e.ChannelID)
+}
+
+// ChannelUnavailable is how the digest scheduler recognises the error
+// without knowing this package.
+func (e *ChannelError) ChannelUnavailable() bool { return true }
+
+// channelError turns 404 and 403 into a *ChannelError.
 func channelError(what, channelID string, err error) error {
 	var re *discordgo.RESTError
 	if errors.As(err, &re) && re.Response != nil &&
@@ -75,9 +90,9 @@ func channelError(what, channelID string, err error) error {
 		if re.Message != nil && re.Message.Message != "" {
 			reason = re.Message.Message
 		}
-		return fmt.Errorf("discord answered %d %s: %w", re.Response.StatusCode, reason, digest.ErrChannelUnavailable)
+		return &ChannelError{ChannelID: channelID, Status: re.Response.StatusCode, Reason: reason}
 	}
-	return fmt.Errorf("bot: %s channel %s: %w", what, channelID, err)
+	return fmt.Errorf("discord: %s channel %s: %w", what, channelID, err)
 }
 
 // snowflakeAt is the smallest Discord ID of the moment t.
@@ -88,8 +103,3 @@ func snowflakeAt(t time.Time) string {
 
 // discordEpochMillis is the first second of 2015, where Discord IDs count from.
 const discordEpochMillis = 1420070400000
-
-var (
-	_ digest.Poster = (*Bot)(nil)
-	_ digest.Finder = (*Bot)(nil)
-)

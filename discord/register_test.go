@@ -1,4 +1,4 @@
-package bot
+package discord
 
 import (
 	"encoding/json"
@@ -11,16 +11,27 @@ import (
 // filled in) is the same as the definitions; a change to who may use a
 // command or to an option's channel types is not.
 func TestSameCommandsSeesPermissionsAndChannelTypes(t *testing.T) {
-	b := &Bot{commands: map[string]*command{}}
-	b.routes()
-	for _, c := range []*command{b.digestCommand(), b.digestScheduleCommand()} {
-		b.defs = append(b.defs, c.def)
+	t.Parallel()
+	perm, noDM := int64(discordgo.PermissionManageGuild), false
+	defs := []*discordgo.ApplicationCommand{
+		{Name: "help", Description: "What this bot does"},
+		{Name: "digest", Description: "A digest", Options: []*discordgo.ApplicationCommandOption{
+			{Type: discordgo.ApplicationCommandOptionString, Name: "since", Description: "How far back", MaxLength: 32},
+		}},
+		{Name: "digest-schedule", Description: "Post digests", DefaultMemberPermissions: &perm, DMPermission: &noDM,
+			Options: []*discordgo.ApplicationCommandOption{{
+				Type: discordgo.ApplicationCommandOptionSubCommand, Name: "set", Description: "Set",
+				Options: []*discordgo.ApplicationCommandOption{{
+					Type: discordgo.ApplicationCommandOptionChannel, Name: "channel", Description: "Where", Required: true,
+					ChannelTypes: []discordgo.ChannelType{discordgo.ChannelTypeGuildText, discordgo.ChannelTypeGuildNews},
+				}},
+			}}},
 	}
 
 	// As Discord answers GET .../commands.
 	listed := func(edit func(m map[string]any)) []*discordgo.ApplicationCommand {
 		t.Helper()
-		raw, err := json.Marshal(b.defs)
+		raw, err := json.Marshal(defs)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -45,23 +56,23 @@ func TestSameCommandsSeesPermissionsAndChannelTypes(t *testing.T) {
 		return out
 	}
 
-	if !sameCommands(listed(nil), b.defs) {
+	if !sameCommands(listed(nil), defs) {
 		t.Error("the definitions as Discord lists them differ from themselves")
 	}
-	if sameCommands(listed(func(m map[string]any) { m["default_member_permissions"] = "0" }), b.defs) {
+	if sameCommands(listed(func(m map[string]any) { m["default_member_permissions"] = "0" }), defs) {
 		t.Error("a changed default_member_permissions is not noticed")
 	}
-	if sameCommands(listed(func(m map[string]any) { delete(m, "default_member_permissions") }), b.defs) {
+	if sameCommands(listed(func(m map[string]any) { delete(m, "default_member_permissions") }), defs) {
 		t.Error("a command open to everyone is taken for one limited to Manage Server")
 	}
-	if sameCommands(listed(func(m map[string]any) { m["dm_permission"] = true }), b.defs) {
+	if sameCommands(listed(func(m map[string]any) { m["dm_permission"] = true }), defs) {
 		t.Error("a changed dm_permission is not noticed")
 	}
 	if sameCommands(listed(func(m map[string]any) {
 		set := m["options"].([]any)[0].(map[string]any)
 		channel := set["options"].([]any)[0].(map[string]any)
 		channel["channel_types"] = []int{0}
-	}), b.defs) {
+	}), defs) {
 		t.Error("changed channel types are not noticed")
 	}
 }

@@ -1,4 +1,4 @@
-package bot
+package discordfmt
 
 import (
 	"strings"
@@ -10,16 +10,16 @@ import (
 
 // Discord's message limits, counted in characters (runes), not bytes.
 const (
-	maxContent     = 2000
-	maxTitle       = 256
-	maxDescription = 4096
-	maxFieldName   = 256
-	maxFieldValue  = 1024
-	maxFooter      = 2048
-	maxAuthor      = 256
-	maxFields      = 25
-	maxEmbeds      = 10
-	maxEmbedTotal  = 6000
+	MaxContent     = 2000
+	MaxTitle       = 256
+	MaxDescription = 4096
+	MaxFieldName   = 256
+	MaxFieldValue  = 1024
+	MaxFooter      = 2048
+	MaxAuthor      = 256
+	MaxFields      = 25
+	MaxEmbeds      = 10
+	MaxEmbedTotal  = 6000
 
 	// When the total is over, descriptions first shrink to this many
 	// characters before any field is touched; a field value is cut to no
@@ -28,13 +28,13 @@ const (
 	minFieldValue   = 200
 )
 
-// emptyField stands in for a field name or value that would otherwise be
+// EmptyField stands in for a field name or value that would otherwise be
 // empty: Discord rejects fields without both.
-const emptyField = "\u200b"
+const EmptyField = "\u200b"
 
 // FitContent cuts message content to Discord's 2000 characters.
 func FitContent(s string) string {
-	return cut(s, maxContent)
+	return Cut(s, MaxContent)
 }
 
 // FitEmbeds returns copies of embeds that respect every Discord limit: each
@@ -52,13 +52,13 @@ func FitEmbeds(embeds []*discordgo.MessageEmbed) []*discordgo.MessageEmbed {
 		if e == nil {
 			continue
 		}
-		if len(out) == maxEmbeds {
+		if len(out) == MaxEmbeds {
 			break
 		}
 		out = append(out, fitEach(e))
 	}
 
-	over := embedsTotal(out) - maxEmbedTotal
+	over := embedsTotal(out) - MaxEmbedTotal
 	// Pass 1: long descriptions down to their soft size.
 	for _, e := range out {
 		if over <= 0 {
@@ -102,16 +102,16 @@ func FitEmbeds(embeds []*discordgo.MessageEmbed) []*discordgo.MessageEmbed {
 // fitEach copies e with every per-item limit applied.
 func fitEach(e *discordgo.MessageEmbed) *discordgo.MessageEmbed {
 	c := *e
-	c.Title = cut(e.Title, maxTitle)
-	c.Description = cut(e.Description, maxDescription)
+	c.Title = Cut(e.Title, MaxTitle)
+	c.Description = Cut(e.Description, MaxDescription)
 	if e.Footer != nil {
 		f := *e.Footer
-		f.Text = cut(f.Text, maxFooter)
+		f.Text = Cut(f.Text, MaxFooter)
 		c.Footer = &f
 	}
 	if e.Author != nil {
 		a := *e.Author
-		a.Name = cut(a.Name, maxAuthor)
+		a.Name = Cut(a.Name, MaxAuthor)
 		c.Author = &a
 	}
 	c.Fields = nil
@@ -119,12 +119,12 @@ func fitEach(e *discordgo.MessageEmbed) *discordgo.MessageEmbed {
 		if f == nil {
 			continue
 		}
-		if len(c.Fields) == maxFields {
+		if len(c.Fields) == MaxFields {
 			break
 		}
 		nf := *f
-		nf.Name = nonEmpty(cut(f.Name, maxFieldName))
-		nf.Value = nonEmpty(cut(f.Value, maxFieldValue))
+		nf.Name = nonEmpty(Cut(f.Name, MaxFieldName))
+		nf.Value = nonEmpty(Cut(f.Value, MaxFieldValue))
 		c.Fields = append(c.Fields, &nf)
 	}
 	return &c
@@ -132,7 +132,7 @@ func fitEach(e *discordgo.MessageEmbed) *discordgo.MessageEmbed {
 
 func nonEmpty(s string) string {
 	if strings.TrimSpace(s) == "" {
-		return emptyField
+		return EmptyField
 	}
 	return s
 }
@@ -145,7 +145,7 @@ func shrink(s *string, floor, want int) int {
 	if target >= n {
 		return 0
 	}
-	*s = cut(*s, target)
+	*s = Cut(*s, target)
 	return n - utf8.RuneCountInString(*s)
 }
 
@@ -167,10 +167,10 @@ func embedsTotal(embeds []*discordgo.MessageEmbed) int {
 	return total
 }
 
-// cut returns s in at most limit characters. A cut text ends at the last
+// Cut returns s in at most limit characters. A cut text ends at the last
 // sentence end, else the last word end, found in its second half, followed
 // by "…"; text without such a boundary is cut mid-word.
-func cut(s string, limit int) string {
+func Cut(s string, limit int) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}

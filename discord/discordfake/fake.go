@@ -192,6 +192,27 @@ func (f *Server) ChannelMessages(channelID string) []Message {
 	return append([]Message(nil), f.channels[channelID]...)
 }
 
+// WaitRequests returns the requests received after the first from, in
+// order, waiting until there is at least one: how a watcher follows the
+// requests as they arrive.
+func (f *Server) WaitRequests(ctx context.Context, from int) ([]Request, error) {
+	for {
+		f.mu.Lock()
+		if len(f.requests) > from {
+			out := append([]Request(nil), f.requests[from:]...)
+			f.mu.Unlock()
+			return out, nil
+		}
+		changed := f.changed
+		f.mu.Unlock()
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
 // Requests returns a copy of every REST request received so far.
 func (f *Server) Requests() []Request {
 	f.mu.Lock()
@@ -212,6 +233,23 @@ func (f *Server) Connections() int { return int(f.dials.Load()) }
 
 // Heartbeats counts the heartbeats (op 1) received and acknowledged.
 func (f *Server) Heartbeats() int { return int(f.beats.Load()) }
+
+// WaitHeartbeats waits until at least n heartbeats were acknowledged.
+func (f *Server) WaitHeartbeats(ctx context.Context, n int) error {
+	for {
+		f.mu.Lock()
+		changed := f.changed
+		f.mu.Unlock()
+		if f.Heartbeats() >= n {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return fmt.Errorf("discordfake: %d heartbeats, want %d: %w", f.Heartbeats(), n, ctx.Err())
+		}
+	}
+}
 
 // WaitFor returns the first recorded request, past or future, for which
 // match is true, or ctx's error.
@@ -276,6 +314,35 @@ func (f *Server) DispatchEvent(ctx context.Context, t string, d any) error {
 // interval Discord measures against the 3-second deadline.
 func (f *Server) DispatchTimed(ctx context.Context, interaction any) (time.Time, error) {
 	return f.dispatchEvent(ctx, "INTERACTION_CREATE", interaction)
+}
+
+// DispatchTimedTo is DispatchTimed to the client that identified with
+// token (as sent, "Bot ..."), the latest such connection, waiting for one:
+// how two bots beside each other on one fake get a burst each.
+func (f *Server) DispatchTimedTo(ctx context.Context, token string, interaction any) (time.Time, error) {
+	raw, err := json.Marshal(interaction)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("discordfake: %w", err)
+	}
+	for {
+		f.mu.Lock()
+		var c *conn
+		for _, x := range f.conns {
+			if x.token == token {
+				c = x
+			}
+		}
+		changed := f.changed
+		f.mu.Unlock()
+		if c != nil {
+			return c.dispatch("INTERACTION_CREATE", raw)
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return time.Time{}, fmt.Errorf("discordfake: no client with that token connected: %w", ctx.Err())
+		}
+	}
 }
 
 func (f *Server) dispatchEvent(ctx context.Context, t string, d any) (time.Time, error) {

@@ -15,7 +15,8 @@ import (
 type conn struct {
 	ws      *websocket.Conn
 	writeMu sync.Mutex
-	seq     int64 // guarded by writeMu: sequence numbers follow write order
+	seq     int64  // guarded by writeMu: sequence numbers follow write order
+	token   string // the token it identified with
 }
 
 type payload struct {
@@ -90,6 +91,11 @@ func (f *Server) websocket(w http.ResponseWriter, r *http.Request) {
 	if _, err := c.dispatch("READY", ready); err != nil {
 		return
 	}
+	var ident struct {
+		Token string `json:"token"`
+	}
+	_ = json.Unmarshal(id.D, &ident)
+	c.token = ident.Token
 	f.mu.Lock()
 	f.identify = append(f.identify, id.D)
 	f.conns = append(f.conns, c)
@@ -103,6 +109,9 @@ func (f *Server) websocket(w http.ResponseWriter, r *http.Request) {
 		}
 		if p.Op == 1 { // heartbeat
 			f.beats.Add(1)
+			f.mu.Lock()
+			f.notify()
+			f.mu.Unlock()
 			if c.write(payload{Op: 11, D: json.RawMessage("null")}) != nil {
 				return
 			}

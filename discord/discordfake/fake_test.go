@@ -11,7 +11,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/geobrief/geobrief/bot/discordfake"
+	"github.com/geobrief/geobrief/discord/discordfake"
 )
 
 func TestDiscordgoAgainstFake(t *testing.T) {
@@ -73,9 +73,8 @@ func TestDiscordgoAgainstFake(t *testing.T) {
 
 	// Heartbeats are acknowledged.
 	// (HeartbeatLatency itself is racy in discordgo v0.29.0.)
-	time.Sleep(200 * time.Millisecond)
-	if n := f.Heartbeats(); n < 2 {
-		t.Errorf("%d heartbeats in 200 ms at a 50 ms interval", n)
+	if err := f.WaitHeartbeats(ctx, 2); err != nil {
+		t.Error(err)
 	}
 }
 
