@@ -364,3 +364,18 @@ func TestRunPicksUpNewItem(t *testing.T) {
 		t.Fatalf("saved %q, want the new item", d.Title)
 	}
 }
+
+func TestHeadline(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		"Troops withdrew from the town. Residents returned.": "Troops withdrew from the town",
+		"One paragraph\n\nSecond":                            "One paragraph",
+		strings.Repeat("word ", 50):                          strings.TrimSpace(strings.Repeat("word ", 24)),
+		"":                                                   "",
+	}
+	for in, want := range cases {
+		if got := headline(in); got != want {
+			t.Errorf("headline(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
