@@ -364,3 +364,17 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
+
+// splitFetcher sends the pages meant to hang to a fetcher with a short timeout and
+// everything else to one with a generous timeout: the hanging page is still cut by
+// webfetch's own timeout, while ordinary pages never race a short one on a busy machine.
+type splitFetcher struct {
+	normal, short *webfetch.Fetcher
+}
+
+func (s splitFetcher) Fetch(ctx context.Context, req webfetch.Request) (*webfetch.Response, error) {
+	if strings.HasSuffix(req.URL, "/news/hang") {
+		return s.short.Fetch(ctx, req)
+	}
+	return s.normal.Fetch(ctx, req)
+}

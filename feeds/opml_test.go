@@ -94,3 +94,45 @@ func TestExampleOPML(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReadOPML: whatever ReadOPML accepts lists http(s) feeds, each once, and survives a
+// round trip through WriteOPML.
+func FuzzReadOPML(f *testing.F) {
+	if data, err := os.ReadFile("../feeds.example.opml"); err == nil {
+		f.Add(data)
+	}
+	f.Add([]byte(`<opml version="2.0"><body><outline text="a" xmlUrl="https://a.example/f"><outline xmlUrl="http://b.example/g?x=1&amp;y=2"/></outline></body></opml>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		feeds, err := ReadOPML(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		seen := map[string]bool{}
+		for _, s := range feeds {
+			c, err := CanonicalLink(s.URL)
+			if err != nil {
+				t.Fatalf("accepted feed URL %q: %v", s.URL, err)
+			}
+			if seen[c] {
+				t.Fatalf("feed %q listed twice", s.URL)
+			}
+			seen[c] = true
+		}
+		var buf bytes.Buffer
+		if err := WriteOPML(&buf, "t", feeds); err != nil {
+			t.Fatal(err)
+		}
+		back, err := ReadOPML(&buf)
+		if err != nil {
+			t.Fatalf("our own OPML does not read back: %v", err)
+		}
+		if len(back) != len(feeds) {
+			t.Fatalf("round trip: %d feeds, then %d", len(feeds), len(back))
+		}
+		for i := range back {
+			if back[i].URL != feeds[i].URL {
+				t.Fatalf("round trip changed %q into %q", feeds[i].URL, back[i].URL)
+			}
+		}
+	})
+}

@@ -122,7 +122,7 @@ type Config struct {
 
 	Interval    time.Duration // FEEDS_POLL_INTERVAL, default 15m
 	MaxBackoff  time.Duration // longest wait after failures, default 24h
-	FeedWorkers int           // feeds polled at once, default 8 (the fetcher bounds requests in flight)
+	FeedWorkers int           // feeds polled at once, default 32: the fetcher bounds requests in flight, and feeds on different hosts wait out their per-host spacing side by side
 	ItemWorkers int           // items of one feed processed at once, default 2 (the per-host limit)
 
 	Now   func() time.Time                       // default time.Now
@@ -160,7 +160,7 @@ func NewPoller(cfg Config) (*Poller, error) {
 		cfg.MaxBackoff = 24 * time.Hour
 	}
 	if cfg.FeedWorkers <= 0 {
-		cfg.FeedWorkers = 8
+		cfg.FeedWorkers = 32
 	}
 	if cfg.ItemWorkers <= 0 {
 		cfg.ItemWorkers = 2
@@ -375,7 +375,7 @@ func (p *Poller) processItem(ctx context.Context, src Source, feed Feed, it Item
 		Link:      link,
 		URL:       firstNonEmpty(it.Link, art.URL),
 		Feed:      src.URL,
-		Title:     firstNonEmpty(it.Title, art.Title),
+		Title:     firstNonEmpty(it.Title, art.Title, headline(art.Text)),
 		Source:    firstNonEmpty(art.Site, feed.Title, src.Title),
 		Byline:    art.Byline,
 		Language:  art.Language,
@@ -489,4 +489,25 @@ func htmlText(s string) string {
 		return oneLine(s)
 	}
 	return extract.Text(doc)
+}
+
+// headline stands in for a missing title: the text's first sentence, cut at a word
+// boundary to at most 120 characters.
+func headline(text string) string {
+	first, _, _ := strings.Cut(text, "\n\n")
+	if i := strings.IndexAny(first, ".!?"); i > 0 {
+		first = first[:i]
+	}
+	w := strings.Fields(first)
+	var b strings.Builder
+	for _, word := range w {
+		if b.Len()+len(word)+1 > 120 {
+			break
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(word)
+	}
+	return b.String()
 }

@@ -20,7 +20,7 @@ type pollerFixture struct {
 	poller  *Poller
 }
 
-func newFixture(t *testing.T, timeout time.Duration) *pollerFixture {
+func newFixture(t *testing.T) *pollerFixture {
 	t.Helper()
 	f := &pollerFixture{
 		site:    newNewsSite(t),
@@ -34,7 +34,7 @@ func newFixture(t *testing.T, timeout time.Duration) *pollerFixture {
 		Sources:  f.sources,
 		State:    f.state,
 		Sink:     f.sink,
-		Fetcher:  testFetcher(timeout),
+		Fetcher:  splitFetcher{normal: testFetcher(time.Minute), short: testFetcher(200 * time.Millisecond)},
 		Logger:   slog.New(slog.NewTextHandler(&lockedWriter{w: f.logs}, nil)),
 		Interval: 15 * time.Minute,
 		Now:      f.clock.Now,
@@ -48,7 +48,7 @@ func newFixture(t *testing.T, timeout time.Duration) *pollerFixture {
 
 func TestPollEndToEnd(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, 2*time.Second)
+	f := newFixture(t)
 	site := f.site
 	long := words("gone", 60)
 	site.setPage("/news/shared", articlePage("Harbour talks resume", "The Test Ledger", words("harbour", 30), words("berths", 30)))
@@ -109,6 +109,9 @@ func TestPollEndToEnd(t *testing.T) {
 			t.Errorf("want one warning line for /news/%s, got %d:\n%s", title, n, logs)
 		}
 	}
+	if !strings.Contains(logs, "/news/hang took longer than") {
+		t.Errorf("the hanging page should be cut at the fetch timeout:\n%s", logs)
+	}
 	st := f.state.get(site.url("/feeds/a.xml"))
 	if st.ETag == "" || st.LastStatus != "200" || st.Failures != 0 || !st.NextPoll.Equal(f.clock.Now().Add(15*time.Minute)) {
 		t.Errorf("feed state after first poll: %+v", st)
@@ -153,7 +156,7 @@ func TestPollEndToEnd(t *testing.T) {
 
 func TestPollBackoffRetryAfterMaxAge(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, 5*time.Second)
+	f := newFixture(t)
 	const path = "/feeds/x.xml"
 	feedURL := f.site.url(path)
 	f.site.setFeed(path, "application/rss+xml", rssFeed("X"))
@@ -215,7 +218,7 @@ func TestPollBackoffRetryAfterMaxAge(t *testing.T) {
 
 func TestPollEveryFeedFails(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, 5*time.Second)
+	f := newFixture(t)
 	f.site.setPage("/not-a-feed", "<html><body>hello</body></html>")
 	f.sources.add(Source{URL: f.site.url("/missing.xml")})
 	f.sources.add(Source{URL: f.site.url("/not-a-feed")})
@@ -233,7 +236,7 @@ func TestPollEveryFeedFails(t *testing.T) {
 
 func TestPollOneItemFailingToSave(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, 5*time.Second)
+	f := newFixture(t)
 	f.site.setPage("/news/1", articlePage("One", "S", words("one", 50)))
 	f.site.setPage("/news/2", articlePage("Two", "S", words("two", 50)))
 	f.site.setFeed("/f.xml", "application/rss+xml", rssFeed("F",
@@ -258,7 +261,7 @@ func TestPollOneItemFailingToSave(t *testing.T) {
 // the interval, not all at once; each is polled when its time comes.
 func TestPollDueSpreadsNewFeeds(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, 5*time.Second)
+	f := newFixture(t)
 	for i := range 8 {
 		path := "/feeds/" + string(rune('a'+i)) + ".xml"
 		f.site.setFeed(path, "application/rss+xml", rssFeed("F"))
@@ -309,7 +312,7 @@ func TestPollDueSpreadsNewFeeds(t *testing.T) {
 // Run's waits go through a fake After, so the test decides when time passes.
 func TestRunPicksUpNewItem(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, 5*time.Second)
+	f := newFixture(t)
 	f.site.setPage("/news/1", articlePage("First story", "S", words("first", 50)))
 	f.site.setPage("/news/2", articlePage("Second story", "S", words("second", 50)))
 	f.site.setFeed("/f.xml", "application/rss+xml", rssFeed("F", rssItem{title: "First story", link: f.site.url("/news/1")}))
@@ -323,7 +326,7 @@ func TestRunPicksUpNewItem(t *testing.T) {
 	wakes := make(chan wake)
 	ctx, cancel := context.WithCancel(context.Background())
 	p, err := NewPoller(Config{
-		Sources: f.sources, State: f.state, Sink: f.sink, Fetcher: testFetcher(5 * time.Second),
+		Sources: f.sources, State: f.state, Sink: f.sink, Fetcher: testFetcher(time.Minute),
 		Interval: 15 * time.Minute, Now: f.clock.Now,
 		After: func(d time.Duration) <-chan time.Time {
 			ch := make(chan time.Time, 1)
@@ -362,5 +365,20 @@ func TestRunPicksUpNewItem(t *testing.T) {
 	step() // wakes at the next poll (one interval later)
 	if d := <-f.sink.saved; d.Title != "Second story" {
 		t.Fatalf("saved %q, want the new item", d.Title)
+	}
+}
+
+func TestHeadline(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		"Troops withdrew from the town. Residents returned.": "Troops withdrew from the town",
+		"One paragraph\n\nSecond":                            "One paragraph",
+		strings.Repeat("word ", 50):                          strings.TrimSpace(strings.Repeat("word ", 24)),
+		"":                                                   "",
+	}
+	for in, want := range cases {
+		if got := headline(in); got != want {
+			t.Errorf("headline(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

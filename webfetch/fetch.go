@@ -464,9 +464,9 @@ func maxAge(v string) time.Duration {
 }
 
 // robotsAllow fetches (once per host per hour) and applies the site's robots.txt. A
-// robots.txt that cannot be fetched at all allows everything, as a missing one does;
-// a 5xx disallows everything for the hour (the robotstxt package's reading of the
-// standard), since the site says it is in trouble.
+// missing one (4xx) allows everything; a 5xx disallows everything for the hour (the
+// robotstxt package's reading of the standard), since the site says it is in trouble; a
+// network error allows this request and is not remembered.
 func (f *Fetcher) robotsAllow(ctx context.Context, u *url.URL) (bool, error) {
 	key := strings.ToLower(u.Scheme + "://" + u.Host)
 	f.robotsMu.Lock()
@@ -478,18 +478,23 @@ func (f *Fetcher) robotsAllow(ctx context.Context, u *url.URL) (bool, error) {
 			var data *robotstxt.RobotsData
 			resp, err := f.do(ctx, ru, Request{URL: ru.String(), Kind: robots})
 			var se *StatusError
+			answered := true
 			switch {
 			case err == nil:
 				data, err = robotstxt.FromStatusAndBytes(resp.Status, resp.Body)
 			case errors.As(err, &se):
 				data, err = robotstxt.FromStatusAndBytes(se.Status, nil)
+			default:
+				answered = false // a network error or timeout: ask again next time
 			}
 			if err != nil || data == nil {
 				data, _ = robotstxt.FromStatusAndBytes(http.StatusNotFound, nil)
 			}
-			f.robotsMu.Lock()
-			f.robotsCache[key] = robotsEntry{data: data, expires: f.now().Add(robotsTTL)}
-			f.robotsMu.Unlock()
+			if answered {
+				f.robotsMu.Lock()
+				f.robotsCache[key] = robotsEntry{data: data, expires: f.now().Add(robotsTTL)}
+				f.robotsMu.Unlock()
+			}
 			return data, nil
 		})
 		e = robotsEntry{data: v.(*robotstxt.RobotsData)}
