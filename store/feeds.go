@@ -79,7 +79,7 @@ func scanFeed(r rowScanner, extra ...any) (Feed, error) {
 func (s *Store) Feeds(ctx context.Context) ([]Feed, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT `+feedColumns+`,
 		(SELECT count(*) FROM web_documents w WHERE w.feed = feeds.url)
-		FROM feeds ORDER BY added, key`)
+		FROM feeds ORDER BY added, rowid`)
 	if err != nil {
 		return nil, fmt.Errorf("store: cannot list feeds: %w", err)
 	}

@@ -162,13 +162,19 @@ func dropWebDocument(ctx context.Context, tx *sql.Tx, id string) error {
 }
 
 // PruneWebDocuments removes the web documents published (else added)
-// before cutoff, with their briefs; seed documents are never removed. Item
-// keys whose document is gone are forgotten once they were last saved
-// before cutoff too. It returns how many documents were removed.
-func (s *Store) PruneWebDocuments(ctx context.Context, cutoff time.Time) (int, error) {
+// before cutoff, with their briefs; seed documents are never removed. The
+// item keys of a removed document are remembered from now on (an old item
+// still in its feed is then not fetched and stored again at every poll),
+// and forgotten at a later prune once now is before that prune's cutoff.
+// It returns how many documents were removed.
+func (s *Store) PruneWebDocuments(ctx context.Context, cutoff, now time.Time) (int, error) {
 	var n int64
 	c := cutoff.UnixNano()
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE web_items SET saved = ? WHERE doc_id IN
+			(SELECT id FROM documents WHERE origin = 'web' AND coalesce(published, added) < ?)`, now.UnixNano(), c); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM briefs WHERE doc_id IN
 			(SELECT id FROM documents WHERE origin = 'web' AND coalesce(published, added) < ?)`, c); err != nil {
 			return err

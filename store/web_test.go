@@ -163,7 +163,7 @@ func TestPruneWebDocuments(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	n, err := s.PruneWebDocuments(ctx, day0.AddDate(0, 0, -30))
+	n, err := s.PruneWebDocuments(ctx, day0.AddDate(0, 0, -30), day0)
 	if err != nil || n != 2 {
 		t.Fatalf("pruned %d, %v; want the old and the undated-but-old web documents", n, err)
 	}
@@ -177,8 +177,15 @@ func TestPruneWebDocuments(t *testing.T) {
 	if err != nil || !ok || it.Stored {
 		t.Fatalf("a pruned item's key is remembered as not stored: %+v %v %v", it, ok, err)
 	}
-	// Once its last save is older than the cutoff too, the key is forgotten.
-	if _, err := s.PruneWebDocuments(ctx, day0.Add(time.Hour)); err != nil {
+	// Once the prune that removed it is older than a later cutoff, the key
+	// is forgotten.
+	if _, err := s.PruneWebDocuments(ctx, day0.Add(-time.Hour), day0); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := s.WebItem(ctx, "guid:old"); !ok {
+		t.Fatal("a pruned key was forgotten too early")
+	}
+	if _, err := s.PruneWebDocuments(ctx, day0.Add(time.Hour), day0.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok, _ := s.WebItem(ctx, "guid:old"); ok {
