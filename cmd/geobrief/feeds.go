@@ -159,8 +159,19 @@ func (c *cli) feedsRemove(ctx context.Context, args []string) error {
 		}
 		return err
 	}
-	fmt.Fprintf(c.stdout, "Removed %s. Its documents stay until DOCS_MAX_AGE (%s).\n", words[0], c.cfg.Feeds.MaxAge)
+	fmt.Fprintf(c.stdout, "Removed %s. %s\n", words[0], keptFor(c.cfg.Feeds.MaxAge))
 	return nil
+}
+
+// keptFor says how long a removed feed's documents stay.
+func keptFor(maxAge time.Duration) string {
+	switch {
+	case maxAge == 0:
+		return "Its documents stay (DOCS_MAX_AGE=0 keeps them)."
+	case maxAge%(24*time.Hour) == 0:
+		return fmt.Sprintf("Its documents stay until they are %d days old (DOCS_MAX_AGE).", maxAge/(24*time.Hour))
+	}
+	return fmt.Sprintf("Its documents stay until they are %s old (DOCS_MAX_AGE).", maxAge)
 }
 
 func (c *cli) feedsImport(ctx context.Context, args []string) error {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/geobrief/geobrief/config"
 	"github.com/geobrief/geobrief/newssite"
 )
 
@@ -93,7 +95,9 @@ func TestFeedsEndToEnd(t *testing.T) {
 	if !strings.Contains(opml, "<opml") || !strings.Contains(opml, site.URL("/europe.xml")) {
 		t.Fatalf("export:\n%s", opml)
 	}
-	run("feeds", "remove", site.URL("/europe.xml"))
+	if out, _ := run("feeds", "remove", site.URL("/europe.xml")); !strings.Contains(out, "until they are 30 days old") {
+		t.Fatalf("feeds remove: %q", out)
+	}
 	out, _ = run("feeds", "list", "--json")
 	if err := json.Unmarshal([]byte(out), &list); err != nil || len(list) != 1 {
 		t.Fatalf("after remove: %s", out)
@@ -232,5 +236,18 @@ func TestFeedsCommandLineMistakes(t *testing.T) {
 		if code != 1 || !strings.Contains(errOut, c.want) || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
 			t.Errorf("%v: exit %d, stderr %q; want exit 1 with %q", c.args, code, errOut, c.want)
 		}
+	}
+}
+
+// extract - reads the page from standard input.
+func TestExtractFromStdin(t *testing.T) {
+	t.Parallel()
+	page := `<html lang="en"><head><title>Ferry service resumes</title></head><body><article><h1>Ferry service resumes</h1><p>` +
+		strings.Repeat("The ferry between the two islands sailed again on Monday after repairs to the pier. ", 3) + `</p></article></body></html>`
+	var out, errOut strings.Builder
+	err := run(context.Background(), []string{"extract", "--json", "-"}, strings.NewReader(page), &out, &errOut, config.MapLookup(map[string]string{}))
+	var art map[string]string
+	if err != nil || json.Unmarshal([]byte(out.String()), &art) != nil || art["title"] != "Ferry service resumes" || !strings.Contains(art["text"], "ferry between the two islands") {
+		t.Fatalf("extract -: %v %s %s", err, out.String(), errOut.String())
 	}
 }
