@@ -137,6 +137,9 @@ func TestFeedsPollEveryFeedFailed(t *testing.T) {
 	if !strings.Contains(out, `"failures": 1`) || !strings.Contains(out, "404") {
 		t.Fatalf("the failing feed's health: %s", out)
 	}
+	if out, _, _ = runCLI(t, env, "check"); !strings.Contains(out, "Feeds: 1, polled every 15m0s") || !strings.Contains(out, "failed 1 time in a row: webfetch:") {
+		t.Fatalf("check lists the failing feed:\n%s", out)
+	}
 }
 
 // Without FETCH_ALLOW_PRIVATE a loopback URL is refused with one line that
