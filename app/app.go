@@ -12,14 +12,17 @@ import (
 	"os"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/geobrief/geobrief/config"
 	"github.com/geobrief/geobrief/corpus"
+	"github.com/geobrief/geobrief/feeds"
 	"github.com/geobrief/geobrief/llm"
 	"github.com/geobrief/geobrief/seeds"
 	"github.com/geobrief/geobrief/store"
 	"github.com/geobrief/geobrief/summarize"
+	"github.com/geobrief/geobrief/webfetch"
 )
 
 // App is the corpus, indexed in the store, and the summarizer over it.
@@ -35,6 +38,18 @@ type App struct {
 	seeds    fs.FS
 	snapshot corpus.Snapshot // of seeds, taken before the first load
 
+	// Live news: the fetcher, the poller over the store's feeds, and the
+	// settings and clock they run by.
+	web          *Web
+	poller       *feeds.Poller
+	pollInterval time.Duration
+	maxAge       time.Duration
+	now          func() time.Time
+	after        func(time.Duration) <-chan time.Time
+	// tooOldItems counts feed items not kept for being older than
+	// DOCS_MAX_AGE, so that a poll reports them as skipped, not new.
+	tooOldItems atomic.Int64
+
 	mu sync.Mutex
 	// warnings are those of the last load: what Document says of a
 	// skipped file.
@@ -49,9 +64,32 @@ func (a *App) Close() {
 	a.Store.Close()
 }
 
+// Option changes how Open or New sets the app up.
+type Option func(*options)
+
+type options struct {
+	now   func() time.Time
+	after func(time.Duration) <-chan time.Time
+	tune  []func(*webfetch.Config)
+}
+
+// WithClock sets the clock the feed poller and pruning run by: now tells
+// the time and after waits (Run waits on it between polls). Tests drive the
+// background work with it, without sleeping.
+func WithClock(now func() time.Time, after func(time.Duration) <-chan time.Time) Option {
+	return func(o *options) { o.now, o.after = now, after }
+}
+
+// WithFetchConfig changes the fetcher's configuration after the settings
+// have filled it (tests drop the per-host delay between requests).
+func WithFetchConfig(tune func(*webfetch.Config)) Option {
+	return func(o *options) { o.tune = append(o.tune, tune) }
+}
+
 // Open loads the documents, brings the index up to date (only changed files
-// are re-indexed) and sets up the summarizer.
-func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+// are re-indexed), imports FEEDS_OPML when it is new or changed, and sets up
+// the summarizer and the feed poller.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Option) (*App, error) {
 	seedFS := fs.FS(seeds.FS)
 	if cfg.SeedsDir != "" {
 		// config has checked that it is a folder.
@@ -66,6 +104,14 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	a := &App{Store: st, cfg: cfg, log: log, seeds: seedFS, snapshot: corpus.TakeSnapshot(seedFS)}
 	docs, warnings := corpus.Load(seedFS)
 	if err := a.sync(ctx, docs, warnings); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if err := a.setUpFeeds(cfg.Feeds, opts); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if err := a.importOPMLSetting(ctx); err != nil {
 		st.Close()
 		return nil, err
 	}
@@ -94,13 +140,57 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 
 // New puts an App together from parts already open, for programs that
 // build their own store and summarizer (benchmarks, tests). Watch is a
-// no-op for it: it has no folder.
-func New(st *store.Store, sum *summarize.Summarizer, log *slog.Logger) *App {
+// no-op for it: it has no folder. Its live news settings are the defaults.
+func New(st *store.Store, sum *summarize.Summarizer, log *slog.Logger, opts ...Option) *App {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &App{Store: st, Summarizer: sum, log: log}
+	a := &App{Store: st, Summarizer: sum, log: log}
+	defaults, err := config.Load(config.MapLookup(nil))
+	if err == nil {
+		err = a.setUpFeeds(defaults.Feeds, opts)
+	}
+	if err != nil {
+		panic("app: the default settings do not set up: " + err.Error()) // a programming error
+	}
+	return a
 }
+
+// setUpFeeds makes the fetcher and the poller over the store's feeds.
+func (a *App) setUpFeeds(cfg config.Feeds, opts []Option) error {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	a.now, a.after = o.now, o.after
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.after == nil {
+		a.after = time.After
+	}
+	a.pollInterval, a.maxAge = cfg.PollInterval, cfg.MaxAge
+	a.web = NewWeb(cfg, o.tune...)
+	w := a.webStore()
+	p, err := feeds.NewPoller(feeds.Config{
+		Sources:  w,
+		State:    w,
+		Sink:     w,
+		Fetcher:  a.web.fetcher,
+		Logger:   a.log,
+		Interval: cfg.PollInterval,
+		Now:      a.now,
+		After:    a.after,
+	})
+	if err != nil {
+		return fmt.Errorf("app: %w", err)
+	}
+	a.poller = p
+	return nil
+}
+
+// Web is the app's fetcher and extractor.
+func (a *App) Web() *Web { return a.web }
 
 // NewLLMClient makes the LLM client the settings describe; ledger keeps
 // its token usage for the budgets.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/geobrief/geobrief/corpus"
+	"github.com/geobrief/geobrief/feeds"
 	"github.com/geobrief/geobrief/store"
 )
 
@@ -78,11 +79,22 @@ type Match struct {
 }
 
 // Find returns the document ref points at: the document whose ID it is
-// (autocomplete hands over IDs), else the best search match for it.
+// (autocomplete hands over IDs), else the best search match for it. An
+// http(s) URL is an article page: the stored document with that link, else
+// the page fetched, extracted and stored (it joins the corpus) under the
+// address rules, so /summarize accepts a link; a refused address is
+// webfetch's *RefusedError.
 func (a *App) Find(ctx context.Context, ref string) (Match, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
 		return Match{}, &NoMatchError{}
+	}
+	if isWebURL(ref) {
+		doc, err := a.findURL(ctx, ref)
+		if err != nil {
+			return Match{}, err
+		}
+		return Match{Doc: doc}, nil
 	}
 	doc, err := a.Store.Document(ctx, ref)
 	if err == nil {
@@ -165,4 +177,24 @@ func (a *App) Autocomplete(ctx context.Context, input string, limit int) ([]stor
 // Recent lists the newest documents.
 func (a *App) Recent(ctx context.Context, limit int) ([]store.Hit, error) {
 	return a.Store.Recent(ctx, limit)
+}
+
+// findURL returns the stored document whose canonical link ref is, else
+// ingests the page.
+func (a *App) findURL(ctx context.Context, ref string) (corpus.Document, error) {
+	if link, err := feeds.CanonicalLink(ref); err == nil {
+		if it, ok, err := a.Store.WebItemByLink(ctx, link); err != nil {
+			return corpus.Document{}, fmt.Errorf("app: %w", err)
+		} else if ok {
+			doc, err := a.Store.Document(ctx, it.DocID)
+			if err == nil {
+				return doc, nil
+			}
+			if !errors.Is(err, store.ErrNotFound) {
+				return corpus.Document{}, fmt.Errorf("app: %w", err)
+			}
+		}
+	}
+	doc, _, err := a.ingest(ctx, ref)
+	return doc, err
 }

@@ -35,6 +35,24 @@ type Config struct {
 	Discord     Discord
 	MetricsAddr string
 	Digest      Digest
+	Feeds       Feeds
+}
+
+// Feeds holds the live news settings: polling feeds, fetching pages and
+// how long web documents are kept.
+type Feeds struct {
+	PollInterval time.Duration // FEEDS_POLL_INTERVAL
+	// OPML is a file of feeds imported at start when it is new or changed;
+	// empty for none.
+	OPML         string
+	FetchTimeout time.Duration // per request
+	// AllowPrivate lets fetches reach loopback and private addresses (local
+	// use and tests); off, they are refused.
+	AllowPrivate     bool
+	FetchConcurrency int
+	// MaxAge removes web documents published (else added) longer ago; 0
+	// keeps them forever. Seed documents are never removed by it.
+	MaxAge time.Duration
 }
 
 // LLM holds the chat endpoint settings.
@@ -66,6 +84,9 @@ type Discord struct {
 	GuildID           string
 	APIURL            string
 	UserRatePerMinute int
+	// AdminUserIDs may add and remove feeds from Discord: the corpus is
+	// shared by every server, so a server's own admins may not.
+	AdminUserIDs []string
 }
 
 // Digest holds the default digest schedule and digest rules.
@@ -151,6 +172,7 @@ func Load(lookup Lookup, checks ...Check) (Config, error) {
 			GuildID:           p.snowflake("DISCORD_GUILD_ID"),
 			APIURL:            p.url("DISCORD_API_URL", discordURLExample),
 			UserRatePerMinute: p.integer("DISCORD_USER_RATE_PER_MINUTE", 5, 1),
+			AdminUserIDs:      p.snowflakes("DISCORD_ADMIN_USER_IDS"),
 		},
 		Digest: Digest{
 			ChannelID: p.snowflake("DIGEST_CHANNEL_ID"),
@@ -160,6 +182,14 @@ func Load(lookup Lookup, checks ...Check) (Config, error) {
 			MaxItems:  p.integer("DIGEST_MAX_ITEMS", 10, 1),
 			SkipEmpty: p.boolean("DIGEST_SKIP_EMPTY", false),
 			Catchup:   p.duration("DIGEST_CATCHUP", 2*time.Hour, time.Minute),
+		},
+		Feeds: Feeds{
+			PollInterval:     p.duration("FEEDS_POLL_INTERVAL", 15*time.Minute, time.Minute),
+			OPML:             p.file("FEEDS_OPML"),
+			FetchTimeout:     p.duration("FETCH_TIMEOUT", 15*time.Second, time.Second),
+			AllowPrivate:     p.boolean("FETCH_ALLOW_PRIVATE", false),
+			FetchConcurrency: p.integer("FETCH_CONCURRENCY", 8, 1),
+			MaxAge:           p.age("DOCS_MAX_AGE", 30*24*time.Hour, time.Hour),
 		},
 	}
 	if c.LLM.APIKey != "" && c.LLM.BaseURL == "" {
@@ -230,6 +260,13 @@ func (c Config) Redacted() []string {
 		"DIGEST_MAX_ITEMS":             strconv.Itoa(c.Digest.MaxItems),
 		"DIGEST_SKIP_EMPTY":            strconv.FormatBool(c.Digest.SkipEmpty),
 		"DIGEST_CATCHUP":               c.Digest.Catchup.String(),
+		"DISCORD_ADMIN_USER_IDS":       strings.Join(c.Discord.AdminUserIDs, ","),
+		"FEEDS_POLL_INTERVAL":          c.Feeds.PollInterval.String(),
+		"FEEDS_OPML":                   c.Feeds.OPML,
+		"FETCH_TIMEOUT":                c.Feeds.FetchTimeout.String(),
+		"FETCH_ALLOW_PRIVATE":          strconv.FormatBool(c.Feeds.AllowPrivate),
+		"FETCH_CONCURRENCY":            strconv.Itoa(c.Feeds.FetchConcurrency),
+		"DOCS_MAX_AGE":                 maxAgeString(c.Feeds.MaxAge),
 	}
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -241,6 +278,18 @@ func (c Config) Redacted() []string {
 		out = append(out, k+"="+m[k])
 	}
 	return out
+}
+
+// maxAgeString writes an age in days when it is whole days, as it is
+// usually set.
+func maxAgeString(d time.Duration) string {
+	switch {
+	case d == 0:
+		return "0 (web documents are kept forever)"
+	case d%(24*time.Hour) == 0:
+		return strconv.Itoa(int(d/(24*time.Hour))) + "d"
+	}
+	return d.String()
 }
 
 func orDefault(s, def string) string {
@@ -376,6 +425,87 @@ func (p *parser) snowflake(key string) string {
 		return ""
 	}
 	return v
+}
+
+// snowflakes reads a comma-separated list of Discord IDs; every entry that
+// is not one is named in the variable's one problem.
+func (p *parser) snowflakes(key string) []string {
+	v, ok := p.raw(key)
+	if !ok {
+		return nil
+	}
+	var ids, bad []string
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		n, err := strconv.ParseUint(part, 10, 64)
+		if err != nil || n == 0 || strings.HasPrefix(part, "+") {
+			bad = append(bad, strconv.Quote(part))
+			continue
+		}
+		ids = append(ids, part)
+	}
+	if len(bad) > 0 {
+		p.fail(key, v, strings.Join(bad, ", ")+" not a Discord user ID: give numbers such as 800000000000000001, separated by commas (in Discord, turn on Developer Mode and use Copy User ID)")
+		return nil
+	}
+	return ids
+}
+
+// age reads a duration that may also be written in whole days ("30d"), as
+// ages usually are. 0 means no limit; other values must be at least min.
+func (p *parser) age(key string, def, min time.Duration) time.Duration {
+	v, ok := p.raw(key)
+	if !ok {
+		return def
+	}
+	var d time.Duration
+	var err error
+	if days, isDays := strings.CutSuffix(v, "d"); isDays {
+		var n int
+		n, err = strconv.Atoi(days)
+		if err == nil && n >= 0 {
+			d = time.Duration(n) * 24 * time.Hour
+		} else {
+			err = fmt.Errorf("bad days")
+		}
+	} else {
+		d, err = time.ParseDuration(v)
+		if err != nil && v == "0" {
+			d, err = 0, nil
+		}
+	}
+	if err != nil || d < 0 {
+		p.fail(key, v, "not an age such as 30d, 7d or 72h (0 keeps web documents forever)")
+		return def
+	}
+	if d != 0 && d < min {
+		p.fail(key, v, "must be at least "+min.String()+" (or 0, to keep web documents forever)")
+		return def
+	}
+	return d
+}
+
+// file reads the path of a file that must exist.
+func (p *parser) file(key string) string {
+	v, ok := p.raw(key)
+	if !ok {
+		return ""
+	}
+	info, err := os.Stat(v)
+	switch {
+	case err != nil && os.IsNotExist(err):
+		p.fail(key, v, "no such file")
+	case err != nil:
+		p.fail(key, v, "cannot be read: "+err.Error())
+	case info.IsDir():
+		p.fail(key, v, "a folder, not a file")
+	default:
+		return v
+	}
+	return ""
 }
 
 // hostPort reads a listening address such as 127.0.0.1:9090 or :9090.

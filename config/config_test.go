@@ -173,3 +173,66 @@ func TestSummaryTimeout(t *testing.T) {
 		}
 	}
 }
+
+// The live news settings have their defaults, read ages in days, and each
+// bad value is one problem naming its variable.
+func TestFeedsSettings(t *testing.T) {
+	t.Parallel()
+	c, err := Load(MapLookup(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Feeds{PollInterval: 15 * time.Minute, FetchTimeout: 15 * time.Second, FetchConcurrency: 8, MaxAge: 30 * 24 * time.Hour}
+	if c.Feeds != want || c.Discord.AdminUserIDs != nil {
+		t.Fatalf("defaults: %+v, admins %v", c.Feeds, c.Discord.AdminUserIDs)
+	}
+
+	opml := filepath.Join(t.TempDir(), "feeds.opml")
+	if err := os.WriteFile(opml, []byte("<opml/>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err = Load(MapLookup(map[string]string{
+		"FEEDS_POLL_INTERVAL":    "5m",
+		"FEEDS_OPML":             opml,
+		"FETCH_TIMEOUT":          "20",
+		"FETCH_ALLOW_PRIVATE":    "true",
+		"DOCS_MAX_AGE":           "7d",
+		"DISCORD_ADMIN_USER_IDS": " 800000000000000001, 800000000000000002 ,",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = Feeds{PollInterval: 5 * time.Minute, OPML: opml, FetchTimeout: 20 * time.Second, AllowPrivate: true, FetchConcurrency: 8, MaxAge: 7 * 24 * time.Hour}
+	if c.Feeds != want || strings.Join(c.Discord.AdminUserIDs, ",") != "800000000000000001,800000000000000002" {
+		t.Fatalf("set: %+v, admins %v", c.Feeds, c.Discord.AdminUserIDs)
+	}
+	if c, err := Load(MapLookup(map[string]string{"DOCS_MAX_AGE": "0"})); err != nil || c.Feeds.MaxAge != 0 {
+		t.Fatalf("0 keeps forever: %v %v", c.Feeds.MaxAge, err)
+	}
+
+	_, err = Load(MapLookup(map[string]string{
+		"FEEDS_POLL_INTERVAL":    "10s",
+		"FEEDS_OPML":             filepath.Join(t.TempDir(), "missing.opml"),
+		"FETCH_TIMEOUT":          "soon",
+		"FETCH_ALLOW_PRIVATE":    "perhaps",
+		"FETCH_CONCURRENCY":      "0",
+		"DOCS_MAX_AGE":           "a month",
+		"DISCORD_ADMIN_USER_IDS": "800000000000000001,alice,@bob",
+	}))
+	var ce *Error
+	if !errors.As(err, &ce) {
+		t.Fatalf("want *Error, got %v", err)
+	}
+	seen := map[string]int{}
+	for _, p := range ce.Problems {
+		seen[p.Key]++
+	}
+	for _, k := range []string{"FEEDS_POLL_INTERVAL", "FEEDS_OPML", "FETCH_TIMEOUT", "FETCH_ALLOW_PRIVATE", "FETCH_CONCURRENCY", "DOCS_MAX_AGE", "DISCORD_ADMIN_USER_IDS"} {
+		if seen[k] != 1 {
+			t.Errorf("%s: %d problems, want 1 (%v)", k, seen[k], err)
+		}
+	}
+	if !strings.Contains(err.Error(), `"alice", "@bob" not a Discord user ID`) {
+		t.Errorf("the bad admin IDs are not named: %v", err)
+	}
+}

@@ -20,13 +20,15 @@ type SyncStats struct {
 	Unchanged int
 }
 
-// SyncDocuments makes the stored documents equal to docs, in one transaction:
-// documents not stored yet are added, those whose Hash changed are replaced,
-// and stored documents whose ID is not in docs are removed together with their
-// cached briefs. Documents with an unchanged Hash are not touched, so syncing
-// the same documents twice writes nothing. If an ID repeats in docs, the last
-// one wins. Briefs of replaced documents are dropped as well, since they
-// summarize the old text.
+// SyncDocuments makes the stored seed documents (the embedded ones or
+// SEEDS_DIR's) equal to docs, in one transaction: documents not stored yet
+// are added, those whose Hash changed are replaced, and stored seed
+// documents whose ID is not in docs are removed together with their cached
+// briefs. Web documents (SaveWebDocument) are never removed by it. Documents
+// with an unchanged Hash are not touched, so syncing the same documents
+// twice writes nothing. If an ID repeats in docs, the last one wins. Briefs
+// of replaced documents are dropped as well, since they summarize the old
+// text.
 func (s *Store) SyncDocuments(ctx context.Context, docs []corpus.Document) (SyncStats, error) {
 	var st SyncStats
 
@@ -38,7 +40,8 @@ func (s *Store) SyncDocuments(ctx context.Context, docs []corpus.Document) (Sync
 
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		stored := make(map[string]string, len(want))
-		rows, err := tx.QueryContext(ctx, `SELECT id, hash FROM documents`)
+		// Only seed documents: web documents are not the folder's to remove.
+		rows, err := tx.QueryContext(ctx, `SELECT id, hash FROM documents WHERE origin = 'seed'`)
 		if err != nil {
 			return err
 		}
@@ -114,6 +117,11 @@ func (s *Store) SyncDocuments(ctx context.Context, docs []corpus.Document) (Sync
 				}
 				st.Updated++
 			default:
+				// A web document with this ID gives way: a file the operator
+				// named so is theirs.
+				if err := dropWebDocument(ctx, tx, d.ID); err != nil {
+					return fmt.Errorf("replace web document %q: %w", d.ID, err)
+				}
 				if err := prepare(&insert, `INSERT INTO documents (id, title, source, url,
 					language, tags, published, added, hash, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
 					return err

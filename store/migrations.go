@@ -152,6 +152,55 @@ var migrations = []string{
 		kept   INTEGER NOT NULL,
 		PRIMARY KEY (file, reason)
 	) WITHOUT ROWID;`,
+
+	// 7: live news. A document's origin says where it came from: 'seed'
+	// (the embedded documents or SEEDS_DIR, which SyncDocuments makes the
+	// index equal to) or 'web' (feeds and ingested pages, which a seed sync
+	// never removes; DOCS_MAX_AGE prunes them). feeds are the sources with
+	// their health; key is the canonical URL (duplicates), url the URL as
+	// written (some servers need their exact query). web_documents are what
+	// a web document keeps beyond the documents row; web_items map each item
+	// key (GUID or canonical link) to its document with the item's own
+	// fingerprint, so the same article reached through two feeds with two
+	// GUIDs is one document and neither feed refetches it. An item row
+	// outlives its pruned document for a while, so an old item still in a
+	// feed is not fetched again. meta holds small named values (the hash of
+	// the FEEDS_OPML file last imported).
+	`ALTER TABLE documents ADD COLUMN origin TEXT NOT NULL DEFAULT 'seed';
+	CREATE INDEX documents_origin_age ON documents (origin, coalesce(published, added));
+	CREATE TABLE feeds (
+		key           TEXT PRIMARY KEY,
+		url           TEXT NOT NULL UNIQUE,
+		title         TEXT NOT NULL,
+		added         INTEGER NOT NULL,
+		etag          TEXT NOT NULL DEFAULT '',
+		last_modified TEXT NOT NULL DEFAULT '',
+		last_polled   INTEGER,
+		last_status   TEXT NOT NULL DEFAULT '',
+		failures      INTEGER NOT NULL DEFAULT 0,
+		next_poll     INTEGER,
+		scheduled     INTEGER NOT NULL DEFAULT 0
+	);
+	CREATE TABLE web_documents (
+		doc_id TEXT PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,
+		link   TEXT NOT NULL,
+		feed   TEXT NOT NULL,
+		byline TEXT NOT NULL
+	);
+	CREATE INDEX web_documents_link ON web_documents (link) WHERE link <> '';
+	CREATE INDEX web_documents_feed ON web_documents (feed);
+	CREATE TABLE web_items (
+		key       TEXT PRIMARY KEY,
+		doc_id    TEXT NOT NULL,
+		item_hash TEXT NOT NULL,
+		text_hash TEXT NOT NULL,
+		saved     INTEGER NOT NULL
+	);
+	CREATE INDEX web_items_doc ON web_items (doc_id);
+	CREATE TABLE meta (
+		key   TEXT PRIMARY KEY,
+		value TEXT NOT NULL
+	) WITHOUT ROWID;`,
 }
 
 // migrate applies the migrations the database has not seen yet, each in its

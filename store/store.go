@@ -1,6 +1,7 @@
 // Package store is the bot's embedded SQLite database: the documents of the
-// corpus with their full-text index, the cache of generated briefs and the
-// token usage accounting.
+// corpus (seed documents and documents from the web) with their full-text
+// index, the news feeds with their health, the cache of generated briefs,
+// the token usage accounting and the digests.
 package store
 
 import (

@@ -54,7 +54,7 @@ func botCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 
 	work, stopWork := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	wg.Go(func() { lib.Watch(work) })
+	wg.Go(func() { lib.Run(work) }) // the corpus watcher, the feed poller and pruning
 	scheduler := digest.NewScheduler(lib.Store, builder, b.Channels(), digest.SchedulerConfig{
 		Window: cfg.Digest.Window, Catchup: cfg.Digest.Catchup, SkipEmpty: cfg.Digest.SkipEmpty, Logger: log,
 	})

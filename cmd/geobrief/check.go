@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/geobrief/geobrief/app"
 	"github.com/geobrief/geobrief/config"
 	"github.com/geobrief/geobrief/llm"
 )
@@ -55,6 +56,9 @@ func (c *cli) check(ctx context.Context, args []string) error {
 	if err := lib.EmptyCorpus(ctx); err != nil {
 		problems = append(problems, err.Error())
 	}
+	if err := c.checkFeeds(ctx, lib); err != nil {
+		return err
+	}
 
 	if lib.LLM == nil {
 		fmt.Fprintln(c.stdout, "LLM: none configured; summaries come from the offline extractive summarizer.")
@@ -98,4 +102,24 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+// checkFeeds says how many feeds there are and which keep failing; a
+// failing feed is not a problem of the settings, so it is only listed.
+func (c *cli) checkFeeds(ctx context.Context, lib *app.App) error {
+	list, err := lib.Feeds(ctx)
+	if err != nil {
+		return err
+	}
+	if len(list) == 0 {
+		fmt.Fprintln(c.stdout, "Feeds: none (live news is off; geobrief feeds import feeds.example.opml turns it on)")
+		return nil
+	}
+	fmt.Fprintf(c.stdout, "Feeds: %d, polled every %s\n", len(list), c.cfg.Feeds.PollInterval)
+	for _, f := range list {
+		if f.Failures > 0 {
+			fmt.Fprintf(c.stdout, "  warning: %s failed %d %s in a row: %s\n", f.URL, f.Failures, plural(f.Failures, "time", "times"), f.LastStatus)
+		}
+	}
+	return nil
 }

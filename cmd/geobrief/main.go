@@ -31,7 +31,14 @@ Usage:
   geobrief digest [--since 24h|7d|DATE] [--json]
                         a digest of the documents added recently (a preview: records nothing)
   geobrief usage        LLM token usage per day and guild
-  geobrief bot          run the Discord bot
+  geobrief feeds add URL [--name NAME] | list [--json] | remove URL
+  geobrief feeds import FILE.opml | export | poll [--json]
+                        the news feeds the corpus fills itself from
+  geobrief ingest URL...
+                        add single article pages to the corpus
+  geobrief extract [--json] [--url URL] FILE|URL|-
+                        what article extraction finds in a page
+  geobrief bot          run the Discord bot (and poll the feeds)
 
 geobrief COMMAND --help shows a command's flags.
 Settings come from the environment and an optional .env file; see .env.example.
@@ -60,7 +67,7 @@ var settingChecks = []config.Check{
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.LookupEnv)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.LookupEnv)
 	interrupted := ctx.Err() != nil
 	stop()
 	os.Exit(exit(err, interrupted, os.Stderr))
@@ -93,7 +100,7 @@ func exit(err error, interrupted bool, stderr io.Writer) int {
 
 // run is the whole program behind main, with its outside world passed in so
 // tests can drive it.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, lookup config.Lookup) error {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, lookup config.Lookup) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stdout, usage)
 		if len(args) == 0 {
@@ -101,7 +108,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, lookup co
 		}
 		return nil
 	}
-	c := &cli{stdout: stdout, stderr: stderr, lookup: lookup, dotenv: ".env", waitNotice: waitNotice}
+	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, lookup: lookup, dotenv: ".env", waitNotice: waitNotice}
 	return c.run(ctx, args)
 }
 
@@ -123,6 +130,12 @@ func (c *cli) run(ctx context.Context, args []string) error {
 		return c.usage(ctx, rest)
 	case "digest":
 		return c.digest(ctx, rest)
+	case "feeds":
+		return c.feeds(ctx, rest)
+	case "ingest":
+		return c.ingest(ctx, rest)
+	case "extract":
+		return c.extract(ctx, rest)
 	case "bot":
 		if _, err := newCmdLine("bot", "geobrief bot", 0, 0).parse(rest, c.stdout); err != nil {
 			return err
@@ -140,6 +153,7 @@ func (c *cli) run(ctx context.Context, args []string) error {
 // come from. A subcommand reads its settings only once its command line is
 // known to be right, so that `--help` works whatever the settings.
 type cli struct {
+	stdin          io.Reader // `extract -` reads the page from it
 	stdout, stderr io.Writer
 	lookup         config.Lookup
 	dotenv         string        // the optional .env file

@@ -26,7 +26,7 @@ func runCLI(t *testing.T, env map[string]string, args ...string) (stdout, stderr
 		env["DATA_DIR"] = t.TempDir()
 	}
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), args, &out, &errOut, config.MapLookup(env))
+	err := run(context.Background(), args, strings.NewReader(""), &out, &errOut, config.MapLookup(env))
 	code = exit(err, false, &errOut)
 	return out.String(), errOut.String(), code
 }
