@@ -78,15 +78,27 @@ func countTerms(text string, index map[string]int, nterms int, lead int) fieldCo
 	prev := -1
 	var buf []byte
 	for i := 0; i < len(text); {
-		// Skip separators.
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if !isWordRune(r) {
+		// Skip separators; ASCII, most of the text, without decoding.
+		if c := text[i]; c < utf8.RuneSelf {
+			if asciiWord[c] == 0 {
+				i++
+				continue
+			}
+		} else if r, size := utf8.DecodeRuneInString(text[i:]); !isWordRune(r) {
 			i += size
 			continue
 		}
 		buf = buf[:0]
 		for i < len(text) {
-			r, size = utf8.DecodeRuneInString(text[i:])
+			if c := text[i]; c < utf8.RuneSelf {
+				if asciiWord[c] == 0 {
+					break
+				}
+				buf = append(buf, asciiWord[c])
+				i++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(text[i:])
 			if !isWordRune(r) {
 				break
 			}
@@ -111,6 +123,20 @@ func countTerms(text string, index map[string]int, nterms int, lead int) fieldCo
 	}
 	return fc
 }
+
+// asciiWord maps an ASCII byte to itself lowercased when it is part of a
+// word (a letter or digit), to 0 when it separates words.
+var asciiWord = func() (t [utf8.RuneSelf]byte) {
+	for c := range t {
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			t[c] = byte(c)
+		case 'A' <= c && c <= 'Z':
+			t[c] = byte(c) + 'a' - 'A'
+		}
+	}
+	return t
+}()
 
 func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Mn, r)

@@ -58,9 +58,13 @@ const (
 	// suggestWindow is how many of the newest title matches Autocomplete
 	// orders for display.
 	suggestWindow = 100
-	// minCandidates is the fewest documents each FTS5 step proposes for the
-	// final BM25F ranking (three times the limit when that is more).
-	minCandidates = 30
+	// minCandidates is the fewest documents the narrow-word step proposes for
+	// the final BM25F ranking (three times the limit when that is more);
+	// each step for broad words proposes minBroadCandidates (twice the limit
+	// when that is more), since they are many and each costs reading and
+	// tokenizing its body.
+	minCandidates      = 30
+	minBroadCandidates = 15
 )
 
 // The queries of Search, Autocomplete and Recent. Their text is fixed (the
@@ -213,6 +217,7 @@ func (s *Store) search(ctx context.Context, query string, words []string, limit 
 		}
 	}
 	if len(broad) > 0 {
+		k := max(minBroadCandidates, 2*limit)
 		// The title index is not stemmed: ask for singulars and plurals.
 		var forms []string
 		for _, w := range broad {
@@ -229,12 +234,17 @@ func (s *Store) search(ctx context.Context, query string, words []string, limit 
 		}
 		all := append(append([]string(nil), narrow...), broad...)
 		if len(all) > 1 {
-			if cands, err = appendRowids(ctx, cands, s.stmts.newestMatch, matchAll(all, false), k); err != nil {
+			// The body index is stemmed: each word as it is.
+			q := make([]string, len(all))
+			for i, w := range all {
+				q[i] = ftsString(w)
+			}
+			if cands, err = appendRowids(ctx, cands, s.stmts.newestMatch, strings.Join(q, " AND "), k); err != nil {
 				return nil, err
 			}
 		}
 		if len(cands) < k {
-			if cands, err = appendRowids(ctx, cands, s.stmts.newestMatch, matchAny(broad), k); err != nil {
+			if cands, err = appendRowids(ctx, cands, s.stmts.newestMatch, matchAny(broad), k-len(cands)); err != nil {
 				return nil, err
 			}
 		}
