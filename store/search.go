@@ -79,12 +79,12 @@ const (
 	// the total number of tokens of each column, as varints) and the highest
 	// rowid.
 	indexStatsSQL = `SELECT (SELECT block FROM documents_fts_data WHERE id = 1),
-		(SELECT max(n) FROM documents)`
-	// wordDocsSQL counts the newest documents matching an expression, up to
-	// a limit, and gives the lowest rowid among them: past the limit, the
+		(SELECT min(n) FROM documents), (SELECT max(n) FROM documents)`
+	// wordDocsSQL counts the oldest documents matching an expression, up to
+	// a limit, and gives the highest rowid among them: past the limit, the
 	// rowids they span tell what share of the corpus holds the word.
-	wordDocsSQL = `SELECT count(*), min(rowid) FROM (SELECT rowid FROM documents_fts
-		WHERE documents_fts MATCH ? ORDER BY rowid DESC LIMIT ?)`
+	wordDocsSQL = `SELECT count(*), max(rowid) FROM (SELECT rowid FROM documents_fts
+		WHERE documents_fts MATCH ? LIMIT ?)`
 	rankNarrowSQL = `SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?
 		ORDER BY bm25(documents_fts, 10.0, 1.0) LIMIT ?`
 	// titleFromSQL finds the rowid from which the newest title matches start.
@@ -127,9 +127,11 @@ const (
 // query reads more than a few thousand index entries:
 //   - narrow words (in at most 500 documents) are ranked over the titles and
 //     bodies of the whole corpus;
-//   - broad words are ranked over titles only, among the 100 newest
-//     documents with a query word in their title;
-//   - the newest documents holding every query word, then any broad word.
+//   - when those propose fewer than 30 documents, broad words are ranked
+//     over titles only, among the 100 newest documents with a query word in
+//     their title;
+//   - for broad words only, the newest documents holding all of them, then
+//     the newest holding any.
 //
 // Then every candidate is scored with BM25F over all the query words (see
 // bm25f.go): title and body as fields, a boost for capitalised names and for
@@ -161,7 +163,7 @@ func (s *Store) search(ctx context.Context, query string, words []string, limit 
 	if len(words) == 0 || len(hits) >= limit {
 		return hits, nil
 	}
-	st, maxRowid, err := s.indexStats(ctx)
+	st, minRowid, maxRowid, err := s.indexStats(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -181,9 +183,9 @@ func (s *Store) search(ctx context.Context, query string, words []string, limit 
 		seen[key] = true
 		var (
 			n    int64
-			from sql.NullInt64
+			upTo sql.NullInt64
 		)
-		if err := s.stmts.wordDocs.QueryRowContext(ctx, ftsString(w), narrowDocs+1).Scan(&n, &from); err != nil {
+		if err := s.stmts.wordDocs.QueryRowContext(ctx, ftsString(w), narrowDocs+1).Scan(&n, &upTo); err != nil {
 			return nil, err
 		}
 		if n == 0 {
@@ -192,8 +194,11 @@ func (s *Store) search(ctx context.Context, query string, words []string, limit 
 		df := n
 		if n > narrowDocs {
 			broad = append(broad, w)
-			if span := maxRowid - from.Int64 + 1; from.Valid && span > 0 && maxRowid > 0 {
-				df = min(st.docs, n*maxRowid/span)
+			// The first n documents holding the word reach rowid upTo: if
+			// it is spread evenly, its share of the corpus is n over the
+			// share of rowids up to upTo.
+			if span := upTo.Int64 - minRowid + 1; upTo.Valid && span > 0 {
+				df = min(st.docs, n*(maxRowid-minRowid+1)/span)
 			}
 		} else {
 			narrow = append(narrow, w)
@@ -216,7 +221,11 @@ func (s *Store) search(ctx context.Context, query string, words []string, limit 
 			return nil, err
 		}
 	}
-	if len(broad) > 0 {
+	// Broad words count in the ranking of every candidate; they only
+	// propose candidates of their own when the narrow words leave room,
+	// since a document without any narrow word rarely beats those with one
+	// (their IDF is the higher) and these steps cost the most.
+	if len(broad) > 0 && len(cands) < k {
 		k := max(minBroadCandidates, 2*limit)
 		// The title index is not stemmed: ask for singulars and plurals.
 		var forms []string
@@ -232,8 +241,10 @@ func (s *Store) search(ctx context.Context, query string, words []string, limit 
 		if cands, err = appendRowids(ctx, cands, s.stmts.rankTitles, expr, from, k); err != nil {
 			return nil, err
 		}
-		all := append(append([]string(nil), narrow...), broad...)
-		if len(all) > 1 {
+		// Documents holding every word, when no narrow word has already
+		// proposed the documents that hold it.
+		all := broad
+		if len(narrow) == 0 && len(all) > 1 {
 			// The body index is stemmed: each word as it is.
 			q := make([]string, len(all))
 			for i, w := range all {
@@ -344,30 +355,31 @@ func (s *Store) rankCandidates(ctx context.Context, cands []int64, terms []query
 }
 
 // indexStats reads the number of documents and the average title and body
-// lengths from FTS5's averages record, and the highest rowid.
-func (s *Store) indexStats(ctx context.Context) (corpusStats, int64, error) {
+// lengths from FTS5's averages record, and the lowest and highest rowids.
+func (s *Store) indexStats(ctx context.Context) (st corpusStats, minRowid, maxRowid int64, err error) {
 	var (
-		block    []byte
-		maxRowid sql.NullInt64
+		block      []byte
+		minN, maxN sql.NullInt64
 	)
-	if err := s.stmts.indexStats.QueryRowContext(ctx).Scan(&block, &maxRowid); err != nil {
-		return corpusStats{}, 0, err
+	if err := s.stmts.indexStats.QueryRowContext(ctx).Scan(&block, &minN, &maxN); err != nil {
+		return corpusStats{}, 0, 0, err
 	}
+	minRowid, maxRowid = minN.Int64, maxN.Int64
 	var vals [3]int64
 	for i := range vals {
 		v, n := binary.Uvarint(block)
 		if n <= 0 {
 			// An empty index has no averages record yet.
-			return corpusStats{docs: 0, avgTitle: 1, avgBody: 1}, maxRowid.Int64, nil
+			return corpusStats{docs: 0, avgTitle: 1, avgBody: 1}, minRowid, maxRowid, nil
 		}
 		vals[i], block = int64(v), block[n:]
 	}
-	st := corpusStats{docs: vals[0], avgTitle: 1, avgBody: 1}
+	st = corpusStats{docs: vals[0], avgTitle: 1, avgBody: 1}
 	if st.docs > 0 {
 		st.avgTitle = float64(vals[1]) / float64(st.docs)
 		st.avgBody = float64(vals[2]) / float64(st.docs)
 	}
-	return st, maxRowid.Int64, nil
+	return st, minRowid, maxRowid, nil
 }
 
 // exactID returns the document whose ID equals id ignoring ASCII case, or nil.
