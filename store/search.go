@@ -559,9 +559,8 @@ func endsWithSeparator(s string) bool {
 // ..."): dropping them from an OR query keeps it from matching (and scoring)
 // nearly every document, and keeps a question's grammar from outweighing
 // its subject.
-var stopWords = map[string]bool{}
-
-func init() {
+var stopWords = func() map[string]bool {
+	m := map[string]bool{}
 	for _, w := range strings.Fields(`a an and are as at be been being by for from
 		has have had in is it its of on or s that the this these those to was were
 		will with about after over into than then there their they them he she his
@@ -569,9 +568,10 @@ func init() {
 		should shall may might must what who whom whose which when where why how
 		much many say says said tell told happen happened happening get got not
 		no any some so if but`) {
-		stopWords[w] = true
+		m[w] = true
 	}
-}
+	return m
+}()
 
 // dropStopWords removes stop words unless nothing else would remain.
 func dropStopWords(words []string) []string {
