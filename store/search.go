@@ -130,7 +130,7 @@ const (
 //   - when those propose fewer than 30 documents, broad words are ranked
 //     over titles only, among the 100 newest documents with a query word in
 //     their title;
-//   - for broad words only, the newest documents holding all of them, then
+//   - for broad words alone, the newest documents holding all of them, then
 //     the newest holding any.
 //
 // Then every candidate is scored with BM25F over all the query words (see
@@ -254,7 +254,9 @@ func (s *Store) search(ctx context.Context, query string, words []string, limit 
 				return nil, err
 			}
 		}
-		if len(cands) < k {
+		// With only broad words, fill up with the newest documents holding
+		// any; with narrow ones too, those would be arbitrary.
+		if len(narrow) == 0 && len(cands) < k {
 			if cands, err = appendRowids(ctx, cands, s.stmts.newestMatch, matchAny(broad), k-len(cands)); err != nil {
 				return nil, err
 			}
