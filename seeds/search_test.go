@@ -35,6 +35,14 @@ func TestSearchDefaultCorpus(t *testing.T) {
 		{"embassies, Istanbul!", "2025-04-11-istanbul-talks-diplomatic-missions"},
 		{"sanctions on Russian oil", "2025-04-11-ceasefire-stalls-oil-sanctions-threat"},
 		{"Witkoff Putín", "2025-04-11-witkoff-putin-st-petersburg"},
+		// Questions as readers ask them: the question words do not count,
+		// the name they give does.
+		{"what did Peskov say", "2025-04-11-kremlin-peskov-low-expectations"},
+		{"What did Peskov say about Witkoff's visit?", "2025-04-11-kremlin-peskov-low-expectations"},
+		{"who did Russia free in the exchange for Arthur Petrov?", "2025-04-11-karelina-petrov-prisoner-exchange"},
+		{"where will Witkoff meet the Iranians?", "2025-04-11-witkoff-iran-nuclear-talks-oman"},
+		{"what did Putin discuss about the navy?", "2025-04-11-putin-navy-meeting-st-petersburg"},
+		{"what deals is Moscow floating in the Arctic?", "2025-04-11-witkoff-role-dmitriev-investment"},
 		// The exact ID wins over documents whose text matches its words better.
 		{"2025-04-11-kremlin-peskov-low-expectations", "2025-04-11-kremlin-peskov-low-expectations"},
 	} {

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -41,11 +43,11 @@ func clampLimit(limit, max int) int {
 	return limit
 }
 
-// Tuning of the bounded ranking; see Search. The costs behind these numbers
-// are in BENCHMARKS.md: FTS5's bm25() reads the whole document list of every
-// word it scores (to count the documents holding it) and costs about 1.5 µs
-// per ranked row, so a word found in half of 100,000 documents costs about
-// 80 ms to rank over the body index, and 1.7 ms over the title index.
+// Tuning of the bounded candidate search; see Search. The costs behind these
+// numbers are in BENCHMARKS.md: FTS5's bm25() reads the whole document list
+// of every word it scores (to count the documents holding it) and costs about
+// 1.5 µs per ranked row, so a word found in half of 100,000 documents costs
+// about 80 ms to rank over the body index, and 1.7 ms over the title index.
 const (
 	// narrowDocs is the most documents a word may appear in for Search to
 	// rank it over titles and bodies of the whole corpus.
@@ -56,6 +58,13 @@ const (
 	// suggestWindow is how many of the newest title matches Autocomplete
 	// orders for display.
 	suggestWindow = 100
+	// minCandidates is the fewest documents the narrow-word step proposes for
+	// the final BM25F ranking (three times the limit when that is more);
+	// each step for broad words proposes minBroadCandidates (twice the limit
+	// when that is more), since they are many and each costs reading and
+	// tokenizing its body.
+	minCandidates      = 30
+	minBroadCandidates = 15
 )
 
 // The queries of Search, Autocomplete and Recent. Their text is fixed (the
@@ -66,30 +75,31 @@ const (
 	// only by case, the exact spelling wins.
 	exactIDSQL = `SELECT id, title, published, added FROM documents
 		WHERE id = ?1 COLLATE NOCASE ORDER BY id = ?1 DESC LIMIT 1`
-	// wordDocsSQL counts the documents matching an expression, up to a limit.
-	wordDocsSQL = `SELECT count(*) FROM (SELECT 1 FROM documents_fts
+	// indexStatsSQL reads FTS5's averages record (the number of rows, then
+	// the total number of tokens of each column, as varints) and the highest
+	// rowid.
+	indexStatsSQL = `SELECT (SELECT block FROM documents_fts_data WHERE id = 1),
+		(SELECT min(n) FROM documents), (SELECT max(n) FROM documents)`
+	// wordDocsSQL counts the oldest documents matching an expression, up to
+	// a limit, and gives the highest rowid among them: past the limit, the
+	// rowids they span tell what share of the corpus holds the word.
+	wordDocsSQL = `SELECT count(*), max(rowid) FROM (SELECT rowid FROM documents_fts
 		WHERE documents_fts MATCH ? LIMIT ?)`
-	rankNarrowSQL = `
-		SELECT d.id, d.title, d.published, d.added, f.score
-		FROM (SELECT rowid, -bm25(documents_fts, 10.0, 1.0) AS score FROM documents_fts
-		      WHERE documents_fts MATCH ? ORDER BY score DESC LIMIT ?) AS f
-		JOIN documents AS d ON d.n = f.rowid
-		ORDER BY f.score DESC`
+	rankNarrowSQL = `SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?
+		ORDER BY bm25(documents_fts, 10.0, 1.0) LIMIT ?`
 	// titleFromSQL finds the rowid from which the newest title matches start.
 	titleFromSQL = `SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?
 		ORDER BY rowid DESC LIMIT 1 OFFSET ?`
-	rankTitlesSQL = `
-		SELECT d.id, d.title, d.published, d.added, f.score
-		FROM (SELECT rowid, -bm25(titles_fts) AS score FROM titles_fts
-		      WHERE titles_fts MATCH ? AND rowid >= ? ORDER BY score DESC LIMIT ?) AS f
-		JOIN documents AS d ON d.n = f.rowid
-		ORDER BY f.score DESC`
-	newestBroadSQL = `
-		SELECT d.id, d.title, d.published, d.added, 0
-		FROM (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?
-		      ORDER BY rowid DESC LIMIT ?) AS f
-		JOIN documents AS d ON d.n = f.rowid
-		ORDER BY f.rowid DESC`
+	rankTitlesSQL = `SELECT rowid FROM titles_fts
+		WHERE titles_fts MATCH ? AND rowid >= ? ORDER BY bm25(titles_fts) LIMIT ?`
+	// newestMatchSQL lists the newest documents matching an expression; FTS5
+	// walks its lists backwards and stops at the limit.
+	newestMatchSQL = `SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?
+		ORDER BY rowid DESC LIMIT ?`
+	// candidatesSQL reads what BM25F needs of the candidates, given as a
+	// JSON array of rowids.
+	candidatesSQL = `SELECT n, id, title, published, added, body FROM documents
+		WHERE n IN (SELECT value FROM json_each(?))`
 	suggestIDsSQL = `SELECT id, title, published, added,
 		CASE WHEN id = ?1 COLLATE NOCASE THEN ?4 ELSE ?5 END
 		FROM documents
@@ -109,17 +119,23 @@ const (
 // equals the query (ignoring ASCII case), then documents holding any of the
 // query's words, best first. Words are matched without regard to case or
 // diacritics, and plurals and other inflections match their stem
-// ("sanctions" finds "sanction"). The query is never interpreted as FTS
+// ("sanctions" finds "sanction"). Stop words and the words of a question
+// ("what did ... say") do not count. The query is never interpreted as FTS
 // syntax. A blank query returns Recent.
 //
-// Ranking is BM25 with title matches weighing ten times body matches, bounded
-// so that no query reads more than a few thousand index entries:
+// Ranking is in two steps. FTS5 proposes candidates, bounded so that no
+// query reads more than a few thousand index entries:
 //   - narrow words (in at most 500 documents) are ranked over the titles and
 //     bodies of the whole corpus;
-//   - broad words are ranked over titles only, among the 100 newest documents
-//     with a query word in their title; these hits follow the narrow ones;
-//   - if that still leaves room, the newest documents holding a broad word
-//     anywhere follow.
+//   - when those propose fewer than 30 documents, broad words are ranked
+//     over titles only, among the 100 newest documents with a query word in
+//     their title;
+//   - for broad words alone, the newest documents holding all of them, then
+//     the newest holding any.
+//
+// Then every candidate is scored with BM25F over all the query words (see
+// bm25f.go): title and body as fields, a boost for capitalised names and for
+// query words that follow each other in the text.
 //
 // Scores are comparable within one result list only.
 func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, error) {
@@ -147,87 +163,225 @@ func (s *Store) search(ctx context.Context, query string, words []string, limit 
 	if len(words) == 0 || len(hits) >= limit {
 		return hits, nil
 	}
+	st, minRowid, maxRowid, err := s.indexStats(ctx)
+	if err != nil {
+		return nil, err
+	}
 
-	var narrow, broad []string
+	// Document frequencies: exact up to narrowDocs, estimated beyond.
+	names := nameWords(query)
+	var (
+		terms         []queryTerm
+		narrow, broad []string
+		seen          = map[string]bool{}
+	)
 	for _, w := range words {
-		var n int
-		if err := s.stmts.wordDocs.QueryRowContext(ctx, ftsString(w), narrowDocs+1).Scan(&n); err != nil {
+		key := foldWord(w)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		var (
+			n    int64
+			upTo sql.NullInt64
+		)
+		if err := s.stmts.wordDocs.QueryRowContext(ctx, ftsString(w), narrowDocs+1).Scan(&n, &upTo); err != nil {
 			return nil, err
 		}
+		if n == 0 {
+			continue
+		}
+		df := n
 		if n > narrowDocs {
 			broad = append(broad, w)
-		} else if n > 0 {
+			// The first n documents holding the word reach rowid upTo: if
+			// it is spread evenly, its share of the corpus is n over the
+			// share of rowids up to upTo.
+			if span := upTo.Int64 - minRowid + 1; upTo.Valid && span > 0 {
+				df = min(st.docs, n*(maxRowid-minRowid+1)/span)
+			}
+		} else {
 			narrow = append(narrow, w)
 		}
+		weight := idf(st.docs, df)
+		if names[key] {
+			weight *= nameBoost
+		}
+		terms = append(terms, queryTerm{key: key, idf: weight})
+	}
+	if len(terms) == 0 {
+		return hits, nil
 	}
 
-	// Ask for one more in case the exact ID match is among the text matches.
+	// Candidates, from the steps that are cheap for the words at hand.
+	k := max(minCandidates, 3*limit)
+	var cands []int64
 	if len(narrow) > 0 {
-		rows, err := s.stmts.rankNarrow.QueryContext(ctx, matchAny(narrow), limit+1)
-		if err != nil {
-			return nil, err
-		}
-		if hits, err = appendHits(hits, rows, limit); err != nil {
+		if cands, err = appendRowids(ctx, cands, s.stmts.rankNarrow, matchAny(narrow), k); err != nil {
 			return nil, err
 		}
 	}
-	if len(broad) == 0 || len(hits) >= limit {
-		return hits, nil
+	// Broad words count in the ranking of every candidate; they only
+	// propose candidates of their own when the narrow words leave room,
+	// since a document without any narrow word rarely beats those with one
+	// (their IDF is the higher) and these steps cost the most.
+	if len(broad) > 0 && len(cands) < k {
+		k := max(minBroadCandidates, 2*limit)
+		// The title index is not stemmed: ask for singulars and plurals.
+		var forms []string
+		for _, w := range broad {
+			forms = append(forms, numberForms(w)...)
+		}
+		expr := matchAny(forms)
+		var from int64
+		err = s.stmts.titleFrom.QueryRowContext(ctx, expr, titleWindow-1).Scan(&from)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+		if cands, err = appendRowids(ctx, cands, s.stmts.rankTitles, expr, from, k); err != nil {
+			return nil, err
+		}
+		// Documents holding every word, when no narrow word has already
+		// proposed the documents that hold it.
+		all := broad
+		if len(narrow) == 0 && len(all) > 1 {
+			// The body index is stemmed: each word as it is.
+			q := make([]string, len(all))
+			for i, w := range all {
+				q[i] = ftsString(w)
+			}
+			if cands, err = appendRowids(ctx, cands, s.stmts.newestMatch, strings.Join(q, " AND "), k); err != nil {
+				return nil, err
+			}
+		}
+		// With only broad words, fill up with the newest documents holding
+		// any; with narrow ones too, those would be arbitrary.
+		if len(narrow) == 0 && len(cands) < k {
+			if cands, err = appendRowids(ctx, cands, s.stmts.newestMatch, matchAny(broad), k-len(cands)); err != nil {
+				return nil, err
+			}
+		}
 	}
 
-	// Broad words: rank the newest title matches of every word. The title
-	// index is not stemmed: ask for singulars and plurals.
-	var forms []string
-	for _, w := range words {
-		forms = append(forms, numberForms(w)...)
-	}
-	expr := matchAny(forms)
-	var from int64
-	err = s.stmts.titleFrom.QueryRowContext(ctx, expr, titleWindow-1).Scan(&from)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, err
-	}
-	rows, err := s.stmts.rankTitles.QueryContext(ctx, expr, from, limit+len(hits))
+	ranked, err := s.rankCandidates(ctx, cands, terms, st)
 	if err != nil {
 		return nil, err
 	}
-	n := len(hits)
-	if hits, err = appendHits(hits, rows, limit); err != nil {
-		return nil, err
+	seenID := map[string]bool{}
+	for _, h := range hits {
+		seenID[h.ID] = true
 	}
-	scoreBelow(hits, n)
-	if len(hits) >= limit {
-		return hits, nil
+	for _, h := range ranked {
+		if len(hits) >= limit {
+			break
+		}
+		if !seenID[h.ID] {
+			hits = append(hits, h)
+		}
 	}
-
-	// Broad words found in no title: the newest documents with them.
-	rows, err = s.stmts.newestBroad.QueryContext(ctx, matchAny(broad), limit+len(hits))
-	if err != nil {
-		return nil, err
-	}
-	n = len(hits)
-	if hits, err = appendHits(hits, rows, limit); err != nil {
-		return nil, err
-	}
-	for i := n; i < len(hits); i++ {
-		hits[i].Score = 1 / float64(2+i-n)
-	}
-	scoreBelow(hits, n)
 	return hits, nil
 }
 
-// scoreBelow rescales the scores of hits[from:], which come from a later
-// stage of a search, below the lowest score of hits[:from], keeping their
-// order, so that scores decrease along the list.
-func scoreBelow(hits []Hit, from int) {
-	if from == 0 || from >= len(hits) {
-		return
+// appendRowids runs stmt with args and appends the rowids it returns that
+// cands does not hold yet.
+func appendRowids(ctx context.Context, cands []int64, stmt *sql.Stmt, args ...any) ([]int64, error) {
+	rows, err := stmt.QueryContext(ctx, args...)
+	if err != nil {
+		return nil, err
 	}
-	floor := hits[from-1].Score
-	for i := from; i < len(hits); i++ {
-		sc := max(hits[i].Score, 0)
-		hits[i].Score = floor * sc / (sc + 1)
+	defer rows.Close()
+	for rows.Next() {
+		var n int64
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		if !slices.Contains(cands, n) {
+			cands = append(cands, n)
+		}
 	}
+	return cands, rows.Err()
+}
+
+// rankCandidates reads the candidates and orders them by BM25F, best first.
+func (s *Store) rankCandidates(ctx context.Context, cands []int64, terms []queryTerm, st corpusStats) ([]Hit, error) {
+	if len(cands) == 0 {
+		return nil, nil
+	}
+	list, err := json.Marshal(cands)
+	if err != nil {
+		return nil, err
+	}
+	index := make(map[string]int, len(terms))
+	for i, t := range terms {
+		index[t.key] = i
+	}
+	rows, err := s.stmts.candidates.QueryContext(ctx, string(list))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	type ranked struct {
+		n int64
+		h Hit
+	}
+	var rs []ranked
+	for rows.Next() {
+		var (
+			r                ranked
+			published, added sql.NullInt64
+			body             string
+		)
+		if err := rows.Scan(&r.n, &r.h.ID, &r.h.Title, &published, &added, &body); err != nil {
+			return nil, err
+		}
+		r.h.Published, r.h.Added = fromNanos(published), fromNanos(added)
+		r.h.Score = bm25f(terms, countTerms(r.h.Title, index, len(terms), 0),
+			countTerms(body, index, len(terms), leadWords), st)
+		rs = append(rs, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Ties go to the most recently added document (the highest rowid).
+	slices.SortFunc(rs, func(a, b ranked) int {
+		if c := cmp.Compare(b.h.Score, a.h.Score); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.n, a.n)
+	})
+	hits := make([]Hit, len(rs))
+	for i, r := range rs {
+		hits[i] = r.h
+	}
+	return hits, nil
+}
+
+// indexStats reads the number of documents and the average title and body
+// lengths from FTS5's averages record, and the lowest and highest rowids.
+func (s *Store) indexStats(ctx context.Context) (st corpusStats, minRowid, maxRowid int64, err error) {
+	var (
+		block      []byte
+		minN, maxN sql.NullInt64
+	)
+	if err := s.stmts.indexStats.QueryRowContext(ctx).Scan(&block, &minN, &maxN); err != nil {
+		return corpusStats{}, 0, 0, err
+	}
+	minRowid, maxRowid = minN.Int64, maxN.Int64
+	var vals [3]int64
+	for i := range vals {
+		v, n := binary.Uvarint(block)
+		if n <= 0 {
+			// An empty index has no averages record yet.
+			return corpusStats{docs: 0, avgTitle: 1, avgBody: 1}, minRowid, maxRowid, nil
+		}
+		vals[i], block = int64(v), block[n:]
+	}
+	st = corpusStats{docs: vals[0], avgTitle: 1, avgBody: 1}
+	if st.docs > 0 {
+		st.avgTitle = float64(vals[1]) / float64(st.docs)
+		st.avgBody = float64(vals[2]) / float64(st.docs)
+	}
+	return st, minRowid, maxRowid, nil
 }
 
 // exactID returns the document whose ID equals id ignoring ASCII case, or nil.
@@ -402,16 +556,24 @@ func endsWithSeparator(s string) bool {
 	return !strings.HasSuffix(strings.ToLower(s), w[len(w)-1])
 }
 
-// stopWords are English words too common to help ranking; dropping them from
-// an OR query keeps it from matching (and scoring) nearly every document.
-var stopWords = map[string]bool{
-	"a": true, "an": true, "and": true, "are": true, "as": true, "at": true,
-	"be": true, "by": true, "for": true, "from": true, "has": true, "have": true,
-	"in": true, "is": true, "it": true, "its": true, "of": true, "on": true,
-	"or": true, "s": true, "that": true, "the": true, "to": true, "was": true,
-	"were": true, "will": true, "with": true, "what": true, "who": true,
-	"how": true, "why": true, "about": true, "after": true, "over": true,
-}
+// stopWords are English words too common to help ranking, and the words
+// that make a sentence a question ("what did ... say about ...?", "how many
+// ..."): dropping them from an OR query keeps it from matching (and scoring)
+// nearly every document, and keeps a question's grammar from outweighing
+// its subject.
+var stopWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`a an and are as at be been being by for from
+		has have had in is it its of on or s that the this these those to was were
+		will with about after over into than then there their they them he she his
+		her him we our you your i me my do does did done doing can could would
+		should shall may might must what who whom whose which when where why how
+		much many say says said tell told happen happened happening get got not
+		no any some so if but`) {
+		m[w] = true
+	}
+	return m
+}()
 
 // dropStopWords removes stop words unless nothing else would remain.
 func dropStopWords(words []string) []string {

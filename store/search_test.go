@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/geobrief/geobrief/corpus"
 )
@@ -440,4 +441,108 @@ func TestAutocompleteIDWithSpaces(t *testing.T) {
 		t.Errorf("score %v, want ExactIDScore", hits[0].Score)
 	}
 	assertIDs(t, mustAutocomplete(t, s, "press rev", 10), "press review 12", "press review 13")
+}
+
+// TestSearchQuestionWithBroadWords is the case that lost its article when
+// broad words only counted against the titles of the newest documents: a
+// question whose every word is in more than narrowDocs documents, answered by
+// the oldest document, the only one holding them all.
+func TestSearchQuestionWithBroadWords(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, _ := openTest(t)
+	docs := []corpus.Document{doc("answer", "Report from the capital",
+		"The minister expects the nurses' strike to end.")}
+	for i := 0; i < narrowDocs+50; i++ {
+		docs = append(docs,
+			doc(fmt.Sprintf("minister-%03d", i), fmt.Sprintf("Report %d", i), "The minister toured farms in the region."),
+			doc(fmt.Sprintf("strike-%03d", i), fmt.Sprintf("Report %d", i), "A rail strike went on for a week."))
+	}
+	// The answer is the oldest: sync inserts in Added order, and rowids
+	// follow.
+	docs[0].Added = docs[0].Added.Add(-time.Hour)
+	if _, err := s.SyncDocuments(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	hits := mustSearch(t, s, "What did the minister say about the strike?", 5)
+	assertFirst(t, hits, "answer")
+}
+
+// TestSearchQuestionWords checks that the grammar of a question does not
+// outweigh its subject: a document full of question words loses to one
+// naming the subject.
+func TestSearchQuestionWords(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, _ := openTest(t)
+	docs := []corpus.Document{
+		doc("chatter", "What did they say", "What did who say and why, and how much did they say about what?"),
+		doc("subject", "Port reopens", "Officials said the Odesa port reopened to grain ships."),
+	}
+	if _, err := s.SyncDocuments(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	assertFirst(t, mustSearch(t, s, "what did they say about Odesa?", 2), "subject")
+}
+
+func TestFoldWord(t *testing.T) {
+	t.Parallel()
+	for _, group := range [][]string{
+		{"sanction", "sanctions", "Sanctioned", "sanctioning"},
+		{"country", "countries", "COUNTRY"},
+		{"Putin", "Putín", "putin"},
+		{"Kyiv", "Kyïv"},
+		{"decline", "declined", "declines"},
+		{"Łódź", "lodz"},
+	} {
+		want := foldWord(group[0])
+		for _, w := range group[1:] {
+			if got := foldWord(w); got != want {
+				t.Errorf("foldWord(%q) = %q, want %q like %q", w, got, want, group[0])
+			}
+		}
+	}
+	// Words that differ must stay apart.
+	for _, pair := range [][2]string{{"us", "u"}, {"press", "pres"}, {"iran", "iraq"}} {
+		if foldWord(pair[0]) == foldWord(pair[1]) {
+			t.Errorf("foldWord(%q) = foldWord(%q) = %q", pair[0], pair[1], foldWord(pair[0]))
+		}
+	}
+}
+
+func TestNameWords(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		query string
+		names []string
+	}{
+		{"what did Peskov say", []string{"peskov"}},
+		{"Peskov", nil},                          // the first word may be capitalised anyway
+		{"Kremlin Expects No Breakthrough", nil}, // a headline in title case
+		{"WHAT DID PESKOV SAY", nil},             // typed in capitals
+		{"talks with Iran in Oman", []string{"iran", "oman"}},
+	} {
+		got := nameWords(tc.query)
+		if len(got) != len(tc.names) {
+			t.Errorf("nameWords(%q) = %v, want %v", tc.query, got, tc.names)
+			continue
+		}
+		for _, n := range tc.names {
+			if !got[n] {
+				t.Errorf("nameWords(%q) = %v, want %v", tc.query, got, tc.names)
+			}
+		}
+	}
+}
+
+func TestIDFStaysPositive(t *testing.T) {
+	t.Parallel()
+	// A word in every document of a small corpus still counts a little,
+	// and a rarer word counts more.
+	if w := idf(8, 8); w <= 0 {
+		t.Errorf("idf(8, 8) = %v, want > 0", w)
+	}
+	if idf(8, 1) <= idf(8, 4) {
+		t.Errorf("idf(8, 1) = %v <= idf(8, 4) = %v", idf(8, 1), idf(8, 4))
+	}
 }

@@ -22,11 +22,13 @@ type statements struct {
 	count         *sql.Stmt
 	recent        *sql.Stmt
 	exactID       *sql.Stmt
+	indexStats    *sql.Stmt
 	wordDocs      *sql.Stmt
 	rankNarrow    *sql.Stmt
 	titleFrom     *sql.Stmt
 	rankTitles    *sql.Stmt
-	newestBroad   *sql.Stmt
+	newestMatch   *sql.Stmt
+	candidates    *sql.Stmt
 	suggestIDs    *sql.Stmt
 	suggestTitles *sql.Stmt
 	getBrief      *sql.Stmt
@@ -53,11 +55,13 @@ func (st *statements) prepare(ctx context.Context, read, write *sql.DB) error {
 		{"count", &st.count, read, countSQL},
 		{"recent", &st.recent, read, recentSQL},
 		{"exact ID", &st.exactID, read, exactIDSQL},
+		{"index stats", &st.indexStats, read, indexStatsSQL},
 		{"word documents", &st.wordDocs, read, wordDocsSQL},
 		{"rank narrow", &st.rankNarrow, read, rankNarrowSQL},
 		{"title window", &st.titleFrom, read, titleFromSQL},
 		{"rank titles", &st.rankTitles, read, rankTitlesSQL},
-		{"newest broad", &st.newestBroad, read, newestBroadSQL},
+		{"newest match", &st.newestMatch, read, newestMatchSQL},
+		{"candidates", &st.candidates, read, candidatesSQL},
 		{"suggest IDs", &st.suggestIDs, read, suggestIDsSQL},
 		{"suggest titles", &st.suggestTitles, read, suggestTitlesSQL},
 		{"get brief", &st.getBrief, read, getBriefSQL},
