@@ -66,19 +66,10 @@ func New(cfg Config) (*Gateway, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	transport, err := newAPITransport(cfg.APIURL)
+	s, err := newSession(cfg.Token, cfg.APIURL)
 	if err != nil {
 		return nil, err
 	}
-	token := cfg.Token
-	if !strings.HasPrefix(token, "Bot ") {
-		token = "Bot " + token
-	}
-	s, err := discordgo.New(token)
-	if err != nil {
-		return nil, fmt.Errorf("discord: %w", err)
-	}
-	s.Client = &http.Client{Timeout: 20 * time.Second, Transport: transport}
 	s.Identify.Intents = discordgo.IntentsNone // slash commands need no intents
 	s.StateEnabled = false
 	dialer := &deadlineDialer{timeout: 30 * time.Second}
@@ -133,6 +124,24 @@ func (g *Gateway) Close() error {
 		return fmt.Errorf("discord: closing the gateway: %w", err)
 	}
 	return nil
+}
+
+// newSession makes a discordgo session whose REST calls go to apiURL (when
+// set) over a bounded pool of kept connections: both transports use one.
+func newSession(token, apiURL string) (*discordgo.Session, error) {
+	transport, err := newAPITransport(apiURL)
+	if err != nil {
+		return nil, err
+	}
+	if !strings.HasPrefix(token, "Bot ") {
+		token = "Bot " + token
+	}
+	s, err := discordgo.New(token)
+	if err != nil {
+		return nil, fmt.Errorf("discord: %w", err)
+	}
+	s.Client = &http.Client{Timeout: 20 * time.Second, Transport: transport}
+	return s, nil
 }
 
 // deadlineDialer dials the gateway with a deadline, so that a server that

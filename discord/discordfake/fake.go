@@ -80,6 +80,8 @@ type Server struct {
 	channelErrors map[string]apiError
 	conns         []*conn
 	identify      []json.RawMessage
+
+	signer signer // the key pair that signs HTTP interactions
 }
 
 // New starts a fake Discord. Close it when done.
@@ -101,6 +103,7 @@ func New() *Server {
 	mux.HandleFunc("GET /api/v9/gateway/bot", f.gateway)
 	mux.HandleFunc("GET /ws", f.websocket)
 	mux.HandleFunc("GET /ws/", f.websocket) // discordgo adds a slash
+	mux.HandleFunc("GET /api/v9/applications/@me", f.application)
 	mux.HandleFunc("PUT /api/v9/applications/{app}/commands", f.putCommands)
 	mux.HandleFunc("PUT /api/v9/applications/{app}/guilds/{guild}/commands", f.putCommands)
 	mux.HandleFunc("GET /api/v9/applications/{app}/commands", f.getCommands)
