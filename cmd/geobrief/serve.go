@@ -148,6 +148,7 @@ func serveCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err := srv.Shutdown(sctx); err != nil {
 		errs = append(errs, fmt.Errorf("interactions endpoint: %w", err))
 	}
+	log.Info("waiting for interactions in flight")
 	errs = append(errs, h.Close(sctx))
 	errs = append(errs, ep.Wait(sctx))
 	stopWork()

@@ -89,6 +89,8 @@ type gatedLLM struct {
 	held    atomic.Bool
 	arrived chan struct{}
 	release chan struct{}
+	// abandoned is set when a held request's client disconnected.
+	abandoned atomic.Bool
 }
 
 func (g *gatedLLM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -97,7 +99,14 @@ func (g *gatedLLM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case g.arrived <- struct{}{}:
 		default:
 		}
-		<-g.release
+		select {
+		case <-g.release:
+		case <-r.Context().Done():
+			// The client went away while held: the process gave up
+			// an interaction it should have finished.
+			g.abandoned.Store(true)
+			return
+		}
 	}
 	g.next.ServeHTTP(w, r)
 }
@@ -328,14 +337,17 @@ func TestServeProcessEndToEnd(t *testing.T) {
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	if err := logs.wait(ctx, "shutting down"); err != nil {
-		t.Fatalf("no shutdown after SIGTERM: %v", err)
+	if err := logs.wait(ctx, "waiting for interactions in flight"); err != nil {
+		t.Fatalf("no drain after SIGTERM: %v", err)
 	}
 	select {
 	case err := <-exited:
 		stopped = true
 		t.Fatalf("exited (%v) with an interaction in flight", err)
 	default:
+	}
+	if llm.abandoned.Load() {
+		t.Fatal("the process dropped the LLM request of an interaction in flight")
 	}
 	llm.held.Store(false)
 	llm.release <- struct{}{}
