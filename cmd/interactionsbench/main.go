@@ -14,7 +14,10 @@
 // (which goes first alternates), waits until every one is answered with
 // its summary, and prints, per transport, acknowledgements per second (n
 // over the time from the first send to the last acknowledgement) and the
-// acknowledgement p50 and p99; at the end the medians over the rounds.
+// acknowledgement p50 and p99; at the end the medians over the rounds. An
+// HTTP acknowledgement is timed from when the request is written to its
+// connection to its reply; a gateway one from when the fake starts writing
+// the frame to when the deferred callback reaches it.
 package main
 
 import (
@@ -30,6 +33,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"os"
 	"runtime"
 	"slices"
@@ -206,13 +210,15 @@ func (r *rig) summarize() (id string, payload map[string]any) {
 }
 
 // httpBurst POSTs n signed /summarize at once (signed beforehand: signing
-// is Discord's work) and times each from its send to its reply.
+// is Discord's work) and times each from the moment it is written to its
+// reply.
 func (r *rig) httpBurst(ctx context.Context, n int) (result, error) {
 	type signed struct {
 		id       string
 		body     []byte
 		sig, ts  string
-		start    time.Time
+		start    time.Time // the load tool sends it
+		wrote    time.Time // its last byte is written to the connection
 		ack      time.Duration
 		respType int
 		err      error
@@ -232,6 +238,12 @@ func (r *rig) httpBurst(ctx context.Context, n int) (result, error) {
 			req.Header.Set("X-Signature-Ed25519", s.sig)
 			req.Header.Set("X-Signature-Timestamp", s.ts)
 			s.start = time.Now()
+			// Timed from when the request is written, as the gateway's
+			// from when its frame is: waiting for one of the load tool's
+			// connections is the load tool's, not the endpoint's.
+			req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+				WroteRequest: func(httptrace.WroteRequestInfo) { s.wrote = time.Now() },
+			}))
 			resp, err := r.client.Do(req)
 			if err != nil {
 				s.err = err
@@ -239,7 +251,7 @@ func (r *rig) httpBurst(ctx context.Context, n int) (result, error) {
 			}
 			raw, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			s.ack = time.Since(s.start)
+			s.ack = time.Since(s.wrote)
 			var out struct {
 				Type int `json:"type"`
 			}
@@ -262,7 +274,7 @@ func (r *rig) httpBurst(ctx context.Context, n int) (result, error) {
 			return result{}, fmt.Errorf("HTTP interaction %s answered with type %d, not a deferral", s.id, s.respType)
 		}
 		acks[k] = s.ack
-		last = later(last, s.start.Add(s.ack))
+		last = later(last, s.wrote.Add(s.ack))
 		ids[k] = s.id
 	}
 	res := result{perSecond: float64(n) / last.Sub(start).Seconds(), p50: pct(acks, 50), p99: pct(acks, 99)}
