@@ -43,6 +43,12 @@ type Config struct {
 	// APIURL (DISCORD_API_URL) sends every REST call and the gateway
 	// discovery to this base URL instead of https://discord.com.
 	APIURL string
+	// ShardID and ShardCount (DISCORD_SHARD_ID, DISCORD_SHARD_COUNT) make
+	// this connection one shard of ShardCount: Discord then sends it only
+	// the events of the servers whose (guild_id >> 22) % ShardCount is
+	// ShardID (direct messages go to shard 0). A bot must shard once it is
+	// in 2,500 servers. ShardCount 0 or 1: no sharding.
+	ShardID, ShardCount int
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 }
@@ -66,10 +72,14 @@ func New(cfg Config) (*Gateway, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.ShardCount > 1 && (cfg.ShardID < 0 || cfg.ShardID >= cfg.ShardCount) {
+		return nil, fmt.Errorf("discord: shard ID %d is not in 0..%d (DISCORD_SHARD_COUNT %d)", cfg.ShardID, cfg.ShardCount-1, cfg.ShardCount)
+	}
 	s, err := newSession(cfg.Token, cfg.APIURL)
 	if err != nil {
 		return nil, err
 	}
+	s.ShardID, s.ShardCount = cfg.ShardID, max(cfg.ShardCount, 1)
 	s.Identify.Intents = discordgo.IntentsNone // slash commands need no intents
 	s.StateEnabled = false
 	dialer := &deadlineDialer{timeout: 30 * time.Second}
@@ -105,10 +115,16 @@ func (g *Gateway) Open(ctx context.Context, h Handler) error {
 	if app == nil || app.ID == "" {
 		return errors.New("discord: READY carried no application ID")
 	}
-	if err := g.register(ctx, app.ID, h.Commands()); err != nil {
-		return err
+	// Commands belong to the application, not to a shard: shard 0
+	// registers them, so that N shards starting at once do not race to
+	// overwrite the same definitions.
+	if g.cfg.ShardID == 0 {
+		if err := g.register(ctx, app.ID, h.Commands()); err != nil {
+			return err
+		}
 	}
-	g.log.Info("discord bot ready", slog.String("application_id", app.ID), slog.String("guild_id", g.cfg.GuildID))
+	g.log.Info("discord bot ready", slog.String("application_id", app.ID), slog.String("guild_id", g.cfg.GuildID),
+		slog.Int("shard_id", g.cfg.ShardID), slog.Int("shard_count", max(g.cfg.ShardCount, 1)))
 	return nil
 }
 
