@@ -42,6 +42,11 @@ type EndpointConfig struct {
 	AckTimeout time.Duration
 	// Now reads the clock for the timestamp check (default time.Now).
 	Now func() time.Time
+	// Refused, when set, is told of every request refused before the
+	// handler, with a short reason ("headers", "signature", "stale",
+	// "too_large", "bad_body", "method", "not_serving"): for a metric,
+	// since a wrong DISCORD_PUBLIC_KEY shows up as nothing but 401s.
+	Refused func(reason string)
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 }
@@ -93,6 +98,9 @@ func NewEndpoint(cfg EndpointConfig) (*Endpoint, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.Refused == nil {
+		cfg.Refused = func(string) {}
 	}
 	s, err := newSession(cfg.Token, cfg.APIURL)
 	if err != nil {
@@ -177,11 +185,13 @@ func (e *Endpoint) track() bool {
 func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
+		e.cfg.Refused("method")
 		http.Error(w, "POST only", http.StatusMethodNotAllowed)
 		return
 	}
 	sig, ts := r.Header.Get("X-Signature-Ed25519"), r.Header.Get("X-Signature-Timestamp")
 	if sig == "" || ts == "" {
+		e.cfg.Refused("headers")
 		http.Error(w, "missing signature headers", http.StatusUnauthorized)
 		return
 	}
@@ -189,19 +199,23 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
+			e.cfg.Refused("too_large")
 			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
 			return
 		}
+		e.cfg.Refused("bad_body")
 		http.Error(w, "cannot read the body", http.StatusBadRequest)
 		return
 	}
 	if why := e.verify(sig, ts, body); why != "" {
+		e.cfg.Refused(why)
 		e.log.Debug("interaction refused", slog.String("reason", why), slog.String("remote", r.RemoteAddr))
-		http.Error(w, why, http.StatusUnauthorized)
+		http.Error(w, "refused: "+why, http.StatusUnauthorized)
 		return
 	}
 	var i discordgo.Interaction
 	if err := json.Unmarshal(body, &i); err != nil {
+		e.cfg.Refused("bad_body")
 		http.Error(w, "not an interaction", http.StatusBadRequest)
 		return
 	}
@@ -211,6 +225,7 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	box := e.handler.Load()
 	if box == nil || !e.track() {
+		e.cfg.Refused("not_serving")
 		http.Error(w, "not serving interactions", http.StatusServiceUnavailable)
 		return
 	}
@@ -253,25 +268,26 @@ func (e *Endpoint) answer(w http.ResponseWriter, r *http.Request, rs *httpRespon
 }
 
 // verify checks the signature over timestamp + body and the timestamp's
-// freshness; it returns why the request is refused, or "".
+// freshness; it returns why the request is refused ("signature" or
+// "stale"), or "".
 func (e *Endpoint) verify(sig, ts string, body []byte) string {
 	raw, err := hex.DecodeString(sig)
 	if err != nil || len(raw) != ed25519.SignatureSize {
-		return "invalid signature"
+		return "signature"
 	}
 	msg := make([]byte, 0, len(ts)+len(body))
 	msg = append(append(msg, ts...), body...)
 	if !ed25519.Verify(e.key, msg, raw) {
-		return "invalid signature"
+		return "signature"
 	}
 	// Checked after the signature, so that the timestamp is Discord's.
 	secs, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
-		return "invalid timestamp"
+		return "stale" // signed, but not a time: not Discord's
 	}
 	skew := e.cfg.Now().Sub(time.Unix(secs, 0))
 	if skew > e.cfg.MaxSkew || skew < -e.cfg.MaxSkew {
-		return "stale timestamp"
+		return "stale"
 	}
 	return ""
 }

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -83,7 +85,13 @@ func TestEndpointRefusesUnsignedAndStale(t *testing.T) {
 		_ = r.Respond(context.Background(), Message{Content: "hi"})
 	}}
 	now := time.Unix(1_800_000_000, 0)
-	_, url := serveEndpoint(t, f, h, EndpointConfig{Now: func() time.Time { return now }, MaxBody: 4096})
+	var mu sync.Mutex
+	refused := map[string]int{}
+	_, url := serveEndpoint(t, f, h, EndpointConfig{Now: func() time.Time { return now }, MaxBody: 4096, Refused: func(reason string) {
+		mu.Lock()
+		refused[reason]++
+		mu.Unlock()
+	}})
 	body, _ := json.Marshal(interaction(&discordgo.Interaction{ID: "1", Token: "tok-1"}))
 	sig, ts := f.Sign(body, now)
 	other := discordfake.New() // another application: its own key pair
@@ -129,6 +137,12 @@ func TestEndpointRefusesUnsignedAndStale(t *testing.T) {
 	if len(ids) != 1 {
 		t.Errorf("handler ran for %v, want once", ids)
 	}
+	mu.Lock()
+	want := map[string]int{"headers": 3, "signature": 5, "stale": 2, "too_large": 1}
+	if fmt.Sprint(refused) != fmt.Sprint(want) {
+		t.Errorf("refusals counted %v, want %v", refused, want)
+	}
+	mu.Unlock()
 
 	req, _ := http.NewRequest(http.MethodGet, url, nil)
 	resp, err := http.DefaultClient.Do(req)

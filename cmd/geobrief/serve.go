@@ -85,12 +85,20 @@ func serveCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err := ensureDefaultSchedule(ctx, cfg, lib.Store); err != nil {
 		return err
 	}
+	refused := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "geobrief_interactions_refused_total",
+		Help: "Requests to /interactions refused before any handler, by reason (headers, signature, stale, too_large, bad_body, method, not_serving). Only refusals: a wrong DISCORD_PUBLIC_KEY looks like this.",
+	}, []string{"reason"})
+	if err := reg.Register(refused); err != nil {
+		return err
+	}
 	ep, err := discord.NewEndpoint(discord.EndpointConfig{
 		Token:     cfg.Discord.Token,
 		PublicKey: cfg.Discord.PublicKey,
 		GuildID:   cfg.Discord.GuildID,
 		APIURL:    cfg.Discord.APIURL,
 		Logger:    log,
+		Refused:   func(reason string) { refused.WithLabelValues(reason).Inc() },
 	})
 	if err != nil {
 		return &exitError{code: 2, err: err}

@@ -316,6 +316,9 @@ func TestServeProcessEndToEnd(t *testing.T) {
 	}
 	metrics, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
+	if !strings.Contains(string(metrics), `geobrief_interactions_refused_total{reason="headers"} 1`) {
+		t.Errorf("/metrics lacks the unsigned request refused")
+	}
 	if !strings.Contains(string(metrics), `geobrief_interactions_total{command="summarize",outcome="ok"}`) {
 		t.Errorf("/metrics lacks the summaries served:\n%s", metrics)
 	}
