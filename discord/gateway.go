@@ -2,8 +2,9 @@
 // command registration, answering interactions (at once, deferred, edits,
 // follow-ups, autocomplete) and posting to channels. It knows nothing about
 // news: it is handed a Handler and passes it each interaction with a
-// Responder to answer through. An HTTP interactions endpoint would be a
-// second transport for the same Handler.
+// Responder to answer through. Two transports serve the same Handler: the
+// gateway (Gateway, for `geobrief bot`) and the HTTP interactions endpoint
+// (Endpoint, for `geobrief serve`).
 package discord
 
 import (

@@ -220,7 +220,7 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if i.Type == discordgo.InteractionPing {
-		writeResponse(w, &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
+		_ = writeResponse(w, &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
 		return
 	}
 	box := e.handler.Load()
