@@ -1,6 +1,8 @@
 // Package discordfake is a small fake of Discord for tests: the gateway
 // websocket (Hello, Identify, READY, heartbeats, dispatches) and the REST
-// routes a slash-command bot uses, on an httptest server. It speaks the real
+// routes a slash-command bot uses, on an httptest server; for the HTTP
+// interactions endpoint it also signs interactions with a key pair of its own
+// and POSTs them (PublicKey, Sign, PostInteraction). It speaks the real
 // wire format, so a real discordgo session can be pointed at it, and it
 // records every request for assertions.
 package discordfake
