@@ -4,6 +4,8 @@
 package config
 
 import (
+	"crypto/ed25519"
+	"encoding/hex"
 	"fmt"
 	"net"
 	"net/url"
@@ -87,6 +89,12 @@ type Discord struct {
 	// AdminUserIDs may add and remove feeds from Discord: the corpus is
 	// shared by every server, so a server's own admins may not.
 	AdminUserIDs []string
+	// InteractionsAddr (INTERACTIONS_ADDR) is where `geobrief serve`
+	// listens for Discord's HTTP interactions (default :8080).
+	InteractionsAddr string
+	// PublicKey (DISCORD_PUBLIC_KEY) is the application's Ed25519 public
+	// key, in hex, that signs every HTTP interaction. Not a secret.
+	PublicKey string
 }
 
 // Digest holds the default digest schedule and digest rules.
@@ -173,6 +181,8 @@ func Load(lookup Lookup, checks ...Check) (Config, error) {
 			APIURL:            p.url("DISCORD_API_URL", discordURLExample),
 			UserRatePerMinute: p.integer("DISCORD_USER_RATE_PER_MINUTE", 5, 1),
 			AdminUserIDs:      p.snowflakes("DISCORD_ADMIN_USER_IDS"),
+			InteractionsAddr:  orDefault(p.hostPort("INTERACTIONS_ADDR"), ":8080"),
+			PublicKey:         p.publicKey("DISCORD_PUBLIC_KEY"),
 		},
 		Digest: Digest{
 			ChannelID: p.snowflake("DIGEST_CHANNEL_ID"),
@@ -261,6 +271,8 @@ func (c Config) Redacted() []string {
 		"DIGEST_SKIP_EMPTY":            strconv.FormatBool(c.Digest.SkipEmpty),
 		"DIGEST_CATCHUP":               c.Digest.Catchup.String(),
 		"DISCORD_ADMIN_USER_IDS":       strings.Join(c.Discord.AdminUserIDs, ","),
+		"INTERACTIONS_ADDR":            c.Discord.InteractionsAddr,
+		"DISCORD_PUBLIC_KEY":           c.Discord.PublicKey,
 		"FEEDS_POLL_INTERVAL":          c.Feeds.PollInterval.String(),
 		"FEEDS_OPML":                   c.Feeds.OPML,
 		"FETCH_TIMEOUT":                c.Feeds.FetchTimeout.String(),
@@ -506,6 +518,22 @@ func (p *parser) file(key string) string {
 		return v
 	}
 	return ""
+}
+
+// publicKey reads an Ed25519 public key in hex (64 hex digits), as the
+// developer portal shows it. A wrong key would make every interaction fail
+// its signature check, so it is caught at start.
+func (p *parser) publicKey(key string) string {
+	v, ok := p.raw(key)
+	if !ok {
+		return ""
+	}
+	b, err := hex.DecodeString(v)
+	if err != nil || len(b) != ed25519.PublicKeySize {
+		p.fail(key, v, "not an Ed25519 public key: 64 hex digits, the PUBLIC KEY on your application's General Information page in the developer portal")
+		return ""
+	}
+	return strings.ToLower(v)
 }
 
 // hostPort reads a listening address such as 127.0.0.1:9090 or :9090.

@@ -236,3 +236,35 @@ func TestFeedsSettings(t *testing.T) {
 		t.Errorf("the bad admin IDs are not named: %v", err)
 	}
 }
+
+func TestInteractionsSettings(t *testing.T) {
+	t.Parallel()
+	c, err := Load(MapLookup(map[string]string{}))
+	if err != nil || c.Discord.InteractionsAddr != ":8080" || c.Discord.PublicKey != "" {
+		t.Fatalf("defaults: %+v, %v", c.Discord, err)
+	}
+	key := strings.Repeat("AB", 32)
+	c, err = Load(MapLookup(map[string]string{"INTERACTIONS_ADDR": "127.0.0.1:9000", "DISCORD_PUBLIC_KEY": key}))
+	if err != nil || c.Discord.InteractionsAddr != "127.0.0.1:9000" || c.Discord.PublicKey != strings.ToLower(key) {
+		t.Fatalf("valid: %+v, %v", c.Discord, err)
+	}
+	for _, bad := range []map[string]string{
+		{"DISCORD_PUBLIC_KEY": "abcd"},                       // too short
+		{"DISCORD_PUBLIC_KEY": strings.Repeat("zz", 32)},     // not hex
+		{"DISCORD_PUBLIC_KEY": strings.Repeat("ab", 33)},     // too long
+		{"INTERACTIONS_ADDR": "8080"},                        // no colon
+		{"INTERACTIONS_ADDR": "localhost:http-interactions"}, // no port number
+	} {
+		_, err := Load(MapLookup(bad))
+		var cerr *Error
+		if !errors.As(err, &cerr) || len(cerr.Problems) != 1 {
+			t.Errorf("%v: err = %v, want one problem", bad, err)
+			continue
+		}
+		for k := range bad {
+			if cerr.Problems[0].Key != k {
+				t.Errorf("%v: problem names %s", bad, cerr.Problems[0].Key)
+			}
+		}
+	}
+}

@@ -28,9 +28,14 @@ type channelMessage struct {
 // returning the first message instead of posting twice; that is what makes
 // a post retried after a crash safe.
 func (g *Gateway) Post(ctx context.Context, channelID, content, nonce string) (string, error) {
+	return post(ctx, g.session, channelID, content, nonce)
+}
+
+// post is Post for either transport: posting is REST only.
+func post(ctx context.Context, s *discordgo.Session, channelID, content, nonce string) (string, error) {
 	url := discordgo.EndpointChannelMessages(channelID)
 	body := channelMessage{Content: discordfmt.FitContent(content), Nonce: nonce, EnforceNonce: true, AllowedMentions: NoMentions()}
-	resp, err := g.session.RequestWithBucketID("POST", url, body, url, discordgo.WithContext(ctx))
+	resp, err := s.RequestWithBucketID("POST", url, body, url, discordgo.WithContext(ctx))
 	if err != nil {
 		return "", channelError("post to", channelID, err)
 	}
@@ -48,13 +53,18 @@ func (g *Gateway) Post(ctx context.Context, channelID, content, nonce string) (s
 // whose post succeeded just before a crash is found once Discord no longer
 // remembers its nonce. It needs the Read Message History permission.
 func (g *Gateway) FindPosted(ctx context.Context, channelID, content string, after time.Time) (string, bool, error) {
-	msgs, err := g.session.ChannelMessages(channelID, 100, "", snowflakeAt(after), "", discordgo.WithContext(ctx))
-	if err != nil {
-		return "", false, channelError("read", channelID, err)
-	}
 	self := ""
 	if u := g.session.State.Ready.User; u != nil {
 		self = u.ID
+	}
+	return findPosted(ctx, g.session, self, channelID, content, after)
+}
+
+// findPosted is FindPosted for either transport; self is the bot's user ID.
+func findPosted(ctx context.Context, s *discordgo.Session, self, channelID, content string, after time.Time) (string, bool, error) {
+	msgs, err := s.ChannelMessages(channelID, 100, "", snowflakeAt(after), "", discordgo.WithContext(ctx))
+	if err != nil {
+		return "", false, channelError("read", channelID, err)
 	}
 	want := discordfmt.FitContent(content)
 	for _, m := range msgs {

@@ -2,8 +2,9 @@
 // command registration, answering interactions (at once, deferred, edits,
 // follow-ups, autocomplete) and posting to channels. It knows nothing about
 // news: it is handed a Handler and passes it each interaction with a
-// Responder to answer through. An HTTP interactions endpoint would be a
-// second transport for the same Handler.
+// Responder to answer through. Two transports serve the same Handler: the
+// gateway (Gateway, for `geobrief bot`) and the HTTP interactions endpoint
+// (Endpoint, for `geobrief serve`).
 package discord
 
 import (
@@ -43,6 +44,12 @@ type Config struct {
 	// APIURL (DISCORD_API_URL) sends every REST call and the gateway
 	// discovery to this base URL instead of https://discord.com.
 	APIURL string
+	// ShardID and ShardCount (DISCORD_SHARD_ID, DISCORD_SHARD_COUNT) make
+	// this connection one shard of ShardCount: Discord then sends it only
+	// the events of the servers whose (guild_id >> 22) % ShardCount is
+	// ShardID (direct messages go to shard 0). A bot must shard once it is
+	// in 2,500 servers. ShardCount 0 or 1: no sharding.
+	ShardID, ShardCount int
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 }
@@ -66,19 +73,14 @@ func New(cfg Config) (*Gateway, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	transport, err := newAPITransport(cfg.APIURL)
+	if cfg.ShardCount > 1 && (cfg.ShardID < 0 || cfg.ShardID >= cfg.ShardCount) {
+		return nil, fmt.Errorf("discord: shard ID %d is not in 0..%d (DISCORD_SHARD_COUNT %d)", cfg.ShardID, cfg.ShardCount-1, cfg.ShardCount)
+	}
+	s, err := newSession(cfg.Token, cfg.APIURL)
 	if err != nil {
 		return nil, err
 	}
-	token := cfg.Token
-	if !strings.HasPrefix(token, "Bot ") {
-		token = "Bot " + token
-	}
-	s, err := discordgo.New(token)
-	if err != nil {
-		return nil, fmt.Errorf("discord: %w", err)
-	}
-	s.Client = &http.Client{Timeout: 20 * time.Second, Transport: transport}
+	s.ShardID, s.ShardCount = cfg.ShardID, max(cfg.ShardCount, 1)
 	s.Identify.Intents = discordgo.IntentsNone // slash commands need no intents
 	s.StateEnabled = false
 	dialer := &deadlineDialer{timeout: 30 * time.Second}
@@ -114,10 +116,16 @@ func (g *Gateway) Open(ctx context.Context, h Handler) error {
 	if app == nil || app.ID == "" {
 		return errors.New("discord: READY carried no application ID")
 	}
-	if err := g.register(ctx, app.ID, h.Commands()); err != nil {
-		return err
+	// Commands belong to the application, not to a shard: shard 0
+	// registers them, so that N shards starting at once do not race to
+	// overwrite the same definitions.
+	if g.cfg.ShardID == 0 {
+		if err := g.register(ctx, app.ID, h.Commands()); err != nil {
+			return err
+		}
 	}
-	g.log.Info("discord bot ready", slog.String("application_id", app.ID), slog.String("guild_id", g.cfg.GuildID))
+	g.log.Info("discord bot ready", slog.String("application_id", app.ID), slog.String("guild_id", g.cfg.GuildID),
+		slog.Int("shard_id", g.cfg.ShardID), slog.Int("shard_count", max(g.cfg.ShardCount, 1)))
 	return nil
 }
 
@@ -133,6 +141,24 @@ func (g *Gateway) Close() error {
 		return fmt.Errorf("discord: closing the gateway: %w", err)
 	}
 	return nil
+}
+
+// newSession makes a discordgo session whose REST calls go to apiURL (when
+// set) over a bounded pool of kept connections: both transports use one.
+func newSession(token, apiURL string) (*discordgo.Session, error) {
+	transport, err := newAPITransport(apiURL)
+	if err != nil {
+		return nil, err
+	}
+	if !strings.HasPrefix(token, "Bot ") {
+		token = "Bot " + token
+	}
+	s, err := discordgo.New(token)
+	if err != nil {
+		return nil, fmt.Errorf("discord: %w", err)
+	}
+	s.Client = &http.Client{Timeout: 20 * time.Second, Transport: transport}
+	return s, nil
 }
 
 // deadlineDialer dials the gateway with a deadline, so that a server that

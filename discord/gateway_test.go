@@ -206,3 +206,50 @@ func (handlerFunc) Commands() []*discordgo.ApplicationCommand {
 }
 
 func (h handlerFunc) HandleInteraction(i *discordgo.Interaction, r Responder) { h(i, r) }
+
+// A shard identifies with [shard_id, shard_count]; only shard 0 registers
+// the commands, which belong to the application.
+func TestGatewayShards(t *testing.T) {
+	t.Parallel()
+	f := discordfake.New()
+	t.Cleanup(f.Close)
+	defs := []*discordgo.ApplicationCommand{{Name: "ping", Description: "ping"}}
+	for _, id := range []int{1, 0} {
+		g, err := New(Config{Token: fmt.Sprintf("t%d", id), APIURL: f.URL(), ShardID: id, ShardCount: 2, Logger: quietLogger()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		if err := g.Open(ctx, echo{defs: defs}); err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		cancel()
+		t.Cleanup(func() { _ = g.Close() })
+		puts := 0
+		for _, r := range f.Requests() {
+			if r.Method == http.MethodPut {
+				puts++
+			}
+		}
+		if want := map[int]int{1: 0, 0: 1}[id]; puts != want {
+			t.Errorf("after shard %d opened: %d command registrations, want %d", id, puts, want)
+		}
+	}
+	var shards [][2]int
+	for _, raw := range f.Identifies() {
+		var id struct {
+			Shard *[2]int `json:"shard"`
+		}
+		if err := json.Unmarshal(raw, &id); err != nil || id.Shard == nil {
+			t.Fatalf("identify without a shard: %s", raw)
+		}
+		shards = append(shards, *id.Shard)
+	}
+	if len(shards) != 2 || shards[0] != [2]int{1, 2} || shards[1] != [2]int{0, 2} {
+		t.Errorf("identified as %v, want [1 2] then [0 2]", shards)
+	}
+	if _, err := New(Config{Token: "t", ShardID: 2, ShardCount: 2}); err == nil {
+		t.Error("shard 2 of 2 accepted")
+	}
+}

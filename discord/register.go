@@ -13,17 +13,22 @@ import (
 // GuildID is set, else globally), unless Discord already has exactly these
 // definitions: Discord allows 200 command creates a day per guild.
 func (g *Gateway) register(ctx context.Context, appID string, defs []*discordgo.ApplicationCommand) error {
-	existing, err := g.session.ApplicationCommands(appID, g.cfg.GuildID, discordgo.WithContext(ctx))
+	return register(ctx, g.session, g.log, appID, g.cfg.GuildID, defs)
+}
+
+// register is shared by both transports: registration is REST only.
+func register(ctx context.Context, s *discordgo.Session, log *slog.Logger, appID, guildID string, defs []*discordgo.ApplicationCommand) error {
+	existing, err := s.ApplicationCommands(appID, guildID, discordgo.WithContext(ctx))
 	if err != nil {
-		g.log.Warn("cannot list registered commands; overwriting", slog.Any("error", err))
+		log.Warn("cannot list registered commands; overwriting", slog.Any("error", err))
 	} else if sameCommands(existing, defs) {
-		g.log.Info("commands unchanged; registration skipped", slog.Int("commands", len(defs)))
+		log.Info("commands unchanged; registration skipped", slog.Int("commands", len(defs)))
 		return nil
 	}
-	if _, err := g.session.ApplicationCommandBulkOverwrite(appID, g.cfg.GuildID, defs, discordgo.WithContext(ctx)); err != nil {
+	if _, err := s.ApplicationCommandBulkOverwrite(appID, guildID, defs, discordgo.WithContext(ctx)); err != nil {
 		return fmt.Errorf("discord: cannot register commands: %w", err)
 	}
-	g.log.Info("commands registered", slog.Int("commands", len(defs)), slog.String("guild_id", g.cfg.GuildID))
+	log.Info("commands registered", slog.Int("commands", len(defs)), slog.String("guild_id", guildID))
 	return nil
 }
 

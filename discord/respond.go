@@ -49,17 +49,37 @@ type responder struct {
 var _ Responder = (*responder)(nil)
 
 func (r *responder) Defer(ctx context.Context) error {
-	err := r.s.InteractionRespond(r.i, &discordgo.InteractionResponse{
-		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{AllowedMentions: NoMentions()},
-	}, discordgo.WithContext(ctx))
-	if err != nil {
-		return fmt.Errorf("discord: defer: %w", err)
+	return r.callback(ctx, deferResponse(), "defer")
+}
+
+func (r *responder) Respond(ctx context.Context, m Message) error {
+	return r.callback(ctx, messageResponse(m), "respond")
+}
+
+func (r *responder) Autocomplete(ctx context.Context, choices []*discordgo.ApplicationCommandOptionChoice) error {
+	return r.callback(ctx, autocompleteResponse(choices), "autocomplete")
+}
+
+// callback sends an initial response through the REST callback endpoint.
+func (r *responder) callback(ctx context.Context, resp *discordgo.InteractionResponse, what string) error {
+	if err := r.s.InteractionRespond(r.i, resp, discordgo.WithContext(ctx)); err != nil {
+		return fmt.Errorf("discord: %s: %w", what, err)
 	}
 	return nil
 }
 
-func (r *responder) Respond(ctx context.Context, m Message) error {
+// The initial responses, built in one place for both transports: the
+// gateway sends them to the callback endpoint, the HTTP endpoint writes
+// them as its reply.
+
+func deferResponse() *discordgo.InteractionResponse {
+	return &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{AllowedMentions: NoMentions()},
+	}
+}
+
+func messageResponse(m Message) *discordgo.InteractionResponse {
 	data := &discordgo.InteractionResponseData{
 		Content:         discordfmt.FitContent(m.Content),
 		Embeds:          discordfmt.FitEmbeds(m.Embeds),
@@ -69,28 +89,17 @@ func (r *responder) Respond(ctx context.Context, m Message) error {
 	if m.Ephemeral {
 		data.Flags = discordgo.MessageFlagsEphemeral
 	}
-	err := r.s.InteractionRespond(r.i, &discordgo.InteractionResponse{
-		Type: discordgo.InteractionResponseChannelMessageWithSource,
-		Data: data,
-	}, discordgo.WithContext(ctx))
-	if err != nil {
-		return fmt.Errorf("discord: respond: %w", err)
-	}
-	return nil
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data}
 }
 
-func (r *responder) Autocomplete(ctx context.Context, choices []*discordgo.ApplicationCommandOptionChoice) error {
+func autocompleteResponse(choices []*discordgo.ApplicationCommandOptionChoice) *discordgo.InteractionResponse {
 	if choices == nil {
 		choices = []*discordgo.ApplicationCommandOptionChoice{}
 	}
-	err := r.s.InteractionRespond(r.i, &discordgo.InteractionResponse{
+	return &discordgo.InteractionResponse{
 		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 		Data: &discordgo.InteractionResponseData{Choices: choices},
-	}, discordgo.WithContext(ctx))
-	if err != nil {
-		return fmt.Errorf("discord: autocomplete: %w", err)
 	}
-	return nil
 }
 
 // Edit replaces the original response. Each interaction gets its own

@@ -39,6 +39,7 @@ Usage:
   geobrief extract [--json] [--url URL] FILE|URL|-
                         what article extraction finds in a page
   geobrief bot          run the Discord bot (and poll the feeds)
+  geobrief serve        the same on Discord's HTTP interactions endpoint (INTERACTIONS_ADDR)
 
 geobrief COMMAND --help shows a command's flags.
 Settings come from the environment and an optional .env file; see .env.example.
@@ -145,6 +146,8 @@ func (c *cli) run(ctx context.Context, args []string) error {
 			return err
 		}
 		return botCmd(ctx, cfg, log)
+	case "serve":
+		return c.serve(ctx, rest)
 	}
 	return usageErr("unknown command %s (try geobrief --help)", clipQuote(name))
 }

@@ -1,6 +1,8 @@
 // Package discordfake is a small fake of Discord for tests: the gateway
 // websocket (Hello, Identify, READY, heartbeats, dispatches) and the REST
-// routes a slash-command bot uses, on an httptest server. It speaks the real
+// routes a slash-command bot uses, on an httptest server; for the HTTP
+// interactions endpoint it also signs interactions with a key pair of its own
+// and POSTs them (PublicKey, Sign, PostInteraction). It speaks the real
 // wire format, so a real discordgo session can be pointed at it, and it
 // records every request for assertions.
 package discordfake
@@ -80,6 +82,8 @@ type Server struct {
 	channelErrors map[string]apiError
 	conns         []*conn
 	identify      []json.RawMessage
+
+	signer signer // the key pair that signs HTTP interactions
 }
 
 // New starts a fake Discord. Close it when done.
@@ -101,6 +105,7 @@ func New() *Server {
 	mux.HandleFunc("GET /api/v9/gateway/bot", f.gateway)
 	mux.HandleFunc("GET /ws", f.websocket)
 	mux.HandleFunc("GET /ws/", f.websocket) // discordgo adds a slash
+	mux.HandleFunc("GET /api/v9/applications/@me", f.application)
 	mux.HandleFunc("PUT /api/v9/applications/{app}/commands", f.putCommands)
 	mux.HandleFunc("PUT /api/v9/applications/{app}/guilds/{guild}/commands", f.putCommands)
 	mux.HandleFunc("GET /api/v9/applications/{app}/commands", f.getCommands)
