@@ -118,6 +118,8 @@ type docRec struct {
 	node   int32
 	copyOf int32 // -1 for an original
 	sig    *signature
+	// recorded is set once the store has the document's story.
+	recorded bool
 }
 
 type feat struct {
@@ -156,7 +158,8 @@ func New(store Store, opts Options) (*Grouper, error) {
 }
 
 // Add assigns a document to a story and returns the story's ID. A document
-// already added keeps its story. When the document links stories that were
+// already added keeps its story (and when the store failed to record it,
+// adding it again retries the store). When the document links stories that were
 // apart, they merge into the one with the most documents (the oldest on a
 // tie), and the others' IDs resolve to it from then on.
 func (g *Grouper) Add(ctx context.Context, d Doc) (string, error) {
@@ -169,7 +172,15 @@ func (g *Grouper) Add(ctx context.Context, d Doc) (string, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if i, ok := g.byID[d.ID]; ok {
-		return g.ids[g.find(g.docs[i].node)], nil
+		sid := g.ids[g.find(g.docs[i].node)]
+		if !g.docs[i].recorded {
+			// The store failed last time: try again, so that nothing is lost.
+			if err := g.store.SetStory(ctx, d.ID, sid); err != nil {
+				return "", fmt.Errorf("stories: recording story of %q: %w", d.ID, err)
+			}
+			g.docs[i].recorded = true
+		}
+		return sid, nil
 	}
 
 	idx := int32(len(g.docs))
@@ -272,6 +283,7 @@ func (g *Grouper) settle(ctx context.Context, idx int32, linked []int32) (string
 		if err := g.store.SetStory(ctx, id, sid); err != nil {
 			return "", fmt.Errorf("stories: recording story of %q: %w", id, err)
 		}
+		g.docs[idx].recorded = true
 		return sid, nil
 	}
 	// The biggest story keeps its ID; on a tie, the oldest.
@@ -292,6 +304,7 @@ func (g *Grouper) settle(ctx context.Context, idx int32, linked []int32) (string
 	if err := g.store.SetStory(ctx, id, g.ids[win]); err != nil {
 		return "", fmt.Errorf("stories: recording story of %q: %w", id, err)
 	}
+	g.docs[idx].recorded = true
 	return g.ids[win], nil
 }
 
