@@ -99,7 +99,14 @@ func features(title, lead string) map[string]float64 {
 			continue
 		}
 		j := i + 1
-		for j < len(ws) && !ws[j-1].endsRun && isCapitalised(ws[j].text) {
+		for j < len(ws) && !ws[j-1].endsRun {
+			if connectors[ws[j].text] && j+1 < len(ws) && !ws[j].endsRun && isCapitalised(ws[j+1].text) {
+				j++ // "Port of Valdora" is one name
+				continue
+			}
+			if !isCapitalised(ws[j].text) {
+				break
+			}
 			if l := strings.ToLower(ws[j].text); isContent(l) {
 				f[l]++
 			}
@@ -118,6 +125,9 @@ func features(title, lead string) map[string]float64 {
 	}
 	return f
 }
+
+// connectors are the lower-case words that may stand inside a name.
+var connectors = map[string]bool{"of": true, "for": true, "de": true, "al": true, "bin": true, "van": true, "von": true}
 
 const (
 	titleWeight = 2
