@@ -615,3 +615,28 @@ func TestUserMessagePerLLMKind(t *testing.T) {
 		t.Error("a spent budget does not say tomorrow")
 	}
 }
+
+// An offline fallback Brief says in its footer why the LLM was not used.
+func TestFallbackFooterSaysWhy(t *testing.T) {
+	t.Parallel()
+	h := setup(t, func(_ *Config, s *fakeBriefer) {
+		s.run = func(_ context.Context, doc corpus.Document, _ summarize.Options) (summarize.Brief, error) {
+			b := sampleBrief(doc)
+			b.Meta = summarize.Meta{Offline: true, Fallback: true, FallbackReason: "the LLM endpoint is unavailable", Parts: 1}
+			if doc.ID == "far" {
+				b.Meta.FallbackReason = ""
+			}
+			return b, nil
+		}
+	})
+	for _, tt := range []struct{ id, want string }{
+		{"sahel-2", "offline summary: the LLM endpoint is unavailable"},
+		{"far", "offline summary (LLM unavailable)"},
+	} {
+		_, ed := h.dispatch(h.slash("summarize", "u-"+tt.id, opt("article", tt.id)))
+		m := decodeMessage(t, ed)
+		if len(m.Embeds) != 1 || !strings.Contains(m.Embeds[0].Footer.Text, tt.want) {
+			t.Errorf("%s: got %+v, want a footer with %q", tt.id, m.Embeds, tt.want)
+		}
+	}
+}
