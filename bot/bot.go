@@ -79,6 +79,11 @@ type Config struct {
 	SourcesText string
 	// Digests, when set, enables /digest and /digest-schedule.
 	Digests *Digests
+	// Feeds, when set, enables /feeds.
+	Feeds FeedManager
+	// AdminUserIDs (DISCORD_ADMIN_USER_IDS) may add and remove feeds with
+	// /feeds; everyone may list them.
+	AdminUserIDs []string
 }
 
 // Bot serves geobrief's commands. It is a discord.Handler.
