@@ -77,6 +77,10 @@ type Config struct {
 	Workers int
 	// SourcesText is the /help line telling where documents come from.
 	SourcesText string
+	// Sources, when set, makes that line when /help is asked for (it may
+	// change while the bot runs: feeds come and go); an empty answer
+	// falls back to SourcesText.
+	Sources func(ctx context.Context) string
 	// Digests, when set, enables /digest and /digest-schedule.
 	Digests *Digests
 	// Feeds, when set, enables /feeds.

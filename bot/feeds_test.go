@@ -203,3 +203,22 @@ func TestFeedsRegisteredAndInHelp(t *testing.T) {
 		}
 	}
 }
+
+// /help asks Sources each time (feeds change while the bot runs), and
+// falls back to SourcesText when it has nothing to say.
+func TestHelpSourcesAskedEachTime(t *testing.T) {
+	t.Parallel()
+	line := "Live news from 2 feeds"
+	h := setup(t, func(c *Config, _ *fakeBriefer) {
+		c.SourcesText = "the seeds"
+		c.Sources = func(context.Context) string { return line }
+	})
+	for _, want := range []string{"Live news from 2 feeds", "the seeds"} {
+		_, ed := h.dispatch(h.slash("help", "u1"))
+		m := decodeMessage(t, ed)
+		if len(m.Embeds) != 1 || len(m.Embeds[0].Fields) != 1 || m.Embeds[0].Fields[0].Value != want {
+			t.Errorf("help: %+v, want %q", m.Embeds, want)
+		}
+		line = ""
+	}
+}
