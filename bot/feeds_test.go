@@ -222,3 +222,75 @@ func TestHelpSourcesAskedEachTime(t *testing.T) {
 		line = ""
 	}
 }
+
+// A link in /summarize's article option is fetched, extracted, stored and
+// summarized; asking again finds the stored document without fetching.
+func TestSummarizeLinkFetchesStoresAndSummarizes(t *testing.T) {
+	t.Parallel()
+	site := newsSite(t)
+	h, a := setupNews(t, nil, nil)
+	m, _ := h.answerOf(h.slash("summarize", "u1", opt("article", site.URL("/news/x?utm_source=chat"))))
+	if len(m.Embeds) != 1 || !strings.Contains(m.Embeds[0].Description+m.Embeds[0].Title, "border crossing") && !strings.Contains(m.Embeds[0].Title, "Border crossing") {
+		t.Fatalf("summary: %+v / %q", m.Embeds, m.Content)
+	}
+	hits, err := a.Search(context.Background(), "border crossing", 5)
+	if err != nil || len(hits) != 1 || !strings.Contains(m.Embeds[0].Footer.Text, "ID "+hits[0].ID) {
+		t.Fatalf("stored: %+v, %v; footer %q", hits, err, m.Embeds[0].Footer.Text)
+	}
+	m, _ = h.answerOf(h.slash("summarize", "u2", opt("article", site.URL("/news/x"))))
+	if len(m.Embeds) != 1 || site.Requests("/news/x") != 1 {
+		t.Errorf("again: %d embeds, %d fetches", len(m.Embeds), site.Requests("/news/x"))
+	}
+}
+
+// A link counts against the same per-user limit as any summary: over it,
+// nothing is fetched.
+func TestSummarizeLinkRateLimited(t *testing.T) {
+	t.Parallel()
+	site := newsSite(t)
+	site.SetPage("/news/y", "Port strike ends", "Harbour Times", newssite.Sentence("port strike", 30), newssite.Sentence("port strike talks", 30))
+	h, _ := setupNews(t, nil, func(c *Config) { c.UserRatePerMinute = 1 })
+	if m, _ := h.answerOf(h.slash("summarize", "u1", opt("article", site.URL("/news/x")))); len(m.Embeds) != 1 {
+		t.Fatalf("first: %+v", m)
+	}
+	m, ephemeral := h.answerOf(h.slash("summarize", "u1", opt("article", site.URL("/news/y"))))
+	if !strings.HasPrefix(m.Content, "You can ask for 1 summaries a minute") || !ephemeral {
+		t.Errorf("second: %q (ephemeral %v)", m.Content, ephemeral)
+	}
+	if site.Requests("/news/y") != 0 {
+		t.Error("a rate-limited link was fetched")
+	}
+}
+
+// Without FETCH_ALLOW_PRIVATE a link to an internal address gets
+// webfetch's reason, not "Something went wrong", and nothing is fetched.
+func TestSummarizeLinkRefusedInternalAddress(t *testing.T) {
+	t.Parallel()
+	site := newsSite(t)
+	h, _ := setupNews(t, map[string]string{"FETCH_ALLOW_PRIVATE": "false"}, nil)
+	m, _ := h.answerOf(h.slash("summarize", "u1", opt("article", site.URL("/news/x"))))
+	if !strings.HasPrefix(m.Content, "That link is refused: ") || !strings.Contains(m.Content, "FETCH\\_ALLOW\\_PRIVATE") || m.Content == msgInternal {
+		t.Errorf("refused: %q", m.Content)
+	}
+	if site.Requests("/news/x") != 0 {
+		t.Error("the loopback site was reached")
+	}
+}
+
+// Autocomplete only reads the index: a link being typed is never fetched.
+func TestAutocompleteDoesNotFetchLinks(t *testing.T) {
+	t.Parallel()
+	site := newsSite(t)
+	h, _ := setupNews(t, nil, nil)
+	for _, cmd := range []string{"summarize", "facts"} {
+		cb, _ := h.dispatch(h.interaction(4, map[string]any{"id": "1", "name": cmd, "type": 1, "options": []map[string]any{
+			{"name": "article", "type": 3, "value": site.URL("/news/x"), "focused": true},
+		}}, "u1"))
+		if typ, _ := callbackData(t, cb); typ != 8 {
+			t.Errorf("%s: callback type %d", cmd, typ)
+		}
+	}
+	if site.Requests("/news/x") != 0 {
+		t.Errorf("autocomplete fetched the link %d times", site.Requests("/news/x"))
+	}
+}
