@@ -40,7 +40,7 @@ func botCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Logger:            log,
 		Workers:           cfg.Discord.Workers,
 		StillWorkingAfter: cfg.Discord.StillWorkingAfter,
-		SourcesText:       sourcesText(cfg, 0),
+		SourcesText:       sourcesText(cfg),
 		Sources:           func(ctx context.Context) string { return liveSourcesText(ctx, cfg, lib, log) },
 		Digests:           &bot.Digests{Builder: builder, Schedules: lib.Store, Window: cfg.Digest.Window},
 		Feeds:             lib,
@@ -126,16 +126,22 @@ func liveSourcesText(ctx context.Context, cfg config.Config, lib feedLister, log
 	if err != nil {
 		log.Warn("cannot count the feeds for /help", slog.Any("error", err))
 	}
-	return sourcesText(cfg, len(list))
+	return feedsSourcesText(cfg, len(list))
 }
 
-// sourcesText tells where documents come from: live news when there are
-// feeds, and the seeds (built in, or the operator's folder) beside them.
-func sourcesText(cfg config.Config, feeds int) string {
-	seeds := "geobrief's built-in documents: short news reports written for the project from a Reuters-based report on US–Russia diplomacy (April 2025)."
-	if cfg.SeedsDir != "" {
-		seeds = "A folder of news documents chosen by this server's operator, indexed for search and kept up to date as files change."
+// sourcesText tells where the seed documents come from (built in, or the
+// operator's folder): the /help line when there are no feeds.
+func sourcesText(cfg config.Config) string {
+	if cfg.SeedsDir == "" {
+		return "geobrief's built-in documents: short news reports written for the project from a Reuters-based report on US–Russia diplomacy (April 2025)."
 	}
+	return "A folder of news documents chosen by this server's operator, indexed for search and kept up to date as files change."
+}
+
+// feedsSourcesText tells where documents come from: live news when there
+// are feeds, and the seeds beside them.
+func feedsSourcesText(cfg config.Config, feeds int) string {
+	seeds := sourcesText(cfg)
 	if feeds == 0 {
 		return seeds
 	}

@@ -140,7 +140,7 @@ func TestSourcesTextFollowsTheFeeds(t *testing.T) {
 	if !strings.HasPrefix(three, "Live news from 3 feeds") || !strings.Contains(three, "7 days") || !strings.Contains(three, "built-in documents") {
 		t.Errorf("three feeds: %q", three)
 	}
-	if one := sourcesText(cfg, 1); !strings.HasPrefix(one, "Live news from 1 feed ") {
+	if one := feedsSourcesText(cfg, 1); !strings.HasPrefix(one, "Live news from 1 feed ") {
 		t.Errorf("one feed: %q", one)
 	}
 	if failed := liveSourcesText(context.Background(), cfg, countedFeeds{err: errors.New("disk gone")}, log); failed != none {
