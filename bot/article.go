@@ -26,10 +26,12 @@ func articleOption() *discordgo.ApplicationCommandOption {
 	return &discordgo.ApplicationCommandOption{
 		Type:         discordgo.ApplicationCommandOptionString,
 		Name:         "article",
-		Description:  "The news document: pick one from the list, or type words to search",
+		Description:  "The news document: pick one from the list, type words to search, or paste a link",
 		Required:     true,
 		Autocomplete: true,
-		MaxLength:    200,
+		// Room for a news link (they run long); words past 200 characters
+		// would not search better.
+		MaxLength: 1000,
 	}
 }
 

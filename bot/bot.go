@@ -77,8 +77,17 @@ type Config struct {
 	Workers int
 	// SourcesText is the /help line telling where documents come from.
 	SourcesText string
+	// Sources, when set, makes that line when /help is asked for (it may
+	// change while the bot runs: feeds come and go); an empty answer
+	// falls back to SourcesText.
+	Sources func(ctx context.Context) string
 	// Digests, when set, enables /digest and /digest-schedule.
 	Digests *Digests
+	// Feeds, when set, enables /feeds.
+	Feeds FeedManager
+	// AdminUserIDs (DISCORD_ADMIN_USER_IDS) may add and remove feeds with
+	// /feeds; everyone may list them.
+	AdminUserIDs []string
 }
 
 // Bot serves geobrief's commands. It is a discord.Handler.

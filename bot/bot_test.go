@@ -259,10 +259,12 @@ func TestUserFacingErrors(t *testing.T) {
 	// Failures that trying again cannot fix.
 	fail["bad-key"] = fmt.Errorf("summarize: %w", &llm.StatusError{Code: 401})
 	fail["bad-request"] = fmt.Errorf("summarize: %w", &llm.StatusError{Code: 400, Message: "max_tokens too large"})
-	fail["unusable"] = errors.New("summarize: the model's answer was unusable twice (no JSON object in the answer)")
-	// And one it can.
+	fail["unusable"] = fmt.Errorf("summarize: %w twice (no JSON object in the answer)", llm.ErrUnusableAnswer)
+	fail["unknown"] = errors.New("summarize: a prompt that would not render")
+	// And ones it can.
 	fail["rate-limited"] = fmt.Errorf("summarize: %w", &llm.StatusError{Code: 429})
-	for _, id := range []string{"bad-key", "bad-request", "unusable", "rate-limited"} {
+	fail["slow"] = fmt.Errorf("summarize: no answer: %w", context.DeadlineExceeded)
+	for _, id := range []string{"bad-key", "bad-request", "unusable", "unknown", "rate-limited", "slow"} {
 		h.lib.docs[id] = corpus.Document{ID: id, Title: id, Body: "body"}
 	}
 	tests := []struct{ article, want string }{
@@ -271,10 +273,12 @@ func TestUserFacingErrors(t *testing.T) {
 		{"sahel-2", msgUnavailable},
 		{"2024-05-sahel-elections", msgBudget},
 		{"sahel-3", msgInternal},
-		{"bad-key", msgOperator},
-		{"bad-request", msgOperator},
-		{"unusable", msgOperator},
-		{"rate-limited", msgTemporary},
+		{"bad-key", msgSettings},
+		{"bad-request", msgSettings},
+		{"unusable", msgUnusable},
+		{"unknown", msgOperator},
+		{"rate-limited", msgUnavailable},
+		{"slow", msgTimeout},
 	}
 	for n, tt := range tests {
 		_, ed := h.dispatch(h.slash("summarize", fmt.Sprint("user", n), opt("article", tt.article)))
@@ -571,5 +575,68 @@ func TestPanicAfterProgressIsTheLastEdit(t *testing.T) {
 	_, last := h.await(in)
 	if m := decodeMessage(t, last); m.Content != msgInternal {
 		t.Errorf("last edit %q overwrote the error answer", m.Content)
+	}
+}
+
+// Every llm.Kind has its own wording, and only the kinds llm.Temporary
+// calls temporary tell the user to try again soon.
+func TestUserMessagePerLLMKind(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		err  error
+		kind llm.Kind
+		want string
+	}{
+		{fmt.Errorf("x: %w", llm.ErrBusy), llm.KindBusy, msgBusy},
+		{fmt.Errorf("x: %w", llm.ErrCircuitOpen), llm.KindUnavailable, msgUnavailable},
+		{fmt.Errorf("x: %w", &llm.StatusError{Code: 503}), llm.KindUnavailable, msgUnavailable},
+		{fmt.Errorf("x: %w", context.DeadlineExceeded), llm.KindTimeout, msgTimeout},
+		{fmt.Errorf("x: %w", context.Canceled), llm.KindCanceled, msgRestarting},
+		{fmt.Errorf("x: %w", llm.ErrBudgetExhausted), llm.KindBudgetSpent, msgBudget},
+		{fmt.Errorf("x: %w", &llm.StatusError{Code: 403}), llm.KindBadCredentials, msgSettings},
+		{fmt.Errorf("x: %w", &llm.StatusError{Code: 404}), llm.KindRejected, msgSettings},
+		{fmt.Errorf("x: %w", llm.ErrUnusableAnswer), llm.KindUnusable, msgUnusable},
+		{errors.New("x: something odd"), llm.KindOther, msgOperator},
+	}
+	for _, tt := range tests {
+		if k := llm.Classify(tt.err); k != tt.kind {
+			t.Fatalf("%v: classified %v, the test expects %v", tt.err, k, tt.kind)
+		}
+		got := userMessage(tt.err)
+		if got != tt.want {
+			t.Errorf("%v (%v): got %q, want %q", tt.err, tt.kind, got, tt.want)
+		}
+		saysRetry := strings.Contains(got, "Try again in") || strings.Contains(got, "Try again later") || strings.HasPrefix(got, "That took too long. Try again")
+		if saysRetry != llm.Temporary(tt.err) {
+			t.Errorf("%v: %q says try again = %v, but llm.Temporary = %v", tt.kind, got, saysRetry, llm.Temporary(tt.err))
+		}
+	}
+	if !strings.Contains(userMessage(fmt.Errorf("x: %w", llm.ErrBudgetExhausted)), "tomorrow") {
+		t.Error("a spent budget does not say tomorrow")
+	}
+}
+
+// An offline fallback Brief says in its footer why the LLM was not used.
+func TestFallbackFooterSaysWhy(t *testing.T) {
+	t.Parallel()
+	h := setup(t, func(_ *Config, s *fakeBriefer) {
+		s.run = func(_ context.Context, doc corpus.Document, _ summarize.Options) (summarize.Brief, error) {
+			b := sampleBrief(doc)
+			b.Meta = summarize.Meta{Offline: true, Fallback: true, FallbackReason: "the LLM endpoint is unavailable", Parts: 1}
+			if doc.ID == "far" {
+				b.Meta.FallbackReason = ""
+			}
+			return b, nil
+		}
+	})
+	for _, tt := range []struct{ id, want string }{
+		{"sahel-2", "offline summary: the LLM endpoint is unavailable"},
+		{"far", "offline summary (LLM unavailable)"},
+	} {
+		_, ed := h.dispatch(h.slash("summarize", "u-"+tt.id, opt("article", tt.id)))
+		m := decodeMessage(t, ed)
+		if len(m.Embeds) != 1 || !strings.Contains(m.Embeds[0].Footer.Text, tt.want) {
+			t.Errorf("%s: got %+v, want a footer with %q", tt.id, m.Embeds, tt.want)
+		}
 	}
 }

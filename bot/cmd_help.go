@@ -18,8 +18,14 @@ func (b *Bot) helpCommand() *command {
 			Description: "What this bot does and how to use it",
 		},
 		help: "this message.",
-		run: func(context.Context, *request, options) (reply, error) {
-			sources := b.cfg.SourcesText
+		run: func(ctx context.Context, _ *request, _ options) (reply, error) {
+			sources := ""
+			if b.cfg.Sources != nil {
+				sources = b.cfg.Sources(ctx)
+			}
+			if sources == "" {
+				sources = b.cfg.SourcesText
+			}
 			if sources == "" {
 				sources = "A curated folder of geopolitics news documents, indexed for search."
 			}

@@ -149,6 +149,8 @@ func sourceAuthor(doc corpus.Document) *discordgo.MessageEmbedAuthor {
 func footerText(doc corpus.Document, m summarize.Meta) string {
 	parts := []string{"ID " + doc.ID}
 	switch {
+	case m.Fallback && strings.TrimSpace(m.FallbackReason) != "":
+		parts = append(parts, "offline summary: "+discordfmt.OneLine(m.FallbackReason))
 	case m.Fallback:
 		parts = append(parts, "offline summary (LLM unavailable)")
 	case m.Offline:

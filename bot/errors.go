@@ -1,15 +1,15 @@
 package bot
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"github.com/geobrief/geobrief/discordfmt"
-	"net"
 	"time"
 
 	"github.com/geobrief/geobrief/app"
+	"github.com/geobrief/geobrief/discordfmt"
+	"github.com/geobrief/geobrief/feeds"
 	"github.com/geobrief/geobrief/llm"
+	"github.com/geobrief/geobrief/webfetch"
 )
 
 // What users read. Short, and each says what to do; details go to the log.
@@ -22,18 +22,27 @@ const (
 	msgUnavailable = "The summarizer is down at the moment. Try again later."
 	msgBudget      = "Today's summarizing budget is spent. Try again tomorrow."
 	msgTimeout     = "That took too long. Try again, or ask for `length: short`."
-	msgTemporary   = "Something went wrong for a moment. Try again later."
-	// msgOperator answers failures that trying again cannot fix: a
-	// rejected key, a wrong model or URL, a request the LLM refuses, an
-	// answer the summarizer cannot use.
+	// msgSettings answers a key the LLM refuses, or a request it rejects
+	// (a wrong model or URL): a setting is wrong, and only the operator
+	// can change it.
+	msgSettings = "The summarizer's settings are wrong (it has been logged); the bot's operator must fix them. Trying again will not help."
+	// msgUnusable answers a model whose answer could not be used even
+	// after a repair request: the same request would likely fail again.
+	msgUnusable = "The model's answer could not be used (it has been logged). Trying again will likely not help; try another document or `length: short`."
+	// msgOperator answers failures nothing classifies: not known to be
+	// temporary, so no one is told to retry.
 	msgOperator = "The bot cannot do this until its operator fixes something on their side (it has been logged). Trying again will not help."
+	// msgNotAFeed answers /feeds add of a URL that is not a feed.
+	msgNotAFeed = "That URL did not give an RSS, Atom or JSON feed. Check the link (it must be the feed itself, not the site's page)."
 )
 
 // userMessage turns an error into the short text shown in Discord. It is
-// the one place that decides what a user is told, and so whether an error
-// is worth trying again.
+// the one place that decides what a user is told; whether an LLM failure
+// is worth trying again is llm.Classify's call, not ours.
 func userMessage(err error) string {
 	var nm *app.NoMatchError
+	var refused *webfetch.RefusedError
+	var fetchStatus *webfetch.StatusError
 	switch {
 	case errors.Is(err, app.ErrEmptyCorpus):
 		return "There are no documents yet. Ask the bot's operator to add some."
@@ -43,34 +52,36 @@ func userMessage(err error) string {
 			return "Pick a document from the list, or find one with `/search`."
 		}
 		return fmt.Sprintf("No document matches “%s”. Try `/search query:%s`.", discordfmt.Escape(q), discordfmt.Escape(q))
-	case errors.Is(err, llm.ErrBusy):
+	case errors.As(err, &refused):
+		// webfetch's own line names the URL and why, which is what the
+		// user can act on.
+		return discordfmt.Escape(discordfmt.Cut(discordfmt.OneLine("That link is refused: "+refused.Reason+"."), 400))
+	case errors.As(err, &fetchStatus):
+		return fmt.Sprintf("The page answered HTTP %d. Check the link, or try again later.", fetchStatus.Status)
+	case errors.Is(err, app.ErrFeedExists):
+		return "That feed is already in the list (see `/feeds list`)."
+	case errors.Is(err, app.ErrNoSuchFeed):
+		return "No feed in the list has that URL (see `/feeds list`)."
+	case errors.Is(err, feeds.ErrNotAFeed):
+		return msgNotAFeed
+	}
+	switch llm.Classify(err) {
+	case llm.KindBusy:
 		return msgBusy
-	case errors.Is(err, llm.ErrUnavailable):
+	case llm.KindUnavailable:
 		return msgUnavailable
-	case errors.Is(err, llm.ErrBudgetExhausted):
-		return msgBudget
-	case errors.Is(err, context.DeadlineExceeded):
+	case llm.KindTimeout:
 		return msgTimeout
-	case errors.Is(err, context.Canceled):
+	case llm.KindCanceled:
 		return msgRestarting
-	case temporary(err):
-		return msgTemporary
+	case llm.KindBudgetSpent:
+		return msgBudget
+	case llm.KindBadCredentials, llm.KindRejected:
+		return msgSettings
+	case llm.KindUnusable:
+		return msgUnusable
 	}
 	return msgOperator
-}
-
-// temporary reports errors that trying again later may fix: an LLM status
-// that says so (429, 5xx), a network error. Anything not known to be
-// temporary is taken as permanent, so that no one is told to retry what
-// cannot work. (When llm gains its own classifier, this is the one place
-// to use it.)
-func temporary(err error) bool {
-	var se *llm.StatusError
-	if errors.As(err, &se) {
-		return se.Temporary()
-	}
-	var ne net.Error
-	return errors.As(err, &ne)
 }
 
 func rateLimitedMessage(perMinute int, wait time.Duration) string {

@@ -44,7 +44,10 @@ type command struct {
 	help string
 	// limited commands count against the per-user summary limit.
 	limited bool
-	run     func(ctx context.Context, r *request, opts options) (reply, error)
+	// refuse, when set, may turn the interaction away before any work:
+	// its text is answered at once, ephemerally (only the asker sees it).
+	refuse func(r *request, opts options) string
+	run    func(ctx context.Context, r *request, opts options) (reply, error)
 	// complete answers autocomplete for the focused option; nil: none.
 	complete func(ctx context.Context, r *request, focused *discordgo.ApplicationCommandInteractionDataOption) ([]*discordgo.ApplicationCommandOptionChoice, error)
 }
@@ -53,7 +56,10 @@ type command struct {
 type button struct {
 	prefix  string
 	limited bool
-	run     func(ctx context.Context, r *request, arg string) (reply, error)
+	// refuse, when set, may turn the interaction away before any work:
+	// its text is answered at once, ephemerally (only the asker sees it).
+	refuse func(r *request, opts options) string
+	run    func(ctx context.Context, r *request, arg string) (reply, error)
 }
 
 // options are a command's options by name.
@@ -95,6 +101,7 @@ func (b *Bot) routes() {
 		{true, b.summarizeCommand},
 		{true, b.factsCommand},
 		{true, b.searchCommand},
+		{b.cfg.Feeds != nil, b.feedsCommand},
 		{b.cfg.Digests != nil, b.digestCommand},
 		{b.cfg.Digests != nil, b.digestScheduleCommand},
 		{true, b.helpCommand},

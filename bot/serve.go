@@ -88,9 +88,9 @@ func (b *Bot) route(i *discordgo.Interaction) step {
 			return b.unknown
 		}
 		opts := optionsOf(data.Options)
-		return b.limitUser(c.limited, b.deferReply(b.answer(func(ctx context.Context, r *request) (reply, error) {
+		return b.refuseEarly(c, opts, b.limitUser(c.limited, b.deferReply(b.answer(func(ctx context.Context, r *request) (reply, error) {
 			return c.run(ctx, r, opts)
-		})))
+		}))))
 	case discordgo.InteractionMessageComponent:
 		prefix, arg, _ := strings.Cut(i.MessageComponentData().CustomID, ":")
 		bt := b.buttons[prefix]
@@ -121,6 +121,26 @@ func (b *Bot) unknown(ctx context.Context, x *exchange) string {
 	}
 	b.ack(x)
 	return "unknown"
+}
+
+// refuseEarly answers a command its refuse hook turns away, at once and
+// only to the asker, before it counts against any limit or is deferred.
+func (b *Bot) refuseEarly(c *command, opts options, next step) step {
+	if c.refuse == nil {
+		return next
+	}
+	return func(ctx context.Context, x *exchange) string {
+		msg := c.refuse(x.req, opts)
+		if msg == "" {
+			return next(ctx, x)
+		}
+		err := x.rs.Respond(ctx, discord.Message{Content: msg, Ephemeral: true})
+		b.ack(x)
+		if err != nil {
+			x.log.Warn("cannot answer", slog.Any("error", err))
+		}
+		return "refused"
+	}
 }
 
 // recoverPanic turns a panicking handler into a logged error and an answer.

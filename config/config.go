@@ -95,7 +95,17 @@ type Discord struct {
 	// PublicKey (DISCORD_PUBLIC_KEY) is the application's Ed25519 public
 	// key, in hex, that signs every HTTP interaction. Not a secret.
 	PublicKey string
+	// Workers (DISCORD_WORKERS) bounds the interactions doing their work
+	// at once; the others wait, already acknowledged.
+	Workers int
+	// StillWorkingAfter (DISCORD_STILL_WORKING_AFTER) is how long a reply
+	// may show "thinking…" before the bot says it is still working.
+	StillWorkingAfter time.Duration
 }
+
+// maxWorkers bounds DISCORD_WORKERS: more would only let a burst take
+// every core away from the acknowledgements, which is what the bound is for.
+const maxWorkers = 1024
 
 // Digest holds the default digest schedule and digest rules.
 type Digest struct {
@@ -183,6 +193,10 @@ func Load(lookup Lookup, checks ...Check) (Config, error) {
 			AdminUserIDs:      p.snowflakes("DISCORD_ADMIN_USER_IDS"),
 			InteractionsAddr:  orDefault(p.hostPort("INTERACTIONS_ADDR"), ":8080"),
 			PublicKey:         p.publicKey("DISCORD_PUBLIC_KEY"),
+			Workers:           p.integer("DISCORD_WORKERS", 32, 1),
+			// Under a second, the notice would replace "thinking…" on
+			// nearly every reply; past 14 minutes the reply's token is gone.
+			StillWorkingAfter: p.duration("DISCORD_STILL_WORKING_AFTER", 3*time.Second, time.Second),
 		},
 		Digest: Digest{
 			ChannelID: p.snowflake("DIGEST_CHANNEL_ID"),
@@ -201,6 +215,14 @@ func Load(lookup Lookup, checks ...Check) (Config, error) {
 			FetchConcurrency: p.integer("FETCH_CONCURRENCY", 8, 1),
 			MaxAge:           p.age("DOCS_MAX_AGE", 30*24*time.Hour, time.Hour),
 		},
+	}
+	if c.Discord.Workers > maxWorkers {
+		p.fail("DISCORD_WORKERS", strconv.Itoa(c.Discord.Workers), fmt.Sprintf("must be at most %d", maxWorkers))
+		c.Discord.Workers = 32
+	}
+	if c.Discord.StillWorkingAfter > 14*time.Minute {
+		p.fail("DISCORD_STILL_WORKING_AFTER", c.Discord.StillWorkingAfter.String(), "must be under 14m (a reply can be edited for 15 minutes)")
+		c.Discord.StillWorkingAfter = 3 * time.Second
 	}
 	if c.LLM.APIKey != "" && c.LLM.BaseURL == "" {
 		c.LLM.BaseURL = openAIURL
@@ -273,6 +295,8 @@ func (c Config) Redacted() []string {
 		"DISCORD_ADMIN_USER_IDS":       strings.Join(c.Discord.AdminUserIDs, ","),
 		"INTERACTIONS_ADDR":            c.Discord.InteractionsAddr,
 		"DISCORD_PUBLIC_KEY":           c.Discord.PublicKey,
+		"DISCORD_WORKERS":              strconv.Itoa(c.Discord.Workers),
+		"DISCORD_STILL_WORKING_AFTER":  c.Discord.StillWorkingAfter.String(),
 		"FEEDS_POLL_INTERVAL":          c.Feeds.PollInterval.String(),
 		"FEEDS_OPML":                   c.Feeds.OPML,
 		"FETCH_TIMEOUT":                c.Feeds.FetchTimeout.String(),

@@ -268,3 +268,30 @@ func TestInteractionsSettings(t *testing.T) {
 		}
 	}
 }
+
+// DISCORD_WORKERS and DISCORD_STILL_WORKING_AFTER have the bot's defaults,
+// and values the bot could not use are problems naming their variable.
+func TestDiscordWorkSettings(t *testing.T) {
+	t.Parallel()
+	c, err := Load(MapLookup(nil))
+	if err != nil || c.Discord.Workers != 32 || c.Discord.StillWorkingAfter != 3*time.Second {
+		t.Fatalf("defaults: %d, %v, %v", c.Discord.Workers, c.Discord.StillWorkingAfter, err)
+	}
+	c, err = Load(MapLookup(map[string]string{"DISCORD_WORKERS": "4", "DISCORD_STILL_WORKING_AFTER": "10"}))
+	if err != nil || c.Discord.Workers != 4 || c.Discord.StillWorkingAfter != 10*time.Second {
+		t.Fatalf("set: %d, %v, %v", c.Discord.Workers, c.Discord.StillWorkingAfter, err)
+	}
+	for _, tt := range []struct{ key, value, why string }{
+		{"DISCORD_WORKERS", "0", "at least 1"},
+		{"DISCORD_WORKERS", "many", "not a whole number"},
+		{"DISCORD_WORKERS", "5000", "at most 1024"},
+		{"DISCORD_STILL_WORKING_AFTER", "200ms", "at least 1s"},
+		{"DISCORD_STILL_WORKING_AFTER", "20m", "under 14m"},
+		{"DISCORD_STILL_WORKING_AFTER", "soon", "not a duration"},
+	} {
+		_, err := Load(MapLookup(map[string]string{tt.key: tt.value}))
+		if err == nil || !strings.Contains(err.Error(), tt.key) || !strings.Contains(err.Error(), tt.why) {
+			t.Errorf("%s=%s: %v", tt.key, tt.value, err)
+		}
+	}
+}

@@ -38,8 +38,13 @@ func botCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		MetricsAddr:       cfg.MetricsAddr,
 		Registry:          newMetricsRegistry(lib),
 		Logger:            log,
+		Workers:           cfg.Discord.Workers,
+		StillWorkingAfter: cfg.Discord.StillWorkingAfter,
 		SourcesText:       sourcesText(cfg),
+		Sources:           func(ctx context.Context) string { return liveSourcesText(ctx, cfg, lib, log) },
 		Digests:           &bot.Digests{Builder: builder, Schedules: lib.Store, Window: cfg.Digest.Window},
+		Feeds:             lib,
+		AdminUserIDs:      cfg.Discord.AdminUserIDs,
 	}, lib, lib.Summarizer)
 	if err != nil {
 		return err
@@ -109,9 +114,55 @@ func ensureDefaultSchedule(ctx context.Context, cfg config.Config, st *store.Sto
 	return st.SetDefaultSchedule(ctx, store.DefaultSchedule{ChannelID: want.ChannelID, Created: want.Created})
 }
 
+// feedLister counts the feeds for /help.
+type feedLister interface {
+	Feeds(ctx context.Context) ([]app.FeedInfo, error)
+}
+
+// liveSourcesText is the /help line as the feed list stands now: feeds
+// change with /feeds add and remove while the bot runs.
+func liveSourcesText(ctx context.Context, cfg config.Config, lib feedLister, log *slog.Logger) string {
+	list, err := lib.Feeds(ctx)
+	if err != nil {
+		log.Warn("cannot count the feeds for /help", slog.Any("error", err))
+	}
+	return feedsSourcesText(cfg, len(list))
+}
+
+// sourcesText tells where the seed documents come from (built in, or the
+// operator's folder): the /help line when there are no feeds.
 func sourcesText(cfg config.Config) string {
 	if cfg.SeedsDir == "" {
 		return "geobrief's built-in documents: short news reports written for the project from a Reuters-based report on US–Russia diplomacy (April 2025)."
 	}
 	return "A folder of news documents chosen by this server's operator, indexed for search and kept up to date as files change."
+}
+
+// feedsSourcesText tells where documents come from: live news when there
+// are feeds, and the seeds beside them.
+func feedsSourcesText(cfg config.Config, feeds int) string {
+	seeds := sourcesText(cfg)
+	if feeds == 0 {
+		return seeds
+	}
+	feedWord := "feeds"
+	if feeds == 1 {
+		feedWord = "feed"
+	}
+	return fmt.Sprintf("Live news from %d %s chosen by the bot's operator (see `/feeds list`), each article fetched and kept for %s. Besides: %s",
+		feeds, feedWord, docsLifetime(cfg.Feeds.MaxAge), seeds)
+}
+
+// docsLifetime says how long web documents stay (DOCS_MAX_AGE).
+func docsLifetime(age time.Duration) string {
+	switch {
+	case age <= 0:
+		return "good"
+	case age%(24*time.Hour) == 0:
+		if d := int(age / (24 * time.Hour)); d != 1 {
+			return fmt.Sprintf("%d days", d)
+		}
+		return "a day"
+	}
+	return age.String()
 }

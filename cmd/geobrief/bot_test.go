@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/geobrief/geobrief/app"
 	"github.com/geobrief/geobrief/config"
 	"github.com/geobrief/geobrief/store"
 )
@@ -108,5 +111,39 @@ func TestBotNeedsAToken(t *testing.T) {
 	_, errOut, code := runCLI(t, map[string]string{}, "bot")
 	if code != 2 || !strings.Contains(errOut, "DISCORD_TOKEN") {
 		t.Fatalf("exit %d: %s", code, errOut)
+	}
+}
+
+type countedFeeds struct {
+	n   int
+	err error
+}
+
+func (c countedFeeds) Feeds(context.Context) ([]app.FeedInfo, error) {
+	return make([]app.FeedInfo, c.n), c.err
+}
+
+// /help's "where the documents come from" names live news and how many
+// feeds when there are some, and only the seeds otherwise.
+func TestSourcesTextFollowsTheFeeds(t *testing.T) {
+	t.Parallel()
+	cfg, err := config.Load(config.MapLookup(map[string]string{"DOCS_MAX_AGE": "7d"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	none := liveSourcesText(context.Background(), cfg, countedFeeds{}, log)
+	if strings.Contains(none, "Live news") || !strings.Contains(none, "built-in documents") {
+		t.Errorf("no feeds: %q", none)
+	}
+	three := liveSourcesText(context.Background(), cfg, countedFeeds{n: 3}, log)
+	if !strings.HasPrefix(three, "Live news from 3 feeds") || !strings.Contains(three, "7 days") || !strings.Contains(three, "built-in documents") {
+		t.Errorf("three feeds: %q", three)
+	}
+	if one := feedsSourcesText(cfg, 1); !strings.HasPrefix(one, "Live news from 1 feed ") {
+		t.Errorf("one feed: %q", one)
+	}
+	if failed := liveSourcesText(context.Background(), cfg, countedFeeds{err: errors.New("disk gone")}, log); failed != none {
+		t.Errorf("a failed count: %q", failed)
 	}
 }
