@@ -30,22 +30,10 @@ func botCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	defer lib.Close()
 
 	builder := digest.NewBuilder(lib.Store, lib.Summarizer, cfg.Digest.MaxItems, log)
-	b, err := bot.New(bot.Config{
-		Token:             cfg.Discord.Token,
-		GuildID:           cfg.Discord.GuildID,
-		APIURL:            cfg.Discord.APIURL,
-		UserRatePerMinute: cfg.Discord.UserRatePerMinute,
-		MetricsAddr:       cfg.MetricsAddr,
-		Registry:          newMetricsRegistry(lib),
-		Logger:            log,
-		Workers:           cfg.Discord.Workers,
-		StillWorkingAfter: cfg.Discord.StillWorkingAfter,
-		SourcesText:       sourcesText(cfg),
-		Sources:           func(ctx context.Context) string { return liveSourcesText(ctx, cfg, lib, log) },
-		Digests:           &bot.Digests{Builder: builder, Schedules: lib.Store, Window: cfg.Digest.Window},
-		Feeds:             lib,
-		AdminUserIDs:      cfg.Discord.AdminUserIDs,
-	}, lib, lib.Summarizer)
+	bcfg := handlerConfig(cfg, lib, builder, log)
+	bcfg.MetricsAddr = cfg.MetricsAddr
+	bcfg.Registry = newMetricsRegistry(lib)
+	b, err := bot.New(bcfg, lib, lib.Summarizer)
 	if err != nil {
 		return err
 	}
@@ -165,4 +153,24 @@ func docsLifetime(age time.Duration) string {
 		return "a day"
 	}
 	return age.String()
+}
+
+// handlerConfig is the part of the bot's settings both transports share
+// (the gateway of `geobrief bot`, the HTTP endpoint of `geobrief serve`), so
+// that /feeds, the worker pool and /help cannot differ between them.
+func handlerConfig(cfg config.Config, lib *app.App, builder *digest.Builder, log *slog.Logger) bot.Config {
+	return bot.Config{
+		Token:             cfg.Discord.Token,
+		GuildID:           cfg.Discord.GuildID,
+		APIURL:            cfg.Discord.APIURL,
+		UserRatePerMinute: cfg.Discord.UserRatePerMinute,
+		Logger:            log,
+		Workers:           cfg.Discord.Workers,
+		StillWorkingAfter: cfg.Discord.StillWorkingAfter,
+		SourcesText:       sourcesText(cfg),
+		Sources:           func(ctx context.Context) string { return liveSourcesText(ctx, cfg, lib, log) },
+		Digests:           &bot.Digests{Builder: builder, Schedules: lib.Store, Window: cfg.Digest.Window},
+		Feeds:             lib,
+		AdminUserIDs:      cfg.Discord.AdminUserIDs,
+	}
 }

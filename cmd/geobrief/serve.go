@@ -69,16 +69,9 @@ func serveCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// route table for both transports.
 	reg := newMetricsRegistry(lib)
 	builder := digest.NewBuilder(lib.Store, lib.Summarizer, cfg.Digest.MaxItems, log)
-	h, err := bot.NewHandler(bot.Config{
-		Token:             cfg.Discord.Token,
-		GuildID:           cfg.Discord.GuildID,
-		APIURL:            cfg.Discord.APIURL,
-		UserRatePerMinute: cfg.Discord.UserRatePerMinute,
-		Registry:          reg,
-		Logger:            log,
-		SourcesText:       sourcesText(cfg),
-		Digests:           &bot.Digests{Builder: builder, Schedules: lib.Store, Window: cfg.Digest.Window},
-	}, lib, lib.Summarizer)
+	bcfg := handlerConfig(cfg, lib, builder, log)
+	bcfg.Registry = reg
+	h, err := bot.NewHandler(bcfg, lib, lib.Summarizer)
 	if err != nil {
 		return err
 	}
