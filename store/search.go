@@ -164,11 +164,11 @@ func (s *Store) search(ctx context.Context, query string, words []string, limit 
 	if len(words) == 0 || len(hits) >= limit {
 		return hits, nil
 	}
-	st, minRowid, maxRowid, key, err := s.indexStats(ctx)
+	st, minRowid, maxRowid, statsKey, err := s.indexStats(ctx)
 	if err != nil {
 		return nil, err
 	}
-	gen := s.dfs.begin(key)
+	gen := s.dfs.begin(statsKey)
 
 	// Document frequencies: exact up to narrowDocs, estimated beyond.
 	names := nameWords(query)
@@ -183,7 +183,7 @@ func (s *Store) search(ctx context.Context, query string, words []string, limit 
 			continue
 		}
 		seen[key] = true
-		wd, err := s.wordDocs(ctx, gen, key, w)
+		wd, err := s.wordDocs(ctx, gen, statsKey, w)
 		if err != nil {
 			return nil, err
 		}
