@@ -30,6 +30,8 @@ type SyncStats struct {
 // of replaced documents are dropped as well, since they summarize the old
 // text.
 func (s *Store) SyncDocuments(ctx context.Context, docs []corpus.Document) (SyncStats, error) {
+	// Search caches document frequencies until the documents change.
+	defer s.dfs.invalidate()
 	var st SyncStats
 
 	// Deduplicate first, keeping the last document of each ID.

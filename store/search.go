@@ -87,11 +87,12 @@ const (
 		WHERE documents_fts MATCH ? LIMIT ?)`
 	rankNarrowSQL = `SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?
 		ORDER BY bm25(documents_fts, 10.0, 1.0) LIMIT ?`
-	// titleFromSQL finds the rowid from which the newest title matches start.
-	titleFromSQL = `SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?
-		ORDER BY rowid DESC LIMIT 1 OFFSET ?`
+	// rankTitlesSQL ranks the newest title matches (those from the rowid of
+	// the ?2+1-th newest, or all when fewer), in one round trip.
 	rankTitlesSQL = `SELECT rowid FROM titles_fts
-		WHERE titles_fts MATCH ? AND rowid >= ? ORDER BY bm25(titles_fts) LIMIT ?`
+		WHERE titles_fts MATCH ?1 AND rowid >= coalesce((SELECT rowid FROM titles_fts
+			WHERE titles_fts MATCH ?1 ORDER BY rowid DESC LIMIT 1 OFFSET ?2), 0)
+		ORDER BY bm25(titles_fts) LIMIT ?3`
 	// newestMatchSQL lists the newest documents matching an expression; FTS5
 	// walks its lists backwards and stops at the limit.
 	newestMatchSQL = `SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?
@@ -163,10 +164,11 @@ func (s *Store) search(ctx context.Context, query string, words []string, limit 
 	if len(words) == 0 || len(hits) >= limit {
 		return hits, nil
 	}
-	st, minRowid, maxRowid, err := s.indexStats(ctx)
+	st, minRowid, maxRowid, statsKey, err := s.indexStats(ctx)
 	if err != nil {
 		return nil, err
 	}
+	gen := s.dfs.begin(statsKey)
 
 	// Document frequencies: exact up to narrowDocs, estimated beyond.
 	names := nameWords(query)
@@ -181,13 +183,11 @@ func (s *Store) search(ctx context.Context, query string, words []string, limit 
 			continue
 		}
 		seen[key] = true
-		var (
-			n    int64
-			upTo sql.NullInt64
-		)
-		if err := s.stmts.wordDocs.QueryRowContext(ctx, ftsString(w), narrowDocs+1).Scan(&n, &upTo); err != nil {
+		wd, err := s.wordDocs(ctx, gen, statsKey, w)
+		if err != nil {
 			return nil, err
 		}
+		n := wd.n
 		if n == 0 {
 			continue
 		}
@@ -197,7 +197,7 @@ func (s *Store) search(ctx context.Context, query string, words []string, limit 
 			// The first n documents holding the word reach rowid upTo: if
 			// it is spread evenly, its share of the corpus is n over the
 			// share of rowids up to upTo.
-			if span := upTo.Int64 - minRowid + 1; upTo.Valid && span > 0 {
+			if span := wd.upTo - minRowid + 1; wd.upTo > 0 && span > 0 {
 				df = min(st.docs, n*(maxRowid-minRowid+1)/span)
 			}
 		} else {
@@ -233,12 +233,7 @@ func (s *Store) search(ctx context.Context, query string, words []string, limit 
 			forms = append(forms, numberForms(w)...)
 		}
 		expr := matchAny(forms)
-		var from int64
-		err = s.stmts.titleFrom.QueryRowContext(ctx, expr, titleWindow-1).Scan(&from)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, err
-		}
-		if cands, err = appendRowids(ctx, cands, s.stmts.rankTitles, expr, from, k); err != nil {
+		if cands, err = appendRowids(ctx, cands, s.stmts.rankTitles, expr, titleWindow-1, k); err != nil {
 			return nil, err
 		}
 		// Documents holding every word, when no narrow word has already
@@ -280,6 +275,24 @@ func (s *Store) search(ctx context.Context, query string, words []string, limit 
 		}
 	}
 	return hits, nil
+}
+
+// wordDocs counts the documents holding w, up to narrowDocs+1, and gives
+// the highest rowid among them, from the cache when it has them.
+func (s *Store) wordDocs(ctx context.Context, gen uint64, key, w string) (wordDocs, error) {
+	if wd, ok := s.dfs.get(w); ok {
+		return wd, nil
+	}
+	var (
+		wd   wordDocs
+		upTo sql.NullInt64
+	)
+	if err := s.stmts.wordDocs.QueryRowContext(ctx, ftsString(w), narrowDocs+1).Scan(&wd.n, &upTo); err != nil {
+		return wordDocs{}, err
+	}
+	wd.upTo = upTo.Int64
+	s.dfs.put(gen, key, w, wd)
+	return wd, nil
 }
 
 // appendRowids runs stmt with args and appends the rowids it returns that
@@ -358,21 +371,24 @@ func (s *Store) rankCandidates(ctx context.Context, cands []int64, terms []query
 
 // indexStats reads the number of documents and the average title and body
 // lengths from FTS5's averages record, and the lowest and highest rowids.
-func (s *Store) indexStats(ctx context.Context) (st corpusStats, minRowid, maxRowid int64, err error) {
+// The key returned holds all three, so that it changes with the documents
+// (see dfCache).
+func (s *Store) indexStats(ctx context.Context) (st corpusStats, minRowid, maxRowid int64, key string, err error) {
 	var (
 		block      []byte
 		minN, maxN sql.NullInt64
 	)
 	if err := s.stmts.indexStats.QueryRowContext(ctx).Scan(&block, &minN, &maxN); err != nil {
-		return corpusStats{}, 0, 0, err
+		return corpusStats{}, 0, 0, "", err
 	}
 	minRowid, maxRowid = minN.Int64, maxN.Int64
+	key = fmt.Sprintf("%x %d %d", block, minRowid, maxRowid)
 	var vals [3]int64
 	for i := range vals {
 		v, n := binary.Uvarint(block)
 		if n <= 0 {
 			// An empty index has no averages record yet.
-			return corpusStats{docs: 0, avgTitle: 1, avgBody: 1}, minRowid, maxRowid, nil
+			return corpusStats{docs: 0, avgTitle: 1, avgBody: 1}, minRowid, maxRowid, key, nil
 		}
 		vals[i], block = int64(v), block[n:]
 	}
@@ -381,7 +397,7 @@ func (s *Store) indexStats(ctx context.Context) (st corpusStats, minRowid, maxRo
 		st.avgTitle = float64(vals[1]) / float64(st.docs)
 		st.avgBody = float64(vals[2]) / float64(st.docs)
 	}
-	return st, minRowid, maxRowid, nil
+	return st, minRowid, maxRowid, key, nil
 }
 
 // exactID returns the document whose ID equals id ignoring ASCII case, or nil.

@@ -25,7 +25,6 @@ type statements struct {
 	indexStats    *sql.Stmt
 	wordDocs      *sql.Stmt
 	rankNarrow    *sql.Stmt
-	titleFrom     *sql.Stmt
 	rankTitles    *sql.Stmt
 	newestMatch   *sql.Stmt
 	candidates    *sql.Stmt
@@ -58,7 +57,6 @@ func (st *statements) prepare(ctx context.Context, read, write *sql.DB) error {
 		{"index stats", &st.indexStats, read, indexStatsSQL},
 		{"word documents", &st.wordDocs, read, wordDocsSQL},
 		{"rank narrow", &st.rankNarrow, read, rankNarrowSQL},
-		{"title window", &st.titleFrom, read, titleFromSQL},
 		{"rank titles", &st.rankTitles, read, rankTitlesSQL},
 		{"newest match", &st.newestMatch, read, newestMatchSQL},
 		{"candidates", &st.candidates, read, candidatesSQL},

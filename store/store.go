@@ -28,6 +28,8 @@ type Store struct {
 	read  *sql.DB
 	write *sql.DB
 	stmts statements
+	// dfs caches document frequencies for Search between writes.
+	dfs dfCache
 }
 
 // Open creates dir if needed, opens dir/geobrief.db and brings its schema up

@@ -76,6 +76,8 @@ func (s *Store) WebItemByLink(ctx context.Context, link string) (it WebItem, ok 
 // and records its item key. It returns ErrIDTaken rather than replace a
 // seed document.
 func (s *Store) SaveWebDocument(ctx context.Context, w WebDocument, now time.Time) error {
+	// Search caches document frequencies until the documents change.
+	defer s.dfs.invalidate()
 	d := w.Doc
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var origin, hash string
@@ -168,6 +170,8 @@ func dropWebDocument(ctx context.Context, tx *sql.Tx, id string) error {
 // and forgotten at a later prune once now is before that prune's cutoff.
 // It returns how many documents were removed.
 func (s *Store) PruneWebDocuments(ctx context.Context, cutoff, now time.Time) (int, error) {
+	// Search caches document frequencies until the documents change.
+	defer s.dfs.invalidate()
 	var n int64
 	c := cutoff.UnixNano()
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
