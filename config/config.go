@@ -524,26 +524,6 @@ func (p *parser) age(key string, def, min time.Duration) time.Duration {
 	return d
 }
 
-// file reads the path of a file that must exist.
-func (p *parser) file(key string) string {
-	v, ok := p.raw(key)
-	if !ok {
-		return ""
-	}
-	info, err := os.Stat(v)
-	switch {
-	case err != nil && os.IsNotExist(err):
-		p.fail(key, v, "no such file")
-	case err != nil:
-		p.fail(key, v, "cannot be read: "+err.Error())
-	case info.IsDir():
-		p.fail(key, v, "a folder, not a file")
-	default:
-		return v
-	}
-	return ""
-}
-
 // publicKey reads an Ed25519 public key in hex (64 hex digits), as the
 // developer portal shows it. A wrong key would make every interaction fail
 // its signature check, so it is caught at start.
@@ -574,20 +554,30 @@ func (p *parser) hostPort(key string) string {
 	return v
 }
 
+// file reads the path of a file that must exist.
+func (p *parser) file(key string) string { return p.path(key, false) }
+
 // folder reads the path of a folder that must exist.
-func (p *parser) folder(key string) string {
+func (p *parser) folder(key string) string { return p.path(key, true) }
+
+// path reads the path of a file (or, with dir, a folder) that must exist.
+func (p *parser) path(key string, dir bool) string {
 	v, ok := p.raw(key)
 	if !ok {
 		return ""
 	}
+	kind, other := "file", "a folder, not a file"
+	if dir {
+		kind, other = "folder", "not a folder"
+	}
 	info, err := os.Stat(v)
 	switch {
 	case err != nil && os.IsNotExist(err):
-		p.fail(key, v, "no such folder")
+		p.fail(key, v, "no such "+kind)
 	case err != nil:
 		p.fail(key, v, "cannot be read: "+err.Error())
-	case !info.IsDir():
-		p.fail(key, v, "not a folder")
+	case info.IsDir() != dir:
+		p.fail(key, v, other)
 	default:
 		return v
 	}
