@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -13,7 +12,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -61,23 +59,8 @@ func TestBotProcessEndToEnd(t *testing.T) {
 		"METRICS_ADDR=" + metricsAddr,
 		"LOG_LEVEL=debug",
 	}
-	var logs syncBuffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	stopped := false
-	defer func() {
-		if !stopped {
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("geobrief output:\n%s", logs.String())
-		}
-	}()
+	logs := newWatchedLog()
+	exited := startProcess(t, cmd, logs)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
@@ -169,7 +152,6 @@ func TestBotProcessEndToEnd(t *testing.T) {
 	}
 	select {
 	case err := <-exited:
-		stopped = true
 		if err != nil {
 			t.Fatalf("geobrief bot exited with %v after SIGTERM, want 0", err)
 		}
@@ -233,22 +215,4 @@ func ctxDone() context.Context {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	return ctx
-}
-
-// syncBuffer collects the subprocess's output from its two pipes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -111,46 +110,6 @@ func (g *gatedLLM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	g.next.ServeHTTP(w, r)
 }
 
-// watchedLog collects the process's output and tells when a line appears.
-type watchedLog struct {
-	mu      sync.Mutex
-	buf     bytes.Buffer
-	changed chan struct{}
-}
-
-func newWatchedLog() *watchedLog { return &watchedLog{changed: make(chan struct{})} }
-
-func (l *watchedLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	close(l.changed)
-	l.changed = make(chan struct{})
-	return l.buf.Write(p)
-}
-
-func (l *watchedLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-// wait returns once the output contains s, or ctx's error.
-func (l *watchedLog) wait(ctx context.Context, s string) error {
-	for {
-		l.mu.Lock()
-		has, changed := strings.Contains(l.buf.String(), s), l.changed
-		l.mu.Unlock()
-		if has {
-			return nil
-		}
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-}
-
 // TestServeProcessEndToEnd runs the real binary as `geobrief serve` with
 // the fake Discord posting signed interactions to it and the mock LLM
 // behind it: registration by REST, PING, a refused unsigned request,
@@ -195,22 +154,7 @@ func TestServeProcessEndToEnd(t *testing.T) {
 		"LOG_LEVEL=debug",
 	}
 	logs := newWatchedLog()
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	stopped := false
-	defer func() {
-		if !stopped {
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("geobrief output:\n%s", logs.String())
-		}
-	}()
+	exited := startProcess(t, cmd, logs)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -345,7 +289,6 @@ func TestServeProcessEndToEnd(t *testing.T) {
 	}
 	select {
 	case err := <-exited:
-		stopped = true
 		t.Fatalf("exited (%v) with an interaction in flight", err)
 	default:
 	}
@@ -361,7 +304,6 @@ func TestServeProcessEndToEnd(t *testing.T) {
 	}
 	select {
 	case err := <-exited:
-		stopped = true
 		if err != nil {
 			t.Fatalf("geobrief serve exited with %v after SIGTERM, want 0", err)
 		}
