@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/geobrief/geobrief/cmd/internal/latency"
 )
 
 const minimalToken = "minimal-token"
@@ -131,7 +133,7 @@ func (r *rig) beside(ctx context.Context, n, rounds int, sameProcess bool) error
 		if err != nil {
 			return err
 		}
-		ratio := float64(pct(g, 50)) / float64(pct(m, 50))
+		ratio := float64(latency.Percentile(g, 50)) / float64(latency.Percentile(m, 50))
 		if round > 0 {
 			ratios = append(ratios, ratio)
 		}
@@ -140,7 +142,7 @@ func (r *rig) beside(ctx context.Context, n, rounds int, sameProcess bool) error
 			label = "warm-up"
 		}
 		fmt.Printf("  %s: geobrief ack p50 %s  p99 %s; minimal bot ack p50 %s  p99 %s; ratio of p50s %.2f\n",
-			label, pct(g, 50), pct(g, 99), pct(m, 50), pct(m, 99), ratio)
+			label, latency.Percentile(g, 50), latency.Percentile(g, 99), latency.Percentile(m, 50), latency.Percentile(m, 99), ratio)
 		// Let geobrief finish this burst's work before the next round.
 		for _, in := range geo {
 			if _, err := r.finalEdit(ctx, in); err != nil {

@@ -33,13 +33,13 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/geobrief/geobrief/app"
 	"github.com/geobrief/geobrief/bot"
+	"github.com/geobrief/geobrief/cmd/internal/latency"
 	"github.com/geobrief/geobrief/corpus"
 	"github.com/geobrief/geobrief/discord/discordfake"
 	"github.com/geobrief/geobrief/llm"
@@ -279,7 +279,7 @@ func (r *rig) sequential(ctx context.Context, n int) error {
 		acks = append(acks, cb.Time.Sub(sent))
 	}
 	fmt.Printf("end-to-end /summarize, one at a time, %d cache misses: p50 %s  p90 %s  (LLM %s: p50 is LLM + %s); dispatch to deferred callback p50 %s\n",
-		n, pct(times, 50), pct(times, 90), r.latency, (pct(times, 50) - r.latency).Round(100*time.Microsecond), pct(acks, 50))
+		n, latency.Percentile(times, 50), latency.Percentile(times, 90), r.latency, (latency.Percentile(times, 50) - r.latency).Round(100*time.Microsecond), latency.Percentile(acks, 50))
 	return nil
 }
 
@@ -374,7 +374,7 @@ func (r *rig) burst(ctx context.Context, n int, spread time.Duration, p profiles
 		return err
 	}
 	fmt.Printf("burst of %d /summarize: written to the gateway in %s; dispatch to deferred callback p50 %s  p99 %s  max %s",
-		n, sent[n-1].Sub(sent[0]).Round(time.Millisecond), pct(acks, 50), pct(acks, 99), pct(acks, 100))
+		n, sent[n-1].Sub(sent[0]).Round(time.Millisecond), latency.Percentile(acks, 50), latency.Percentile(acks, 99), latency.Percentile(acks, 100))
 	if kinds[5] != n {
 		fmt.Printf("  (callback types %v, not all deferred)", kinds)
 	}
@@ -467,13 +467,4 @@ func documents(n int) []corpus.Document {
 		}
 	}
 	return docs
-}
-
-// pct is the p-th percentile (nearest rank) of ds.
-func pct(ds []time.Duration, p int) time.Duration {
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	i := (len(s)*p + 99) / 100
-	i = min(max(i-1, 0), len(s)-1)
-	return s[i].Round(100 * time.Microsecond)
 }

@@ -43,6 +43,7 @@ import (
 
 	"github.com/geobrief/geobrief/app"
 	"github.com/geobrief/geobrief/bot"
+	"github.com/geobrief/geobrief/cmd/internal/latency"
 	"github.com/geobrief/geobrief/corpus"
 	"github.com/geobrief/geobrief/discord"
 	"github.com/geobrief/geobrief/discord/discordfake"
@@ -277,7 +278,7 @@ func (r *rig) httpBurst(ctx context.Context, n int) (result, error) {
 		last = later(last, s.wrote.Add(s.ack))
 		ids[k] = s.id
 	}
-	res := result{perSecond: float64(n) / last.Sub(start).Seconds(), p50: pct(acks, 50), p99: pct(acks, 99)}
+	res := result{perSecond: float64(n) / last.Sub(start).Seconds(), p50: latency.Percentile(acks, 50), p99: latency.Percentile(acks, 99)}
 	return res, r.waitAnswered(ctx, ids)
 }
 
@@ -317,7 +318,7 @@ func (r *rig) gatewayBurst(ctx context.Context, n int) (result, error) {
 	}); err != nil {
 		return result{}, err
 	}
-	res := result{perSecond: float64(n) / last.Sub(sent[0]).Seconds(), p50: pct(acks, 50), p99: pct(acks, 99)}
+	res := result{perSecond: float64(n) / last.Sub(sent[0]).Seconds(), p50: latency.Percentile(acks, 50), p99: latency.Percentile(acks, 99)}
 	return res, r.waitAnswered(ctx, ids)
 }
 
@@ -339,15 +340,6 @@ func later(a, b time.Time) time.Time {
 		return b
 	}
 	return a
-}
-
-// pct is the p-th percentile (nearest rank) of ds.
-func pct(ds []time.Duration, p int) time.Duration {
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	i := (len(s)*p + 99) / 100
-	i = min(max(i-1, 0), len(s)-1)
-	return s[i].Round(100 * time.Microsecond)
 }
 
 // documents makes n distinct articles, so that every /summarize is a

@@ -1,0 +1,28 @@
+package latency
+
+import (
+	"testing"
+	"time"
+)
+
+func TestPercentileNearestRank(t *testing.T) {
+	t.Parallel()
+	ds := []time.Duration{5, 1, 4, 2, 3} // milliseconds, out of order
+	for i := range ds {
+		ds[i] *= time.Millisecond
+	}
+	for _, tt := range []struct {
+		p    int
+		want time.Duration
+	}{{0, time.Millisecond}, {20, time.Millisecond}, {50, 3 * time.Millisecond}, {99, 5 * time.Millisecond}, {100, 5 * time.Millisecond}} {
+		if got := Percentile(ds, tt.p); got != tt.want {
+			t.Errorf("p%d = %v, want %v", tt.p, got, tt.want)
+		}
+	}
+	if ds[0] != 5*time.Millisecond {
+		t.Error("the input was reordered")
+	}
+	if Percentile(nil, 50) != 0 {
+		t.Error("empty input")
+	}
+}
