@@ -267,7 +267,9 @@ func storyViews(g *stories.Grouper, docs []store.StoryDoc) []StoryView {
 	return views
 }
 
-func sameSource(a, b string) bool { return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b)) }
+func sameSource(a, b string) bool {
+	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
+}
 
 // storyIndex is the app's grouper, built on first need.
 type storyIndex struct {
