@@ -131,8 +131,10 @@ func (a *App) StoryOf(ctx context.Context, docID string) (StoryView, error) {
 	return a.Story(ctx, id)
 }
 
-// StoryDocuments returns the full documents a story brief is made from:
-// the story's originals (copies add no source), oldest first.
+// StoryDocuments returns the full documents of a story, by any ID it has
+// had, oldest first: what a story brief is made from. Copies are included
+// (a brief lists them under their original, counted once); the story's
+// StoryView says which they are.
 func (a *App) StoryDocuments(ctx context.Context, storyID string) ([]corpus.Document, error) {
 	v, err := a.Story(ctx, storyID)
 	if err != nil {
@@ -140,9 +142,6 @@ func (a *App) StoryDocuments(ctx context.Context, storyID string) ([]corpus.Docu
 	}
 	var docs []corpus.Document
 	for _, d := range v.Documents {
-		if d.CopyOf != "" {
-			continue
-		}
 		doc, err := a.Store.Document(ctx, d.ID)
 		if errors.Is(err, store.ErrNotFound) {
 			continue // removed since
