@@ -15,22 +15,6 @@ import (
 	"github.com/geobrief/geobrief/corpus"
 )
 
-// openTest opens a store in a fresh temporary directory, closed when the test ends.
-func openTest(t testing.TB) (*Store, string) {
-	t.Helper()
-	dir := t.TempDir()
-	s, err := Open(context.Background(), dir)
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	})
-	return s, dir
-}
-
 // withHash sets d.Hash from its contents, as the corpus loader does from the file.
 func withHash(d corpus.Document) corpus.Document {
 	h := sha256.New()
@@ -57,34 +41,59 @@ func fixture(t testing.TB) []corpus.Document {
 }
 
 func TestOpenMigratesOnceAcrossReopens(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	for i := 0; i < 3; i++ {
-		s, err := Open(ctx, dir)
-		if err != nil {
-			t.Fatalf("Open #%d: %v", i+1, err)
+	forBackends(t, func(t *testing.T, be backend) {
+		ctx := context.Background()
+		where := be.newDB(t)
+		want := len(migrations)
+		if be.name == "postgres" {
+			want = len(pgMigrations)
 		}
-		var versions, distinct, max int
-		if err := s.read.QueryRowContext(ctx,
-			`SELECT count(*), count(DISTINCT version), max(version) FROM schema_migrations`).
-			Scan(&versions, &distinct, &max); err != nil {
-			t.Fatal(err)
+		for i := 0; i < 3; i++ {
+			s, err := be.open(ctx, where)
+			if err != nil {
+				t.Fatalf("Open #%d: %v", i+1, err)
+			}
+			var versions, distinct, max int
+			if err := s.read.QueryRowContext(ctx,
+				`SELECT count(*), count(DISTINCT version), max(version) FROM schema_migrations`).
+				Scan(&versions, &distinct, &max); err != nil {
+				t.Fatal(err)
+			}
+			if versions != want || distinct != want || max != want {
+				t.Errorf("open #%d: %d version rows (%d distinct, max %d), want %d",
+					i+1, versions, distinct, max, want)
+			}
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
 		}
-		if versions != len(migrations) || distinct != len(migrations) || max != len(migrations) {
-			t.Errorf("open #%d: %d version rows (%d distinct, max %d), want %d",
-				i+1, versions, distinct, max, len(migrations))
-		}
-		if err := s.Close(); err != nil {
-			t.Fatal(err)
-		}
+	})
+}
+
+// Both lists tell the same history: a migration appended to one only
+// would give one version number two meanings.
+func TestMigrationListsHaveTheSameLength(t *testing.T) {
+	if len(migrations) != len(pgMigrations) {
+		t.Errorf("%d SQLite migrations, %d PostgreSQL ones: append to both lists", len(migrations), len(pgMigrations))
 	}
+}
+
+func TestOpenCreatesTheDatabaseFile(t *testing.T) {
+	// SQLite only: PostgreSQL has no file.
+	dir := t.TempDir()
+	s, err := Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
 	if _, err := os.Stat(filepath.Join(dir, FileName)); err != nil {
 		t.Errorf("database file: %v", err)
 	}
 }
 
+// SQLite only: the pragmas of its connections.
 func TestOpenSetsPragmas(t *testing.T) {
-	s, _ := openTest(t)
+	s, _ := sqliteBackend.openTest(t)
 	ctx := context.Background()
 	check := func(pool string, q string, want string) {
 		t.Helper()
@@ -137,8 +146,14 @@ func TestOpenFailsOnUnusableDirectory(t *testing.T) {
 // Calls on a closed store fail with an error (its prepared statements are
 // closed with it); none panics.
 func TestCallsAfterCloseFail(t *testing.T) {
+	forBackends(t, func(t *testing.T, be backend) {
+		testCallsAfterCloseFail(t, be)
+	})
+}
+
+func testCallsAfterCloseFail(t *testing.T, be backend) {
 	ctx := context.Background()
-	s, err := Open(ctx, t.TempDir())
+	s, err := be.open(ctx, be.newDB(t))
 	if err != nil {
 		t.Fatal(err)
 	}
