@@ -114,6 +114,7 @@ var pgMigrations = []string{
 	`SELECT 1`,
 
 	// 6: the schedule the environment set, and the documents' warnings.
+	// kept is a Go bool: BOOLEAN here, where SQLite stores it as 0 or 1.
 	`CREATE TABLE default_schedule (
 		channel_id TEXT PRIMARY KEY,
 		created    BIGINT NOT NULL
@@ -121,7 +122,7 @@ var pgMigrations = []string{
 	CREATE TABLE corpus_warnings (
 		file   TEXT NOT NULL,
 		reason TEXT NOT NULL,
-		kept   INTEGER NOT NULL,
+		kept   BOOLEAN NOT NULL,
 		PRIMARY KEY (file, reason)
 	);`,
 
