@@ -117,6 +117,7 @@ func TestOpenSetsPragmas(t *testing.T) {
 	}
 }
 
+// SQLite only, as the two tests below: folders are SQLite's.
 func TestOpenCreatesDirectory(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "a", "b")
 	s, err := Open(context.Background(), dir)
@@ -180,6 +181,48 @@ func testCallsAfterCloseFail(t *testing.T, be backend) {
 			t.Errorf("%s after Close: error %v, want one starting with \"store: \"", name, err)
 		}
 	}
+}
+
+// OpenPostgres says what is wrong with a URL or a server, without the
+// password; it needs no server.
+func TestOpenPostgresErrors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for url, want := range map[string]string{
+		"mysql://u:hunter2@db/x": "not a postgres:// URL",
+		// Port 1: nothing listens there.
+		"postgres://u:hunter2@127.0.0.1:1/x?sslmode=disable&connect_timeout=5": "cannot reach PostgreSQL at postgres://u:xxxxx@127.0.0.1:1/x",
+	} {
+		s, err := OpenPostgres(ctx, url, t.TempDir())
+		if err == nil {
+			s.Close()
+			t.Errorf("OpenPostgres(%s): no error", url)
+			continue
+		}
+		if !strings.HasPrefix(err.Error(), "store: ") || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("OpenPostgres(%s): %v; want a store error with %q and no password", url, err, want)
+		}
+	}
+}
+
+// Ping answers while the database is open, and fails once it is closed.
+func TestPing(t *testing.T) {
+	forBackends(t, func(t *testing.T, be backend) {
+		ctx := context.Background()
+		s, err := be.open(ctx, be.newDB(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Ping(ctx); err != nil {
+			t.Errorf("Ping: %v", err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Ping(ctx); err == nil {
+			t.Error("Ping after Close: no error")
+		}
+	})
 }
 
 func mustTime(s string) time.Time {
