@@ -43,14 +43,14 @@ func (s *Store) MergeStories(ctx context.Context, from, into string) error {
 // when fn returns nil, and not at all otherwise: rebuilding the stories at
 // start writes thousands of rows in one transaction instead of thousands.
 func (s *Store) StoryBatch(ctx context.Context, fn func(w StoryWriter) error) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error { return fn(storyTx{tx}) })
+	err := s.inTx(ctx, func(tx *sqlTx) error { return fn(storyTx{tx}) })
 	if err != nil {
 		return fmt.Errorf("store: cannot record stories: %w", err)
 	}
 	return nil
 }
 
-type storyTx struct{ tx *sql.Tx }
+type storyTx struct{ tx *sqlTx }
 
 func (t storyTx) SetStory(ctx context.Context, docID, storyID string) error {
 	if docID == "" || storyID == "" {
