@@ -179,6 +179,9 @@ var pgMigrations = []string{
 	);
 	CREATE INDEX story_aliases_into ON story_aliases (into_id);`,
 
+	// 9: the index on story_docs.seq, as on SQLite.
+	`CREATE INDEX story_docs_seq ON story_docs (seq);`,
+
 	// Append the next migration here, and its SQLite twin at the end of
 	// migrations under the same number.
 }
