@@ -14,6 +14,7 @@ import (
 	"github.com/geobrief/geobrief/corpus"
 	"github.com/geobrief/geobrief/store"
 	"github.com/geobrief/geobrief/stories"
+	"github.com/geobrief/geobrief/summarize"
 )
 
 // Stories: the grouper (package stories) lives in memory and records each
@@ -155,6 +156,30 @@ func (a *App) StoryDocuments(ctx context.Context, storyID string) ([]corpus.Docu
 		return nil, fmt.Errorf("story %q: %w", storyID, ErrNoSuchStory)
 	}
 	return docs, nil
+}
+
+// StoryBrief makes the brief of a story, by any ID it has had: one summary
+// from all its sources (copies folded into their original), each fact
+// checked against the source it cites. It returns the story as well, as
+// the brief was made from it.
+func (a *App) StoryBrief(ctx context.Context, storyID string, opts summarize.Options) (StoryView, summarize.StoryBrief, error) {
+	v, err := a.Story(ctx, storyID)
+	if err != nil {
+		return StoryView{}, summarize.StoryBrief{}, err
+	}
+	docs, err := a.StoryDocuments(ctx, v.ID)
+	if err != nil {
+		return StoryView{}, summarize.StoryBrief{}, err
+	}
+	sources := make([]summarize.StorySource, len(docs))
+	for i, d := range docs {
+		sources[i] = summarize.StorySource{Doc: d, Outlet: d.Source}
+	}
+	b, err := a.Summarizer.StoryBrief(ctx, sources, opts)
+	if err != nil {
+		return StoryView{}, summarize.StoryBrief{}, fmt.Errorf("app: brief of story %q: %w", v.ID, err)
+	}
+	return v, b, nil
 }
 
 // StoryHit is a search result standing for its story: the best-ranked

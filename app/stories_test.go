@@ -17,6 +17,7 @@ import (
 	"github.com/geobrief/geobrief/feeds"
 	"github.com/geobrief/geobrief/store"
 	"github.com/geobrief/geobrief/store/storetest"
+	"github.com/geobrief/geobrief/summarize"
 )
 
 // storyFile writes a document file with its front matter.
@@ -150,6 +151,22 @@ func TestStoriesFromTheCorpus(t *testing.T) {
 	}
 	if want := top.DocumentIDs(); !slices.Equal(got, want) {
 		t.Errorf("StoryDocuments = %v, want %v", got, want)
+	}
+	// The story brief (offline here) is made from the three sources, the
+	// wire copy folded into its original, every shown fact cited from one.
+	sv, brief, err := a.StoryBrief(ctx, top.ID, summarize.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sv.ID != top.ID || len(brief.Sources) != 3 || brief.Summary == "" {
+		t.Errorf("story brief of %s: story %s, %d sources, summary %q", top.ID, sv.ID, len(brief.Sources), brief.Summary)
+	}
+	for _, f := range brief.VerifiedFacts() {
+		for _, c := range f.Citations {
+			if !slices.Contains(top.DocumentIDs(), c.DocID) {
+				t.Errorf("fact %q cites %s, not a document of the story", f.Text, c.DocID)
+			}
+		}
 	}
 	if _, err := a.Story(ctx, "s-nothing"); !errors.Is(err, ErrNoSuchStory) {
 		t.Errorf("Story(unknown) = %v", err)
