@@ -227,6 +227,11 @@ var migrations = []string{
 	// documents' stories spent most of its writing time there).
 	`CREATE INDEX story_docs_seq ON story_docs (seq);`,
 
+	// 10: which document a story's document is a near-identical copy of
+	// ('' for an original), as the grouper found: reading a story's
+	// sources (copies count once) then needs no grouper in the process.
+	`ALTER TABLE story_docs ADD COLUMN copy_of TEXT NOT NULL DEFAULT '';`,
+
 	// Append the next migration here, and its PostgreSQL twin at the end
 	// of pgMigrations under the same number.
 }

@@ -182,6 +182,9 @@ var pgMigrations = []string{
 	// 9: the index on story_docs.seq, as on SQLite.
 	`CREATE INDEX story_docs_seq ON story_docs (seq);`,
 
+	// 10: story_docs.copy_of, as on SQLite.
+	`ALTER TABLE story_docs ADD COLUMN copy_of TEXT NOT NULL DEFAULT '';`,
+
 	// Append the next migration here, and its SQLite twin at the end of
 	// migrations under the same number.
 }

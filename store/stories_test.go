@@ -123,6 +123,18 @@ func TestStoryStateOrderAndBatch(t *testing.T) {
 			t.Errorf("state %v, want %v", st.Docs, want)
 		}
 
+		// A copy is recorded on its row, and read back with its story.
+		if err := s.SetCopyOf(ctx, "d2", "d3"); err != nil {
+			t.Fatal(err)
+		}
+		docs, err := s.StoryDocuments(ctx, "b")
+		if err != nil || len(docs) != 2 || docs[0].ID != "d2" || docs[0].CopyOf != "d3" || docs[1].CopyOf != "" {
+			t.Errorf("StoryDocuments(b) = %+v, %v; want d2 a copy of d3", docs, err)
+		}
+		if st, err := s.StoryState(ctx); err != nil || st.Docs[2] != (store.StoryAssignment{DocID: "d2", StoryID: "b", CopyOf: "d3"}) {
+			t.Errorf("state %+v, %v", st.Docs, err)
+		}
+
 		boom := errors.New("boom")
 		err = s.StoryBatch(ctx, func(w store.StoryWriter) error {
 			if err := w.SetStory(ctx, "d4", "c"); err != nil {
