@@ -189,7 +189,20 @@ func TestSummaryAndFactsSayWhoElseCovered(t *testing.T) {
 			t.Errorf("/%s buttons %v", cmd, got)
 		}
 	}
-	_, ed := h.dispatch(h.slash("summarize", "u2", opt("article", "glacier")))
+	// Found by words, with alternatives: the story's line comes first, its
+	// button first, the alternatives' line next to their buttons.
+	_, ed := h.dispatch(h.slash("summarize", "u3", opt("article", "Libyan tankers berths Marsaxlokk Valletta talks")))
+	m := decodeMessage(t, ed)
+	if !strings.HasPrefix(m.Content, "Also covered by ") {
+		t.Errorf("by words: content %q", m.Content)
+	}
+	if ids := buttonIDs(m.Components); len(ids) == 0 || ids[0] != "story:"+v.ID {
+		t.Errorf("by words: buttons %v", ids)
+	} else if len(ids) > 1 && !strings.Contains(m.Content, "\nSummarized ") {
+		t.Errorf("alternatives without their line: %q", m.Content)
+	}
+
+	_, ed = h.dispatch(h.slash("summarize", "u2", opt("article", "glacier")))
 	if m := decodeMessage(t, ed); strings.Contains(m.Content, "Also covered") || len(m.Components) != 0 {
 		t.Errorf("single source: %s", ed.Body)
 	}
