@@ -31,6 +31,9 @@ type pgIndex struct {
 	mu    sync.Mutex   // one catch-up at a time
 	seen  atomic.Int64 // the highest change number applied
 	epoch string       // the PostgreSQL database's name (documentsEpoch)
+	// copied counts the rows copied or deleted since open: what a restart
+	// with the index folder saves is visible in it.
+	copied atomic.Int64
 }
 
 // Local meta keys of the index: the database it copies, and the highest
@@ -161,6 +164,7 @@ func (ix *pgIndex) copyChanges(ctx context.Context, pg *sqlDB, from, to int64) e
 				rows.Close()
 				return err
 			}
+			ix.copied.Add(1)
 		}
 		if err := rows.Close(); err != nil {
 			return err
@@ -197,6 +201,7 @@ func (ix *pgIndex) copyChanges(ctx context.Context, pg *sqlDB, from, to int64) e
 			if _, err := put.ExecContext(ctx, id, title, source, u, lang, tags, published, added, hash, body, origin); err != nil {
 				return fmt.Errorf("copy %q: %w", id, err)
 			}
+			ix.copied.Add(1)
 		}
 		if err := rows.Err(); err != nil {
 			return err

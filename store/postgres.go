@@ -66,6 +66,12 @@ func OpenPostgres(ctx context.Context, dbURL, indexDir string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	// Copied now rather than by the first search, which would otherwise
+	// wait for every document of a new index.
+	if _, err := s.index.catchUp(ctx, d); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
