@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -126,5 +128,52 @@ func TestPostgresIndexResumesOrStartsOver(t *testing.T) {
 	assertIDs(t, mustSearch(t, s, "muscat", 5), "b")
 	if hits := mustRecent(t, s, 10); len(hits) != 1 {
 		t.Errorf("Recent = %v, want only b", ids(hits))
+	}
+}
+
+// Documents written by several replicas at once while another searches
+// all reach that replica's index: a catch-up never skips a change that
+// commits after a higher-numbered one (see lockDocuments).
+func TestIndexMissesNoConcurrentWrite(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	reader, where := postgresBackend.openTest(t)
+	writers := []*Store{postgresBackend.openAt(t, where), postgresBackend.openAt(t, where)}
+	day := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	const perWriter = 25
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	for w, s := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range perWriter {
+				id := fmt.Sprintf("w%d-%02d", w, i)
+				d := withHash(corpus.Document{ID: id, Title: "Harbour report " + id, Body: "Ships in harbour.", Added: day})
+				if err := s.SaveWebDocument(ctx, WebDocument{Doc: d, Key: "guid:" + id}, day); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(done) }()
+	// Catch up again and again while the writers write.
+	for running := true; running; {
+		select {
+		case <-done:
+			running = false
+		default:
+		}
+		if _, err := reader.Search(ctx, "harbour", 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ix, err := reader.searcher(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := ix.Count(ctx); err != nil || n != len(writers)*perWriter {
+		t.Errorf("the index holds %d documents, %v; want %d", n, err, len(writers)*perWriter)
 	}
 }
