@@ -129,10 +129,18 @@ func (ix *pgIndex) catchUp(ctx context.Context, pg *sqlDB) (*Store, error) {
 	if top <= seen {
 		return ix.local, nil // another search caught up meanwhile
 	}
+	before := ix.copied.Load()
 	if err := ix.copyChanges(ctx, pg, seen, top); err != nil {
 		return nil, fmt.Errorf("store: cannot update the search index: %w", err)
 	}
 	ix.seen.Store(top)
+	// As after a large seed sync (SyncDocuments): a first copy of the
+	// whole corpus leaves a WAL file its size until checkpointed.
+	if ix.copied.Load()-before >= 1000 {
+		if _, err := ix.local.write.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+			return nil, fmt.Errorf("store: cannot checkpoint the search index: %w", err)
+		}
+	}
 	return ix.local, nil
 }
 
