@@ -14,8 +14,8 @@ import (
 // a SQLite store holding a copy of the documents, searched exactly as the
 // SQLite store searches its own (FTS5 candidates, BM25F ranking). The
 // ranking was measured both ways before choosing this over PostgreSQL's
-// own full-text search (BENCHMARKS.md, "PostgreSQL"): the copy ranks as
-// well as SQLite because it is SQLite.
+// own full-text search (BENCHMARKS.md, "PostgreSQL as the store"): the copy
+// ranks as well as SQLite because it is SQLite.
 //
 // It follows the shared documents table through its change numbers (see
 // pgMigrations): before each search, one query reads the highest number;
@@ -85,10 +85,11 @@ func (ix *pgIndex) load(ctx context.Context) error {
 	}
 	defer ix.local.dfs.invalidate()
 	return ix.local.inTx(ctx, func(tx *sqlTx) error {
-		for _, q := range []string{`DELETE FROM documents`, `DELETE FROM meta WHERE key = '` + metaIndexSeen + `'`} {
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return err
-			}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM documents`); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key = ?`, metaIndexSeen); err != nil {
+			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, metaIndexEpoch, ix.epoch)
