@@ -177,3 +177,64 @@ func TestIndexMissesNoConcurrentWrite(t *testing.T) {
 		t.Errorf("the index holds %d documents, %v; want %d", n, err, len(writers)*perWriter)
 	}
 }
+
+// The log of deleted documents is trimmed by the prunes of a week later
+// on; a replica whose index is older than what the log still holds
+// rebuilds it rather than keep a document deleted meanwhile.
+func TestPostgresDeletionLogIsTrimmed(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	where, indexDir := postgresBackend.newDB(t), t.TempDir()
+	x, y := doc("x", "Harbour reopens", "The harbour reopened."), doc("y", "Envoy visits Oman", "In Muscat.")
+	s, err := OpenPostgres(ctx, where, indexDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SyncDocuments(ctx, []corpus.Document{x, y}); err != nil {
+		t.Fatal(err)
+	}
+	assertIDs(t, mustSearch(t, s, "muscat", 5), "y")
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// While that replica is down, y is deleted and the log trimmed.
+	other := postgresBackend.openAt(t, where)
+	if _, err := other.SyncDocuments(ctx, []corpus.Document{x}); err != nil {
+		t.Fatal(err)
+	}
+	logged := func() int {
+		t.Helper()
+		var n int
+		if err := other.read.QueryRowContext(ctx, `SELECT count(*) FROM documents_deleted`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	for _, now := range []time.Time{t0, t0.Add(deletionsKept - time.Minute)} {
+		if _, err := other.PruneWebDocuments(ctx, time.Time{}, now); err != nil {
+			t.Fatal(err)
+		}
+		if n := logged(); n != 1 {
+			t.Fatalf("at %v: %d deletions logged, want y's kept", now, n)
+		}
+	}
+	if _, err := other.PruneWebDocuments(ctx, time.Time{}, t0.Add(deletionsKept)); err != nil {
+		t.Fatal(err)
+	}
+	if n := logged(); n != 0 {
+		t.Fatalf("a week after the mark: %d deletions logged, want 0", n)
+	}
+
+	s, err = OpenPostgres(ctx, where, indexDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	assertIDs(t, mustSearch(t, s, "muscat", 5))
+	assertIDs(t, mustSearch(t, s, "harbour", 5), "x")
+	if got := s.index.copied.Load(); got != 1 {
+		t.Errorf("the rebuilt index copied %d rows, want 1 (x)", got)
+	}
+}
