@@ -146,3 +146,25 @@ func TestMultiSingleAndEmptySources(t *testing.T) {
 		t.Errorf("headline = %q", m.Headline)
 	}
 }
+
+// Whatever the text, every side of a disagreement quotes a sentence of its
+// own source, and no source takes two sides.
+func FuzzNumberDisagreements(f *testing.F) {
+	f.Add(storySources[0].Body, storySources[1].Body)
+	f.Add("The flood killed 12 people.", "The flood killed fifteen people, 4.5bn dollars.")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		srcs := []Source{{Body: a}, {Body: b}}
+		for _, d := range NumberDisagreements(srcs) {
+			if len(d.Sides) < 2 {
+				t.Fatalf("a disagreement with %d sides", len(d.Sides))
+			}
+			seen := map[int]bool{}
+			for _, s := range d.Sides {
+				if seen[s.Source] || !strings.Contains(srcs[s.Source].Body, s.Quote) {
+					t.Fatalf("bad side %+v", s)
+				}
+				seen[s.Source] = true
+			}
+		}
+	})
+}

@@ -154,13 +154,23 @@ func sourceInfos(srcs []*storySource) []StorySourceInfo {
 }
 
 // bySource finds a source by the name a model gave it: its label ("S2", in
-// any case), or its document ID.
+// any case), its document ID, or its outlet when no other source has that
+// outlet (models often write "Reuters" where the prompt said "S1").
 func bySource(srcs []*storySource, name string) *storySource {
 	name = strings.TrimSpace(name)
+	var byOutlet *storySource
+	outlets := 0
 	for _, s := range srcs {
 		if strings.EqualFold(name, s.label) || name == s.doc.ID {
 			return s
 		}
+		if strings.EqualFold(name, s.outlet) {
+			byOutlet = s
+			outlets++
+		}
+	}
+	if outlets == 1 {
+		return byOutlet
 	}
 	return nil
 }

@@ -422,3 +422,39 @@ func TestStorySourcesCannotCloseTheirDelimiters(t *testing.T) {
 		t.Fatalf("delimiters escaped the data:\n%s", user)
 	}
 }
+
+// A model that names a source by its outlet instead of its id is
+// understood, unless two sources share the outlet.
+func TestStorySourceByOutlet(t *testing.T) {
+	srcs := distinctSources(storyFixture()[:3])
+	if got := bySource(srcs, "reuters"); got == nil || got.doc.ID != "valmora-reuters" {
+		t.Fatalf("by outlet: %+v", got)
+	}
+	if got := bySource(srcs, " s2 "); got == nil || got.doc.ID != "valmora-ap" {
+		t.Fatalf("by label: %+v", got)
+	}
+	srcs[1].outlet = "Reuters"
+	if got := bySource(srcs, "Reuters"); got != nil {
+		t.Fatalf("an outlet two sources share named %s", got.doc.ID)
+	}
+}
+
+func FuzzParseStory(f *testing.F) {
+	f.Add(storyAnswer)
+	f.Add(`{"headline":"h","summary":"s","key_facts":[{"fact":"","sources":[{"source":"S1","quote":"q"}]}]}`)
+	f.Add("```json\n{\"headline\":\"h\",}\n```")
+	f.Fuzz(func(t *testing.T, answer string) {
+		b, err := parseStory(answer)
+		if err != nil {
+			return
+		}
+		if b.Headline == "" || b.Summary == "" || len(b.KeyFacts) == 0 {
+			t.Fatalf("accepted an incomplete brief: %+v", b)
+		}
+		for _, fact := range b.KeyFacts {
+			if fact.Fact == "" {
+				t.Fatalf("a fact without text: %+v", fact)
+			}
+		}
+	})
+}
