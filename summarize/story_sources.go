@@ -174,3 +174,28 @@ func bySource(srcs []*storySource, name string) *storySource {
 	}
 	return nil
 }
+
+// StorySourcesKey fingerprints the distinct sources of a story: their
+// content and outlets as a set, copies left out. It changes when a story
+// gains or loses a source or a source's text changes, and not when a copy
+// is republished or the documents come in another order: what a digest
+// needs to tell an updated story from a repeated one.
+func StorySourcesKey(sources []StorySource) string {
+	return sourcesKey(distinctSources(sources))
+}
+
+// sourcesKey is the set of distinct sources (content hash and outlet),
+// sorted so that order does not matter.
+func sourcesKey(srcs []*storySource) string {
+	items := make([]string, len(srcs))
+	for i, s := range srcs {
+		items[i] = s.hash + "\x00" + s.outlet
+	}
+	sort.Strings(items)
+	h := sha256.New()
+	for _, it := range items {
+		h.Write([]byte(it))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}

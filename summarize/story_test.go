@@ -458,3 +458,21 @@ func FuzzParseStory(f *testing.F) {
 		}
 	})
 }
+
+func TestStorySourcesKeyIgnoresCopiesAndOrder(t *testing.T) {
+	srcs := storyFixture()
+	base := StorySourcesKey(srcs[:3])
+	reversed := slices.Clone(srcs)
+	slices.Reverse(reversed)
+	if StorySourcesKey(reversed) != base {
+		t.Error("a republished copy or another order changed the key")
+	}
+	if StorySourcesKey(srcs[:2]) == base {
+		t.Error("a story that lost a source kept its key")
+	}
+	edited := slices.Clone(srcs[:3])
+	edited[2].Doc.Body += "\nThe toll rose overnight."
+	if StorySourcesKey(edited) == base {
+		t.Error("an edited source kept the key")
+	}
+}
