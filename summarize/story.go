@@ -19,6 +19,10 @@ type StorySource struct {
 	// Outlet names the publisher in the brief ("Reuters"). Empty: the
 	// document's Source, else the host of its URL, else its ID.
 	Outlet string
+	// CopyOf, when set, is the ID of the document this one copies, as the
+	// story grouper decided: it is folded into that document when it is
+	// among the sources. Copies are found from the texts as well.
+	CopyOf string
 }
 
 // StoryBrief is the brief of one event told by several sources.

@@ -476,3 +476,30 @@ func TestStorySourcesKeyIgnoresCopiesAndOrder(t *testing.T) {
 		t.Error("an edited source kept the key")
 	}
 }
+
+// The grouper's copy marks are followed, a copy of a copy included; marks
+// that loop are ignored rather than losing the documents.
+func TestStoryFollowsCopyMarks(t *testing.T) {
+	srcs := storyFixture()[:3]
+	// BBC's report marked as a copy of AP's (the grouper's call), and a
+	// copy of that copy.
+	srcs[2].CopyOf = "valmora-ap"
+	again := srcs[2]
+	again.Doc.ID, again.CopyOf, again.Outlet = "valmora-again", "valmora-bbc", "Again"
+	srcs = append(srcs, again)
+	got := distinctSources(srcs)
+	if len(got) != 2 || got[1].doc.ID != "valmora-ap" || len(got[1].copies) != 2 {
+		t.Fatalf("sources = %+v", sourceInfos(got))
+	}
+	// A loop of marks: every document is still somewhere.
+	loop := storyFixture()[:2]
+	loop[0].CopyOf, loop[1].CopyOf = "valmora-ap", "valmora-reuters"
+	got = distinctSources(loop)
+	n := 0
+	for _, s := range got {
+		n += 1 + len(s.copies)
+	}
+	if n != 2 || len(got) != 2 {
+		t.Fatalf("a loop of marks lost documents: %+v", sourceInfos(got))
+	}
+}
