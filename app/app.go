@@ -121,7 +121,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 		ContextTokens:   cfg.LLM.ContextTokens,
 		FallbackOffline: cfg.LLM.Fallback == "offline",
 		Timeout:         cfg.LLM.SummaryTimeout,
-		Logger:          log,
+		// Replicas on one database generate each Brief once between them.
+		Claims: st,
+		Logger: log,
 	}
 	var completer summarize.Completer
 	if cfg.LLM.Enabled() {
