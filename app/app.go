@@ -174,7 +174,7 @@ func (a *App) setUpFeeds(cfg config.Feeds, opts []Option) error {
 	a.pollInterval, a.maxAge = cfg.PollInterval, cfg.MaxAge
 	a.web = NewWeb(cfg, o.tune...)
 	w := a.webStore()
-	p, err := feeds.NewPoller(feeds.Config{
+	fc := feeds.Config{
 		Sources:  w,
 		State:    w,
 		Sink:     w,
@@ -183,7 +183,11 @@ func (a *App) setUpFeeds(cfg config.Feeds, opts []Option) error {
 		Interval: cfg.PollInterval,
 		Now:      a.now,
 		After:    a.after,
-	})
+	}
+	if a.Store != nil {
+		fc.Leases = a.Store // replicas on one database poll each feed one at a time
+	}
+	p, err := feeds.NewPoller(fc)
 	if err != nil {
 		return fmt.Errorf("app: %w", err)
 	}
