@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"fmt"
 	"time"
 )
@@ -32,7 +31,7 @@ func (s *Store) ReserveTokens(ctx context.Context, day, guild string, tokens int
 	if _, err := time.Parse(DayFormat, day); err != nil {
 		return "", fmt.Errorf("store: cannot reserve tokens: bad day %q: %w", day, err)
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *sqlTx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO budget_locks (day, n) VALUES (?, 1)
 			ON CONFLICT (day) DO UPDATE SET n = budget_locks.n + 1`, day); err != nil {
 			return err
