@@ -102,6 +102,9 @@ func (p *replicaPoster) Post(ctx context.Context, _, _, nonce string) (string, e
 }
 
 type replicaRig struct {
+	t       *testing.T
+	be      storetest.Backend
+	where   string
 	st      *store.Store
 	clock   *testClock
 	builder *fixedBuilder
@@ -109,10 +112,16 @@ type replicaRig struct {
 	key     string
 }
 
-func newReplicaRig(t *testing.T) *replicaRig {
+// newReplicaRig makes a database of backend be with a schedule at 08:00
+// UTC in channel c; each replica's scheduler opens its own store on it.
+func newReplicaRig(t *testing.T, be storetest.Backend) *replicaRig {
 	t.Helper()
+	where := be.NewDB(t)
 	r := &replicaRig{
-		st:      storetest.Open(t),
+		t:       t,
+		be:      be,
+		where:   where,
+		st:      be.OpenAt(t, where),
 		clock:   &testClock{t: base.Add(2 * time.Hour)}, // 08:00
 		builder: &fixedBuilder{d: longDigest()},
 		ch:      &sharedChannel{},
@@ -125,7 +134,7 @@ func newReplicaRig(t *testing.T) *replicaRig {
 }
 
 func (r *replicaRig) scheduler(owner string, p Poster) *Scheduler {
-	return NewScheduler(r.st, r.builder, p, SchedulerConfig{Owner: owner, Lease: time.Minute, Catchup: 2 * time.Hour, Now: r.clock.Now})
+	return NewScheduler(r.be.OpenAt(r.t, r.where), r.builder, p, SchedulerConfig{Owner: owner, Lease: time.Minute, Catchup: 2 * time.Hour, Now: r.clock.Now})
 }
 
 // claimedNonces are the nonces of the edition's parts as claimed.
@@ -176,120 +185,123 @@ func (r *replicaRig) checkPostedOnce(t *testing.T) {
 // another replica finishes it with the same nonces, and the first, if it
 // ever comes back, posts nothing more.
 func TestReplicaTakesOverAfterLeaseExpiry(t *testing.T) {
-	t.Parallel()
-	r := newReplicaRig(t)
-	ctx := context.Background()
+	storetest.Backends(t, func(t *testing.T, be storetest.Backend) {
+		r := newReplicaRig(t, be)
+		ctx := context.Background()
 
-	stuck, release := make(chan struct{}), make(chan struct{})
-	var deadlineLeft time.Duration
-	pa := &replicaPoster{ch: r.ch, hook: func(ctx context.Context, call int) error {
-		if call < 2 {
-			return nil
-		}
-		if call == 2 {
-			if d, ok := ctx.Deadline(); ok {
-				deadlineLeft = time.Until(d)
+		stuck, release := make(chan struct{}), make(chan struct{})
+		var deadlineLeft time.Duration
+		pa := &replicaPoster{ch: r.ch, hook: func(ctx context.Context, call int) error {
+			if call < 2 {
+				return nil
 			}
-			close(stuck)
-			<-release
+			if call == 2 {
+				if d, ok := ctx.Deadline(); ok {
+					deadlineLeft = time.Until(d)
+				}
+				close(stuck)
+				<-release
+			}
+			return errors.New("the process is gone")
+		}}
+		a := r.scheduler("replica-a", pa)
+		aDone := make(chan error, 1)
+		go func() { aDone <- a.RunOnce(ctx, r.clock.Now()) }()
+		<-stuck
+		if deadlineLeft <= 0 || deadlineLeft > 30*time.Second {
+			t.Errorf("a post may take %s; it must end within half the lease (30s)", deadlineLeft)
 		}
-		return errors.New("the process is gone")
-	}}
-	a := r.scheduler("replica-a", pa)
-	aDone := make(chan error, 1)
-	go func() { aDone <- a.RunOnce(ctx, r.clock.Now()) }()
-	<-stuck
-	if deadlineLeft <= 0 || deadlineLeft > 30*time.Second {
-		t.Errorf("a post may take %s; it must end within half the lease (30s)", deadlineLeft)
-	}
 
-	pb := &replicaPoster{ch: r.ch}
-	b := r.scheduler("replica-b", pb)
-	// Within A's lease: B leaves the edition alone.
-	r.clock.Add(50 * time.Second)
-	if err := b.RunOnce(ctx, r.clock.Now()); err != nil {
-		t.Fatal(err)
-	}
-	if n := pb.calls.Load(); n != 0 {
-		t.Fatalf("replica B posted %d parts of an edition A holds", n)
-	}
-	// A's lease has run out: B takes over and finishes.
-	r.clock.Add(11 * time.Second)
-	if err := b.RunOnce(ctx, r.clock.Now()); err != nil {
-		t.Fatal(err)
-	}
-	if n := pb.calls.Load(); n != int32(len(r.claimedNonces(t))-1) {
-		t.Errorf("replica B made %d posts, want the %d parts A had not posted", n, len(r.claimedNonces(t))-1)
-	}
-	close(release)
-	if err := <-aDone; err != nil {
-		t.Fatal(err)
-	}
-	// A comes back (a partition heals): nothing is left for it.
-	pa.hook = nil
-	r.clock.Add(5 * time.Minute)
-	if err := a.RunOnce(ctx, r.clock.Now()); err != nil {
-		t.Fatal(err)
-	}
-	r.checkPostedOnce(t)
+		pb := &replicaPoster{ch: r.ch}
+		b := r.scheduler("replica-b", pb)
+		// Within A's lease: B leaves the edition alone.
+		r.clock.Add(50 * time.Second)
+		if err := b.RunOnce(ctx, r.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if n := pb.calls.Load(); n != 0 {
+			t.Fatalf("replica B posted %d parts of an edition A holds", n)
+		}
+		// A's lease has run out: B takes over and finishes.
+		r.clock.Add(11 * time.Second)
+		if err := b.RunOnce(ctx, r.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if n := pb.calls.Load(); n != int32(len(r.claimedNonces(t))-1) {
+			t.Errorf("replica B made %d posts, want the %d parts A had not posted", n, len(r.claimedNonces(t))-1)
+		}
+		close(release)
+		if err := <-aDone; err != nil {
+			t.Fatal(err)
+		}
+		// A comes back (a partition heals): nothing is left for it.
+		pa.hook = nil
+		r.clock.Add(5 * time.Minute)
+		if err := a.RunOnce(ctx, r.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		r.checkPostedOnce(t)
+	})
 }
 
 // A replica that is slow but alive renews its lease before each part, so
 // another replica checking in between, even after more than one lease's
 // time since the claim, never takes the edition from it.
 func TestLiveOwnerKeepsItsEdition(t *testing.T) {
-	t.Parallel()
-	r := newReplicaRig(t)
-	ctx := context.Background()
-	pb := &replicaPoster{ch: r.ch}
-	b := r.scheduler("replica-b", pb)
-	var bErr error
-	pa := &replicaPoster{ch: r.ch, hook: func(_ context.Context, _ int) error {
-		// Each post takes 40 s of the 60 s lease; B checks during it.
-		r.clock.Add(40 * time.Second)
-		if err := b.RunOnce(ctx, r.clock.Now()); err != nil {
-			bErr = err
+	storetest.Backends(t, func(t *testing.T, be storetest.Backend) {
+		r := newReplicaRig(t, be)
+		ctx := context.Background()
+		pb := &replicaPoster{ch: r.ch}
+		b := r.scheduler("replica-b", pb)
+		var bErr error
+		pa := &replicaPoster{ch: r.ch, hook: func(_ context.Context, _ int) error {
+			// Each post takes 40 s of the 60 s lease; B checks during it.
+			r.clock.Add(40 * time.Second)
+			if err := b.RunOnce(ctx, r.clock.Now()); err != nil {
+				bErr = err
+			}
+			return nil
+		}}
+		a := r.scheduler("replica-a", pa)
+		if err := a.RunOnce(ctx, r.clock.Now()); err != nil {
+			t.Fatal(err)
 		}
-		return nil
-	}}
-	a := r.scheduler("replica-a", pa)
-	if err := a.RunOnce(ctx, r.clock.Now()); err != nil {
-		t.Fatal(err)
-	}
-	if bErr != nil {
-		t.Fatal(bErr)
-	}
-	if n := pb.calls.Load(); n != 0 {
-		t.Fatalf("replica B posted %d parts while A was posting", n)
-	}
-	r.checkPostedOnce(t)
+		if bErr != nil {
+			t.Fatal(bErr)
+		}
+		if n := pb.calls.Load(); n != 0 {
+			t.Fatalf("replica B posted %d parts while A was posting", n)
+		}
+		r.checkPostedOnce(t)
+	})
 }
 
 // Of several replicas finding the same expired edition at once, one takes
 // it over; every part is still posted once.
 func TestConcurrentTakeoverPostsOnce(t *testing.T) {
-	t.Parallel()
-	r := newReplicaRig(t)
-	ctx := context.Background()
-	pa := &replicaPoster{ch: r.ch, hook: func(_ context.Context, call int) error {
-		if call > 1 {
-			return errors.New("the process is gone")
-		}
-		return nil
-	}}
-	if err := r.scheduler("replica-a", pa).RunOnce(ctx, r.clock.Now()); err != nil {
-		t.Fatal(err)
-	}
-	r.clock.Add(2 * time.Minute)
-	var wg sync.WaitGroup
-	for i := range 4 {
-		s := r.scheduler("replica-"+string(rune('b'+i)), &replicaPoster{ch: r.ch})
-		wg.Go(func() {
-			if err := s.RunOnce(ctx, r.clock.Now()); err != nil {
-				t.Error(err)
+	storetest.Backends(t, func(t *testing.T, be storetest.Backend) {
+		r := newReplicaRig(t, be)
+		ctx := context.Background()
+		pa := &replicaPoster{ch: r.ch, hook: func(_ context.Context, call int) error {
+			if call > 1 {
+				return errors.New("the process is gone")
 			}
-		})
-	}
-	wg.Wait()
-	r.checkPostedOnce(t)
+			return nil
+		}}
+		if err := r.scheduler("replica-a", pa).RunOnce(ctx, r.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		r.clock.Add(2 * time.Minute)
+		var wg sync.WaitGroup
+		for i := range 4 {
+			s := r.scheduler("replica-"+string(rune('b'+i)), &replicaPoster{ch: r.ch})
+			wg.Go(func() {
+				if err := s.RunOnce(ctx, r.clock.Now()); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		r.checkPostedOnce(t)
+	})
 }

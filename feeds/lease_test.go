@@ -37,66 +37,68 @@ func (f *pollerFixture) replicas(t *testing.T, st *store.Store) (a, b *Poller) {
 // one that gets the lease polls; the other skips it, also when it comes
 // after the first has finished (the state it saved says not yet due).
 func TestReplicasPollEachFeedOnce(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	st := storetest.Open(t)
-	a, b := f.replicas(t, st)
-	var paths []string
-	for _, name := range []string{"/feeds/one.xml", "/feeds/two.xml", "/feeds/three.xml"} {
-		f.site.setFeed(name, "application/rss+xml", rssFeed("Feed", rssItem{title: "Item", link: f.site.url("/news/none"), description: words("item", 50)}))
-		f.sources.add(Source{URL: f.site.url(name), Title: name})
-		paths = append(paths, name)
-	}
-	ctx := context.Background()
-	if _, err := a.PollAll(ctx); err != nil {
-		t.Fatal(err)
-	}
-	for round := range 3 {
-		before := map[string]int{}
-		for _, p := range paths {
-			before[p] = f.site.count(p)
+	storetest.Backends(t, func(t *testing.T, be storetest.Backend) {
+		f := newFixture(t)
+		st := be.Open(t)
+		a, b := f.replicas(t, st)
+		var paths []string
+		for _, name := range []string{"/feeds/one.xml", "/feeds/two.xml", "/feeds/three.xml"} {
+			f.site.setFeed(name, "application/rss+xml", rssFeed("Feed", rssItem{title: "Item", link: f.site.url("/news/none"), description: words("item", 50)}))
+			f.sources.add(Source{URL: f.site.url(name), Title: name})
+			paths = append(paths, name)
 		}
-		f.clock.Advance(16 * time.Minute) // every feed is due again
-		var wg sync.WaitGroup
-		for _, p := range []*Poller{a, b} {
-			wg.Go(func() {
-				if _, _, err := p.PollDue(ctx); err != nil {
-					t.Error(err)
+		ctx := context.Background()
+		if _, err := a.PollAll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for round := range 3 {
+			before := map[string]int{}
+			for _, p := range paths {
+				before[p] = f.site.count(p)
+			}
+			f.clock.Advance(16 * time.Minute) // every feed is due again
+			var wg sync.WaitGroup
+			for _, p := range []*Poller{a, b} {
+				wg.Go(func() {
+					if _, _, err := p.PollDue(ctx); err != nil {
+						t.Error(err)
+					}
+				})
+			}
+			wg.Wait()
+			for _, p := range paths {
+				if n := f.site.count(p) - before[p]; n != 1 {
+					t.Errorf("round %d: %s fetched %d times by two replicas, want once", round, p, n)
 				}
-			})
-		}
-		wg.Wait()
-		for _, p := range paths {
-			if n := f.site.count(p) - before[p]; n != 1 {
-				t.Errorf("round %d: %s fetched %d times by two replicas, want once", round, p, n)
 			}
 		}
-	}
+	})
 }
 
 // A feed whose lease another replica holds is skipped until the lease runs
 // out (its holder died), then polled.
 func TestFeedHeldByAnotherReplicaIsSkippedUntilItsLeaseRunsOut(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	st := storetest.Open(t)
-	a, _ := f.replicas(t, st)
-	f.site.setFeed("/feeds/one.xml", "application/rss+xml", rssFeed("Feed"))
-	u := f.site.url("/feeds/one.xml")
-	f.sources.add(Source{URL: u, Title: "one"})
-	ctx := context.Background()
-	now := f.clock.Now()
-	if ok, err := st.TryLease(ctx, "feed:"+u, "dead-replica", now, now.Add(DefaultPollLease)); !ok || err != nil {
-		t.Fatalf("lease for the other replica: %v, %v", ok, err)
-	}
-	if c, err := a.PollAll(ctx); err != nil || c.Feeds != 0 || f.site.count("/feeds/one.xml") != 0 {
-		t.Fatalf("polled a feed another replica holds: %+v, %v", c, err)
-	}
-	f.clock.Advance(DefaultPollLease)
-	if c, err := a.PollAll(ctx); err != nil || c.Feeds != 1 || f.site.count("/feeds/one.xml") != 1 {
-		t.Fatalf("after the lease ran out: %+v, %v, %d fetches", c, err, f.site.count("/feeds/one.xml"))
-	}
-	if _, _, held, _ := st.Lease(ctx, "feed:"+u); held {
-		t.Error("the lease is still held after the poll")
-	}
+	storetest.Backends(t, func(t *testing.T, be storetest.Backend) {
+		f := newFixture(t)
+		st := be.Open(t)
+		a, _ := f.replicas(t, st)
+		f.site.setFeed("/feeds/one.xml", "application/rss+xml", rssFeed("Feed"))
+		u := f.site.url("/feeds/one.xml")
+		f.sources.add(Source{URL: u, Title: "one"})
+		ctx := context.Background()
+		now := f.clock.Now()
+		if ok, err := st.TryLease(ctx, "feed:"+u, "dead-replica", now, now.Add(DefaultPollLease)); !ok || err != nil {
+			t.Fatalf("lease for the other replica: %v, %v", ok, err)
+		}
+		if c, err := a.PollAll(ctx); err != nil || c.Feeds != 0 || f.site.count("/feeds/one.xml") != 0 {
+			t.Fatalf("polled a feed another replica holds: %+v, %v", c, err)
+		}
+		f.clock.Advance(DefaultPollLease)
+		if c, err := a.PollAll(ctx); err != nil || c.Feeds != 1 || f.site.count("/feeds/one.xml") != 1 {
+			t.Fatalf("after the lease ran out: %+v, %v, %d fetches", c, err, f.site.count("/feeds/one.xml"))
+		}
+		if _, _, held, _ := st.Lease(ctx, "feed:"+u); held {
+			t.Error("the lease is still held after the poll")
+		}
+	})
 }

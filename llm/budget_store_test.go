@@ -14,6 +14,7 @@ import (
 
 	"github.com/geobrief/geobrief/llm"
 	"github.com/geobrief/geobrief/store"
+	"github.com/geobrief/geobrief/store/storetest"
 )
 
 // Many callers at once, from several guilds, against budgets kept in the
@@ -35,18 +36,10 @@ func TestConcurrentCallersNeverPassTheBudget(t *testing.T) {
 // one database, hold the budgets in sum: their reservations are in the
 // store, where each sees the other's.
 func TestReplicasNeverPassTheBudgetTogether(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	var stores []*store.Store
-	for range 2 {
-		st, err := store.Open(context.Background(), dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		stores = append(stores, st)
-	}
-	checkBudgetsHold(t, worstCaseServer(t), stores...)
+	storetest.Backends(t, func(t *testing.T, be storetest.Backend) {
+		where := be.NewDB(t)
+		checkBudgetsHold(t, worstCaseServer(t), be.OpenAt(t, where), be.OpenAt(t, where))
+	})
 }
 
 // worstCaseServer is an OpenAI-compatible endpoint whose every answer uses

@@ -41,8 +41,12 @@ func replica(t *testing.T, f *fakeLLM, st *store.Store, owner string, cfg Config
 
 // Identical requests on two replicas at once: one LLM call between them.
 func TestReplicasShareOneGeneration(t *testing.T) {
-	t.Parallel()
-	st := storetest.Open(t)
+	storetest.Backends(t, testReplicasShareOneGeneration)
+}
+
+func testReplicasShareOneGeneration(t *testing.T, be storetest.Backend) {
+	where := be.NewDB(t)
+	st := be.OpenAt(t, where)
 	started, release := make(chan struct{}), make(chan struct{})
 	f := &fakeLLM{answer: func(n int64, _ llm.Request) (llm.Response, error) {
 		if n == 1 {
@@ -53,7 +57,7 @@ func TestReplicasShareOneGeneration(t *testing.T) {
 	}}
 	waiting := make(chan struct{})
 	var once sync.Once
-	replicas := []*Summarizer{replica(t, f, st, "a", Config{}), replica(t, f, st, "b", Config{})}
+	replicas := []*Summarizer{replica(t, f, st, "a", Config{}), replica(t, f, be.OpenAt(t, where), "b", Config{})}
 	for _, r := range replicas {
 		r.onClaimWait = func() { once.Do(func() { close(waiting) }) }
 	}
@@ -99,8 +103,11 @@ func TestReplicasShareOneGeneration(t *testing.T) {
 // A claim left by a replica that died is taken over once its lease has
 // run out; until then nobody calls the LLM.
 func TestDeadReplicasClaimIsTakenOver(t *testing.T) {
-	t.Parallel()
-	st := storetest.Open(t)
+	storetest.Backends(t, testDeadReplicasClaimIsTakenOver)
+}
+
+func testDeadReplicasClaimIsTakenOver(t *testing.T, be storetest.Backend) {
+	st := be.Open(t)
 	clock := &manualClock{t: time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)}
 	f := &fakeLLM{answer: func(int64, llm.Request) (llm.Response, error) { return reply(omanAnswer) }}
 	r := replica(t, f, st, "b", Config{Now: clock.Now})
