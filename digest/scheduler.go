@@ -95,6 +95,10 @@ type SchedulerConfig struct {
 	// replica renews it before each message; another replica finishes the
 	// edition only once it has run out.
 	Lease time.Duration
+	// PostsPerSecond caps this scheduler's requests to Discord (posts, and
+	// searches for earlier posts); 0: no cap. Set it so that replicas ×
+	// PostsPerSecond stays under Discord's 50 requests a second.
+	PostsPerSecond float64
 	// Now is the clock of schedules and leases (default time.Now).
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -127,6 +131,7 @@ type Scheduler struct {
 	poster  Poster
 	cfg     SchedulerConfig
 	log     *slog.Logger
+	pace    *pacer
 }
 
 // NewScheduler returns a Scheduler.
@@ -150,7 +155,7 @@ func NewScheduler(st EditionStore, builder DigestBuilder, poster Poster, cfg Sch
 	if cfg.Lease <= 0 {
 		cfg.Lease = DefaultEditionLease
 	}
-	return &Scheduler{st: st, builder: builder, poster: poster, cfg: cfg, log: cfg.Logger}
+	return &Scheduler{st: st, builder: builder, poster: poster, cfg: cfg, log: cfg.Logger, pace: newPacer(cfg.PostsPerSecond)}
 }
 
 // Run checks the schedules at once and then every cfg.Every until ctx ends.
@@ -336,6 +341,9 @@ func (s *Scheduler) postParts(ctx context.Context, e store.EditionRow, now time.
 // which outlives pctx, is for the bookkeeping after a failure.
 func (s *Scheduler) postPart(pctx, ctx context.Context, e store.EditionRow, p store.EditionPart, finder Finder, stale bool) bool {
 	if stale {
+		if err := s.pace.wait(pctx); err != nil {
+			return false
+		}
 		id, found, err := finder.FindPosted(pctx, e.ChannelID, p.Content, e.Updated.Add(-time.Minute))
 		if channelUnavailable(err) {
 			s.channelGone(ctx, e, err)
@@ -353,6 +361,9 @@ func (s *Scheduler) postPart(pctx, ctx context.Context, e store.EditionRow, p st
 			}
 			return true
 		}
+	}
+	if err := s.pace.wait(pctx); err != nil {
+		return false
 	}
 	id, err := s.poster.Post(pctx, e.ChannelID, p.Content, p.Nonce)
 	if channelUnavailable(err) {
