@@ -8,8 +8,8 @@ import (
 )
 
 // GenerationClaims lets replicas that share one store agree on which of
-// them generates a Brief, so that identical requests reaching different
-// replicas make one LLM call (a *store.Store). A claim is a named lease:
+// them generates a Brief or story brief, so that identical requests
+// reaching different replicas make one LLM call (a *store.Store). A claim is a named lease:
 // TryLease takes it when it is free, has run out, or is owner's already;
 // ReleaseLease gives it up.
 type GenerationClaims interface {
@@ -25,15 +25,16 @@ const DefaultClaimPoll = 200 * time.Millisecond
 // it covers: time to save the Brief, and to absorb clocks a little apart.
 const claimMargin = 5 * time.Second
 
-// claimed is what claim found: either the Brief (another replica made it)
+// claimed is what claim found: either the brief (another replica made it)
 // or the right to generate it, given back with release.
-type claimed struct {
-	brief   Brief
+type claimed[T any] struct {
+	brief   T
 	found   bool
 	release func()
 }
 
-// claim makes sure one replica generates the Brief under key. Without
+// claim makes sure one replica generates the brief under key (a Brief or
+// a story brief, read from the cache with cached). Without
 // Config.Claims, this process's flight is enough and it returns at once.
 // Otherwise it takes the claim, or, while another replica holds it, waits
 // for that replica's Brief to reach the cache, polling every
@@ -41,8 +42,8 @@ type claimed struct {
 // deadline plus a margin) and is taken over. The wait ends with ctx, which
 // carries the summary deadline. A store that cannot be asked is logged and
 // the Brief generated anyway: paying twice is better than not answering.
-func (s *Summarizer) claim(ctx context.Context, key string) (claimed, error) {
-	none := claimed{release: func() {}}
+func claim[T any](ctx context.Context, s *Summarizer, key string, cached func(context.Context, string) (T, bool)) (claimed[T], error) {
+	none := claimed[T]{release: func() {}}
 	if s.cfg.Claims == nil {
 		return none, nil
 	}
@@ -55,7 +56,7 @@ func (s *Summarizer) claim(ctx context.Context, key string) (claimed, error) {
 			if ctx.Err() != nil {
 				return none, ctx.Err()
 			}
-			s.log.Warn("cannot claim the generation of a Brief; generating without a claim", slog.String("key", key), slog.Any("error", err))
+			s.log.Warn("cannot claim the generation of a brief; generating without a claim", slog.String("key", key), slog.Any("error", err))
 			return none, nil
 		}
 		if won {
@@ -65,16 +66,16 @@ func (s *Summarizer) claim(ctx context.Context, key string) (claimed, error) {
 				rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 				defer cancel()
 				if err := s.cfg.Claims.ReleaseLease(rctx, key, s.cfg.Owner); err != nil {
-					s.log.Warn("cannot release the claim on a Brief; other replicas wait for it to run out", slog.String("key", key), slog.Any("error", err))
+					s.log.Warn("cannot release the claim on a brief; other replicas wait for it to run out", slog.String("key", key), slog.Any("error", err))
 				}
 			}
 			// Another replica may have saved the Brief and released its
 			// claim between our look in the cache and our claim.
-			if b, ok := s.cached(ctx, key); ok {
+			if b, ok := cached(ctx, key); ok {
 				release()
-				return claimed{brief: b, found: true, release: func() {}}, nil
+				return claimed[T]{brief: b, found: true, release: func() {}}, nil
 			}
-			return claimed{release: release}, nil
+			return claimed[T]{release: release}, nil
 		}
 		if !waiting {
 			waiting = true
@@ -87,11 +88,11 @@ func (s *Summarizer) claim(ctx context.Context, key string) (claimed, error) {
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return none, fmt.Errorf("waiting for another replica's Brief: %w", context.Cause(ctx))
+			return none, fmt.Errorf("waiting for another replica's brief: %w", context.Cause(ctx))
 		case <-t.C:
 		}
-		if b, ok := s.cached(ctx, key); ok {
-			return claimed{brief: b, found: true, release: func() {}}, nil
+		if b, ok := cached(ctx, key); ok {
+			return claimed[T]{brief: b, found: true, release: func() {}}, nil
 		}
 	}
 }

@@ -161,3 +161,46 @@ func TestWaitingForAnotherReplicaEndsAtTheDeadline(t *testing.T) {
 		t.Fatalf("fallback %v after %d LLM calls; want the offline Brief and no call", b.Meta.Fallback, f.calls.Load())
 	}
 }
+
+// Story briefs are claimed the same way: the same story asked of two
+// replicas at once costs one LLM call.
+func TestReplicasShareOneStoryGeneration(t *testing.T) {
+	storetest.Backends(t, func(t *testing.T, be storetest.Backend) {
+		where := be.NewDB(t)
+		started, release := make(chan struct{}), make(chan struct{})
+		f := &fakeLLM{answer: func(n int64, _ llm.Request) (llm.Response, error) {
+			if n == 1 {
+				close(started)
+			}
+			<-release
+			return reply(storyAnswer)
+		}}
+		a := replica(t, f, be.OpenAt(t, where), "a", Config{})
+		b := replica(t, f, be.OpenAt(t, where), "b", Config{})
+		waiting := make(chan struct{})
+		var once sync.Once
+		for _, r := range []*Summarizer{a, b} {
+			r.onClaimWait = func() { once.Do(func() { close(waiting) }) }
+		}
+		var wg sync.WaitGroup
+		for _, r := range []*Summarizer{a, b} {
+			wg.Go(func() {
+				if _, err := r.StoryBrief(context.Background(), storyFixture(), Options{}); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		<-started
+		select {
+		case <-waiting:
+		case <-time.After(10 * time.Second): // a failure bound only
+			close(release)
+			t.Fatalf("no replica waited for the other; %d LLM calls", f.calls.Load())
+		}
+		close(release)
+		wg.Wait()
+		if n := f.calls.Load(); n != 1 {
+			t.Fatalf("the same story on 2 replicas made %d LLM calls, want 1", n)
+		}
+	})
+}

@@ -149,7 +149,7 @@ func (s *Summarizer) Brief(ctx context.Context, doc corpus.Document, opts Option
 		ctx, cancel := s.withDeadline(ctx)
 		defer cancel()
 		// Another replica may be generating it already: one claim wins.
-		c, err := s.claim(ctx, key)
+		c, err := claim(ctx, s, key, s.cached)
 		if err != nil {
 			return Brief{}, s.deadlineError(ctx, err)
 		}
