@@ -123,6 +123,9 @@ type Digest struct {
 	// PostsPerSecond caps each process's digest posts to Discord: replicas
 	// × PostsPerSecond must stay under Discord's 50 requests a second.
 	PostsPerSecond int
+	// Lease is how long an edition stays with the replica posting it after
+	// its last sign of life; then another replica finishes it.
+	Lease time.Duration
 }
 
 const openAIURL = "https://api.openai.com/v1"
@@ -215,6 +218,7 @@ func Load(lookup Lookup, checks ...Check) (Config, error) {
 			SkipEmpty:      p.boolean("DIGEST_SKIP_EMPTY", false),
 			Catchup:        p.duration("DIGEST_CATCHUP", 2*time.Hour, time.Minute),
 			PostsPerSecond: p.integer("DIGEST_POSTS_PER_SECOND", 5, 1),
+			Lease:          p.duration("DIGEST_LEASE", time.Minute, 2*time.Second),
 		},
 		Feeds: Feeds{
 			PollInterval:     p.duration("FEEDS_POLL_INTERVAL", 15*time.Minute, time.Minute),
@@ -303,6 +307,7 @@ func (c Config) Redacted() []string {
 		"DIGEST_SKIP_EMPTY":            strconv.FormatBool(c.Digest.SkipEmpty),
 		"DIGEST_CATCHUP":               c.Digest.Catchup.String(),
 		"DIGEST_POSTS_PER_SECOND":      strconv.Itoa(c.Digest.PostsPerSecond),
+		"DIGEST_LEASE":                 c.Digest.Lease.String(),
 		"DISCORD_ADMIN_USER_IDS":       strings.Join(c.Discord.AdminUserIDs, ","),
 		"INTERACTIONS_ADDR":            c.Discord.InteractionsAddr,
 		"DISCORD_PUBLIC_KEY":           c.Discord.PublicKey,
