@@ -181,6 +181,7 @@ const lookback = 7 * 24 * time.Hour
 // RunOnce finishes interrupted editions, then posts or records as missed
 // every edition due by now.
 func (s *Scheduler) RunOnce(ctx context.Context, now time.Time) error {
+	clock := s.runClock(now)
 	unfinished, err := s.st.UnfinishedEditions(ctx)
 	if err != nil {
 		return err
@@ -190,7 +191,8 @@ func (s *Scheduler) RunOnce(ctx context.Context, now time.Time) error {
 			continue // another replica is posting it
 		}
 		prev := e.Owner
-		e, ok, err := s.st.TakeOverEdition(ctx, e.Key, s.cfg.Owner, now, now.Add(s.cfg.Lease))
+		at := clock()
+		e, ok, err := s.st.TakeOverEdition(ctx, e.Key, s.cfg.Owner, at, at.Add(s.cfg.Lease))
 		if err != nil {
 			return err
 		}
@@ -210,7 +212,7 @@ func (s *Scheduler) RunOnce(ctx context.Context, now time.Time) error {
 			}
 			continue
 		}
-		s.postParts(ctx, e, now)
+		s.postParts(ctx, e, now, clock)
 	}
 
 	schedules, err := s.st.Schedules(ctx, "")
@@ -221,7 +223,7 @@ func (s *Scheduler) RunOnce(ctx context.Context, now time.Time) error {
 		if row.Paused != "" {
 			continue
 		}
-		if err := s.runSchedule(ctx, row, now); err != nil {
+		if err := s.runSchedule(ctx, row, now, clock); err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
@@ -231,7 +233,17 @@ func (s *Scheduler) RunOnce(ctx context.Context, now time.Time) error {
 	return nil
 }
 
-func (s *Scheduler) runSchedule(ctx context.Context, row store.ScheduleRow, now time.Time) error {
+// runClock is the clock of one run that started at now: now, moved on as
+// the scheduler's clock moves. Leases follow it, so that one taken after a
+// long build, or renewed late in a long edition, still runs Lease from the
+// moment it is taken, while a run for a given moment (tests, RunOnce from
+// outside) keeps that moment's dates.
+func (s *Scheduler) runClock(now time.Time) func() time.Time {
+	start := s.cfg.Now()
+	return func() time.Time { return now.Add(s.cfg.Now().Sub(start)) }
+}
+
+func (s *Scheduler) runSchedule(ctx context.Context, row store.ScheduleRow, now time.Time, clock func() time.Time) error {
 	sched, err := FromRow(row)
 	if err != nil {
 		return err
@@ -259,14 +271,14 @@ func (s *Scheduler) runSchedule(ctx context.Context, row store.ScheduleRow, now 
 			}
 			continue
 		}
-		if err := s.publish(ctx, sched, e, now); err != nil {
+		if err := s.publish(ctx, sched, e, now, clock); err != nil {
 			return fmt.Errorf("edition %s: %w", e.Key(), err)
 		}
 	}
 	return nil
 }
 
-func (s *Scheduler) publish(ctx context.Context, sched Schedule, e Edition, now time.Time) error {
+func (s *Scheduler) publish(ctx context.Context, sched Schedule, e Edition, now time.Time, clock func() time.Time) error {
 	since, ok, err := s.st.LastEditionAt(ctx, e.ChannelID)
 	if err != nil {
 		return err
@@ -284,7 +296,7 @@ func (s *Scheduler) publish(ctx context.Context, sched Schedule, e Edition, now 
 	}
 	msgs := Render(d, Heading(e, sched.Zone), s.cfg.SkipEmpty)
 	row := store.EditionRow{Key: e.Key(), ChannelID: e.ChannelID, DueAt: e.At, Updated: now,
-		Owner: s.cfg.Owner, LeaseUntil: now.Add(s.cfg.Lease)}
+		Owner: s.cfg.Owner, LeaseUntil: clock().Add(s.cfg.Lease)}
 	for i, m := range msgs {
 		row.Parts = append(row.Parts, store.EditionPart{Index: i, Nonce: e.Nonce(i), Content: m})
 	}
@@ -297,7 +309,7 @@ func (s *Scheduler) publish(ctx context.Context, sched Schedule, e Edition, now 
 		return err
 	}
 	s.log.Info("digest edition claimed", slog.String("edition", e.Key()), slog.Int("items", len(d.Items)), slog.Int("messages", len(msgs)))
-	s.postParts(ctx, row, now)
+	s.postParts(ctx, row, now, clock)
 	return nil
 }
 
@@ -308,14 +320,14 @@ func (s *Scheduler) publish(ctx context.Context, sched Schedule, e Edition, now 
 // the channel, so a post that succeeded just before a crash is not repeated.
 // Before each part the lease is renewed; when it cannot be, another
 // replica has the edition, and this one stops.
-func (s *Scheduler) postParts(ctx context.Context, e store.EditionRow, now time.Time) {
+func (s *Scheduler) postParts(ctx context.Context, e store.EditionRow, now time.Time, clock func() time.Time) {
 	finder, canFind := s.poster.(Finder)
 	stale := canFind && now.Sub(e.Updated) > nonceWindow
 	for _, p := range e.Parts {
 		if p.MessageID != "" {
 			continue
 		}
-		held, err := s.st.RenewEdition(ctx, e.Key, s.cfg.Owner, s.cfg.Now().Add(s.cfg.Lease))
+		held, err := s.st.RenewEdition(ctx, e.Key, s.cfg.Owner, clock().Add(s.cfg.Lease))
 		if err != nil {
 			s.log.Warn("cannot renew the lease on a digest edition; will retry", slog.String("edition", e.Key), slog.Any("error", err))
 			return

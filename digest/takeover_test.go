@@ -36,10 +36,14 @@ func (c *testClock) Add(d time.Duration) {
 type fixedBuilder struct {
 	d      Digest
 	builds atomic.Int32
+	hook   func() // when set, runs during each build
 }
 
 func (b *fixedBuilder) Build(context.Context, Request) (Digest, error) {
 	b.builds.Add(1)
+	if b.hook != nil {
+		b.hook()
+	}
 	return b.d, nil
 }
 
@@ -302,6 +306,37 @@ func TestConcurrentTakeoverPostsOnce(t *testing.T) {
 			})
 		}
 		wg.Wait()
+		r.checkPostedOnce(t)
+	})
+}
+
+// The lease of a new claim runs from when the claim is made, not from when
+// the run started: a build that took most of a lease does not leave the
+// edition open to a takeover as soon as it is claimed.
+func TestLeaseRunsFromTheClaimAfterALongBuild(t *testing.T) {
+	storetest.Backends(t, func(t *testing.T, be storetest.Backend) {
+		r := newReplicaRig(t, be)
+		ctx := context.Background()
+		r.builder.hook = func() { r.clock.Add(50 * time.Second) } // Briefs took 50 s
+		pa := &replicaPoster{ch: r.ch, hook: func(context.Context, int) error { return errors.New("the process is gone") }}
+		start := r.clock.Now()
+		if err := r.scheduler("replica-a", pa).RunOnce(ctx, start); err != nil {
+			t.Fatal(err)
+		}
+		r.builder.hook = nil
+		pb := &replicaPoster{ch: r.ch}
+		b := r.scheduler("replica-b", pb)
+		r.clock.Add(59 * time.Second) // 109 s after the run started, 59 s after the claim
+		if err := b.RunOnce(ctx, r.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if n := pb.calls.Load(); n != 0 {
+			t.Fatalf("replica B took over %s after the claim, within its lease", 59*time.Second)
+		}
+		r.clock.Add(2 * time.Second)
+		if err := b.RunOnce(ctx, r.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
 		r.checkPostedOnce(t)
 	})
 }
