@@ -2,6 +2,7 @@ package feeds
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"testing"
@@ -101,4 +102,30 @@ func TestFeedHeldByAnotherReplicaIsSkippedUntilItsLeaseRunsOut(t *testing.T) {
 			t.Error("the lease is still held after the poll")
 		}
 	})
+}
+
+// failingLeases cannot be reached.
+type failingLeases struct{}
+
+func (failingLeases) TryLease(context.Context, string, string, time.Time, time.Time) (bool, error) {
+	return false, errors.New("database unreachable")
+}
+func (failingLeases) ReleaseLease(context.Context, string, string) error { return nil }
+
+// A lease that cannot be taken skips the feed and counts an error; it is
+// not polled without one, and the poll goes on.
+func TestFeedWithoutALeaseIsNotPolled(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.site.setFeed("/feeds/one.xml", "application/rss+xml", rssFeed("Feed"))
+	f.sources.add(Source{URL: f.site.url("/feeds/one.xml"), Title: "one"})
+	p, err := NewPoller(Config{Sources: f.sources, State: f.state, Sink: f.sink, Fetcher: testFetcher(time.Minute),
+		Now: f.clock.Now, Leases: failingLeases{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := p.PollAll(context.Background())
+	if err != nil || c.Feeds != 0 || c.Errors != 1 || f.site.count("/feeds/one.xml") != 0 {
+		t.Fatalf("poll = %+v, %v, %d fetches; want the feed skipped with one error", c, err, f.site.count("/feeds/one.xml"))
+	}
 }

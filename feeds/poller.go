@@ -280,7 +280,13 @@ func (p *Poller) poll(ctx context.Context, all bool) (Counts, time.Time, error) 
 		}
 		release, st, ok, err := p.lease(ctx, src, st, all, now)
 		if err != nil {
-			return total, next, err
+			// Skipped this time, not the whole poll: polling a feed without
+			// its lease could poll it twice.
+			p.cfg.Logger.Error("feeds: feed not polled", slog.String("feed", src.URL), slog.String("error", err.Error()))
+			mu.Lock()
+			total.Errors++
+			mu.Unlock()
+			continue
 		}
 		if !ok {
 			if !all && st.NextPoll.After(now) {
