@@ -176,6 +176,15 @@ func (s *Summarizer) StoryBrief(ctx context.Context, sources []StorySource, opts
 		}
 		ctx, cancel := s.withDeadline(ctx)
 		defer cancel()
+		// Another replica may be generating it already: one claim wins.
+		c, err := claim(ctx, s, key, s.cachedStory)
+		if err != nil {
+			return StoryBrief{}, s.deadlineError(ctx, err)
+		}
+		if c.found {
+			return c.brief, nil
+		}
+		defer c.release() // after the save
 		b, err := s.generateStory(ctx, srcs, opts)
 		if err != nil {
 			return StoryBrief{}, s.deadlineError(ctx, err)
