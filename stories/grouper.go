@@ -22,7 +22,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -250,7 +252,9 @@ func (g *Grouper) Add(ctx context.Context, d Doc) (string, error) {
 	}
 	window := int64(g.opts.Window / time.Second)
 	toStory := map[int32]float64{}
-	for c := range cands {
+	// In filing order, so that the sums, and the grouping, come out the
+	// same on every run (a map's order would change the last bits).
+	for _, c := range slices.Sorted(maps.Keys(cands)) {
 		o := &g.docs[c]
 		if abs(o.unix-rec.unix) > window {
 			continue
