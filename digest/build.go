@@ -43,7 +43,8 @@ type Item struct {
 	URL       string    `json:"url,omitempty"`
 	Published time.Time `json:"published,omitzero"`
 	// Updated marks a document sent before whose content has changed
-	// since; by story, a story sent before that has gained sources since.
+	// since; by story, a story sent before that has gained sources since
+	// (or one of whose articles sent has been edited).
 	Updated bool `json:"updated,omitempty"`
 	// Offline marks an item whose Brief came from the extractive summarizer.
 	Offline bool `json:"offline,omitempty"`

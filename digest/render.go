@@ -50,7 +50,7 @@ func renderItem(n int, it Item, allOffline bool) string {
 	var src []string
 	switch {
 	case it.StoryID != "" || len(it.Sources) > 1:
-		src = append(src, discordfmt.Escape(sourceList(it.Sources)))
+		src = append(src, discordfmt.Escape(SourceList(it.Sources)))
 	case it.Source != "":
 		src = append(src, discordfmt.Escape(discordfmt.Cut(it.Source, 200)))
 	}
@@ -70,9 +70,9 @@ func renderItem(n int, it Item, allOffline bool) string {
 // message with their names.
 const maxSourceNames = 6
 
-// sourceList says how many sources covered a story and names them:
-// "3 sources: AP, Reuters, CNN".
-func sourceList(sources []string) string {
+// SourceList says how many sources covered a story and names them, in
+// plain text: "3 sources: AP, Reuters, CNN".
+func SourceList(sources []string) string {
 	if len(sources) == 0 {
 		return "no named source"
 	}

@@ -52,9 +52,10 @@ type storyPick struct {
 
 // pickStories turns the documents new to the channel into stories: a
 // story the channel never got is an item; one it got comes back, marked
-// Updated, only when a source it was not told about has covered it since.
-// A re-published copy, or another article from a source already told,
-// brings nothing back. The items are ranked by breadth of coverage
+// Updated, only when a source it was not told about has covered it since,
+// or an article it got has been edited by its outlet. A re-published
+// copy, or another article from a source already told, brings nothing
+// back. The items are ranked by breadth of coverage
 // (distinct sources), then by their latest document.
 func (b *Builder) pickStories(ctx context.Context, docs []corpus.Document, sent map[string]string, d *Digest) ([]corpus.Document, error) {
 	var picks []*storyPick
@@ -97,7 +98,7 @@ func (b *Builder) pickStories(ctx context.Context, docs []corpus.Document, sent 
 	for _, p := range picks {
 		told := toldSources(p.story, sent)
 		if len(told) > 0 {
-			if !hasNewSource(p.story.Sources, told) {
+			if !hasNewSource(p.story.Sources, told) && !editedOriginal(p, sent) {
 				continue
 			}
 			p.updated = true
@@ -150,6 +151,22 @@ func toldSources(s Story, sent map[string]string) map[string]bool {
 		told[sourceKey(src)] = true
 	}
 	return told
+}
+
+// editedOriginal tells whether an original the channel got has changed
+// its text since (an article corrected or rewritten by its outlet), as a
+// document digest marks it. A copy's edits do not count.
+func editedOriginal(p *storyPick, sent map[string]string) bool {
+	isCopy := map[string]bool{}
+	for _, sd := range p.story.Docs {
+		isCopy[sd.ID] = sd.CopyOf != ""
+	}
+	for _, doc := range p.fresh {
+		if h, ok := sent[doc.ID]; ok && h != "" && h != doc.Hash && !isCopy[doc.ID] {
+			return true
+		}
+	}
+	return false
 }
 
 func hasNewSource(sources []string, told map[string]bool) bool {

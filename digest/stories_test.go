@@ -210,6 +210,40 @@ func TestStoryComesBackUpdatedOnlyWithANewSource(t *testing.T) {
 	}
 }
 
+// An article the channel got, edited by its outlet, brings its story back
+// marked Updated, as a document digest marks an edited document; an edited
+// copy does not.
+func TestEditedArticleUpdatesItsStoryButAnEditedCopyDoesNot(t *testing.T) {
+	t.Parallel()
+	now := base.Add(3 * time.Hour)
+	desk := newDesk(&now)
+	desk.add("a1", "Reuters", "talks", "", base.Add(1*time.Hour))
+	desk.add("a2", "Site X", "talks", "a1", base.Add(2*time.Hour))
+	b := NewBuilder(desk, &fakeSummarizer{}, 10, nil).WithStories(desk)
+	sent := map[string]string{}
+	buildAndRecord(t, b, base, sent)
+	edit := func(id string, at time.Time) {
+		desk.mu.Lock()
+		defer desk.mu.Unlock()
+		for i := range desk.docs {
+			if desk.docs[i].ID == id {
+				desk.docs[i].Hash += "-edited"
+				desk.docs[i].Added = at
+			}
+		}
+	}
+	edit("a2", base.Add(4*time.Hour))
+	now = base.Add(5 * time.Hour)
+	if got := storyIDs(buildAndRecord(t, b, base.Add(3*time.Hour), sent)); len(got) != 0 {
+		t.Fatalf("after the copy was edited: %v, want nothing", got)
+	}
+	edit("a1", base.Add(6*time.Hour))
+	now = base.Add(7 * time.Hour)
+	if got := storyIDs(buildAndRecord(t, b, base.Add(5*time.Hour), sent)); !slices.Equal(got, []string{"talks*"}) {
+		t.Fatalf("after the original was edited: %v, want the story updated", got)
+	}
+}
+
 // Two stories the channel got apart merge: the merged story brings back
 // nothing until a source neither had covers it.
 func TestMergedStoriesAreNotRepeated(t *testing.T) {
