@@ -119,7 +119,7 @@ func newInputs(w io.Writer, cfg config) inputs {
 // result is what one backend measured. Latencies are sorted.
 type result struct {
 	backend string
-	schema  string // on PostgreSQL, the schema the run made (and dropped)
+	schema  string        // on PostgreSQL, the schema the run made (and dropped)
 	build   time.Duration // SyncDocuments of every document, one transaction
 	// firstSearch is the first Search after the build: on PostgreSQL, the
 	// replica's index copies every document then.
