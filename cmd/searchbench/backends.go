@@ -93,8 +93,10 @@ func newPostgresBackend(ctx context.Context, baseURL, dir string) (*pgBackend, e
 				if err != nil {
 					return fmt.Sprintf("schema size unknown (%v); search index %.1f MB", err, fileMB(indexDir, store.FileName))
 				}
-				return fmt.Sprintf("%.1f MB in PostgreSQL (tables, indexes, TOAST), search index of this replica %.1f MB (%s)",
-					float64(bytes)/1e6, fileMB(indexDir, store.FileName), store.FileName)
+				// The WAL shows whether the index's copy of the documents
+				// was folded into its file, as a SQLite sync is.
+				return fmt.Sprintf("%.1f MB in PostgreSQL (tables, indexes, TOAST), search index of this replica %.1f MB (%s), %.1f MB of WAL",
+					float64(bytes)/1e6, fileMB(indexDir, store.FileName), store.FileName, fileMB(indexDir, store.FileName+"-wal"))
 			},
 		},
 		schema: schema,

@@ -26,7 +26,7 @@ const (
 	// followRounds and followDocs: the new documents written by another
 	// replica, in rounds; store.MaxLimit hits of one Search can show them
 	// all.
-	followRounds = 5
+	followRounds = 10
 	followDocs   = store.MaxLimit
 	// editionParts and editionSent shape a claimed edition: three messages
 	// near Discord's 2,000-character limit and the ten documents they list.
