@@ -180,6 +180,29 @@ var pgMigrations = []string{
 	);
 	CREATE INDEX story_aliases_into ON story_aliases (into_id);`,
 
+	// 9: leases, token reservations and budget locks, as on SQLite (the
+	// same SQL).
+	`ALTER TABLE digest_editions ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+	ALTER TABLE digest_editions ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0;
+	CREATE TABLE leases (
+		name        TEXT PRIMARY KEY,
+		owner       TEXT NOT NULL,
+		lease_until BIGINT NOT NULL
+	);
+	CREATE TABLE budget_locks (
+		day TEXT PRIMARY KEY,
+		n   BIGINT NOT NULL
+	);
+	CREATE TABLE token_reservations (
+		id      TEXT PRIMARY KEY,
+		day     TEXT NOT NULL,
+		guild   TEXT NOT NULL,
+		tokens  BIGINT NOT NULL,
+		expires BIGINT NOT NULL
+	);
+	CREATE INDEX token_reservations_day ON token_reservations (day, guild);
+	CREATE INDEX token_reservations_expires ON token_reservations (expires);`,
+
 	// Append the next migration here, and its SQLite twin at the end of
 	// migrations under the same number.
 }
