@@ -29,7 +29,7 @@ func botCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	defer lib.Close()
 
-	builder := digest.NewBuilder(lib.Store, lib.Summarizer, cfg.Digest.MaxItems, log)
+	builder := digest.NewBuilder(lib.Store, lib.Summarizer, cfg.Digest.MaxItems, log).WithStories(digestStories{lib})
 	bcfg := handlerConfig(cfg, lib, builder, log)
 	bcfg.MetricsAddr = cfg.MetricsAddr
 	bcfg.Registry = newMetricsRegistry(lib)

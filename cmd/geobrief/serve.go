@@ -68,7 +68,7 @@ func serveCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// The handler is built as botCmd builds it, without the gateway: one
 	// route table for both transports.
 	reg := newMetricsRegistry(lib)
-	builder := digest.NewBuilder(lib.Store, lib.Summarizer, cfg.Digest.MaxItems, log)
+	builder := digest.NewBuilder(lib.Store, lib.Summarizer, cfg.Digest.MaxItems, log).WithStories(digestStories{lib})
 	bcfg := handlerConfig(cfg, lib, builder, log)
 	bcfg.Registry = reg
 	h, err := bot.NewHandler(bcfg, lib, lib.Summarizer)
