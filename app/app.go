@@ -151,6 +151,13 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 		Timeout:         cfg.LLM.SummaryTimeout,
 		Logger:          log,
 	}
+	if shared(st) {
+		// Replicas on one database generate each Brief once between them.
+		// On SQLite one process owns the file: its in-process flights are
+		// enough, and a claim a crash left behind would only make the first
+		// request after a restart wait it out.
+		scfg.Claims = st
+	}
 	var completer summarize.Completer
 	if cfg.LLM.Enabled() {
 		a.LLM = NewLLMClient(cfg, st, log)
@@ -200,7 +207,7 @@ func (a *App) setUpFeeds(cfg config.Feeds, opts []Option) error {
 	a.pollInterval, a.maxAge = cfg.PollInterval, cfg.MaxAge
 	a.web = NewWeb(cfg, o.tune...)
 	w := a.webStore()
-	p, err := feeds.NewPoller(feeds.Config{
+	fc := feeds.Config{
 		Sources:  w,
 		State:    w,
 		Sink:     w,
@@ -209,7 +216,11 @@ func (a *App) setUpFeeds(cfg config.Feeds, opts []Option) error {
 		Interval: cfg.PollInterval,
 		Now:      a.now,
 		After:    a.after,
-	})
+	}
+	if a.Store != nil {
+		fc.Leases = a.Store // replicas on one database poll each feed one at a time
+	}
+	p, err := feeds.NewPoller(fc)
 	if err != nil {
 		return fmt.Errorf("app: %w", err)
 	}
@@ -330,4 +341,20 @@ func (a *App) emptyCorpus() error {
 	}
 	a.mu.Unlock()
 	return e
+}
+
+// shared reports whether the store is a database that several replicas use
+// at once (PostgreSQL) rather than a file one process owns (SQLite).
+func shared(st *store.Store) bool { return st.Dialect() == "postgres" }
+
+// SchedulerOwner names this process in the digest editions its scheduler
+// claims. On SQLite one process owns the database, so every start is the
+// same owner and resumes an edition a crash interrupted at once; on
+// PostgreSQL it is "" and the scheduler gives each replica a name of its
+// own, so that a live replica's edition is left to it until its lease ends.
+func (a *App) SchedulerOwner() string {
+	if shared(a.Store) {
+		return ""
+	}
+	return "local"
 }

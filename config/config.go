@@ -120,6 +120,12 @@ type Digest struct {
 	MaxItems  int
 	SkipEmpty bool
 	Catchup   time.Duration
+	// PostsPerSecond caps each process's digest posts to Discord: replicas
+	// × PostsPerSecond must stay under Discord's 50 requests a second.
+	PostsPerSecond int
+	// Lease is how long an edition stays with the replica posting it after
+	// its last sign of life; then another replica finishes it.
+	Lease time.Duration
 }
 
 const openAIURL = "https://api.openai.com/v1"
@@ -204,13 +210,15 @@ func Load(lookup Lookup, checks ...Check) (Config, error) {
 			StillWorkingAfter: p.duration("DISCORD_STILL_WORKING_AFTER", 3*time.Second, time.Second),
 		},
 		Digest: Digest{
-			ChannelID: p.snowflake("DIGEST_CHANNEL_ID"),
-			Times:     p.str("DIGEST_TIMES", ""),
-			Timezone:  p.str("DIGEST_TIMEZONE", "UTC"),
-			Window:    p.duration("DIGEST_WINDOW", 24*time.Hour, time.Minute),
-			MaxItems:  p.integer("DIGEST_MAX_ITEMS", 10, 1),
-			SkipEmpty: p.boolean("DIGEST_SKIP_EMPTY", false),
-			Catchup:   p.duration("DIGEST_CATCHUP", 2*time.Hour, time.Minute),
+			ChannelID:      p.snowflake("DIGEST_CHANNEL_ID"),
+			Times:          p.str("DIGEST_TIMES", ""),
+			Timezone:       p.str("DIGEST_TIMEZONE", "UTC"),
+			Window:         p.duration("DIGEST_WINDOW", 24*time.Hour, time.Minute),
+			MaxItems:       p.integer("DIGEST_MAX_ITEMS", 10, 1),
+			SkipEmpty:      p.boolean("DIGEST_SKIP_EMPTY", false),
+			Catchup:        p.duration("DIGEST_CATCHUP", 2*time.Hour, time.Minute),
+			PostsPerSecond: p.integer("DIGEST_POSTS_PER_SECOND", 5, 1),
+			Lease:          p.duration("DIGEST_LEASE", time.Minute, 2*time.Second),
 		},
 		Feeds: Feeds{
 			PollInterval:     p.duration("FEEDS_POLL_INTERVAL", 15*time.Minute, time.Minute),
@@ -298,6 +306,8 @@ func (c Config) Redacted() []string {
 		"DIGEST_MAX_ITEMS":             strconv.Itoa(c.Digest.MaxItems),
 		"DIGEST_SKIP_EMPTY":            strconv.FormatBool(c.Digest.SkipEmpty),
 		"DIGEST_CATCHUP":               c.Digest.Catchup.String(),
+		"DIGEST_POSTS_PER_SECOND":      strconv.Itoa(c.Digest.PostsPerSecond),
+		"DIGEST_LEASE":                 c.Digest.Lease.String(),
 		"DISCORD_ADMIN_USER_IDS":       strings.Join(c.Discord.AdminUserIDs, ","),
 		"INTERACTIONS_ADDR":            c.Discord.InteractionsAddr,
 		"DISCORD_PUBLIC_KEY":           c.Discord.PublicKey,

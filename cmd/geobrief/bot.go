@@ -29,7 +29,7 @@ func botCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	defer lib.Close()
 
-	builder := digest.NewBuilder(lib.Store, lib.Summarizer, cfg.Digest.MaxItems, log)
+	builder := digest.NewBuilder(lib.Store, lib.Summarizer, cfg.Digest.MaxItems, log).WithStories(digestStories{lib})
 	bcfg := handlerConfig(cfg, lib, builder, log)
 	bcfg.MetricsAddr = cfg.MetricsAddr
 	bcfg.Registry = newMetricsRegistry(lib)
@@ -50,6 +50,8 @@ func botCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	wg.Go(func() { lib.Run(work) }) // the corpus watcher, the feed poller and pruning
 	scheduler := digest.NewScheduler(lib.Store, builder, b.Channels(), digest.SchedulerConfig{
 		Window: cfg.Digest.Window, Catchup: cfg.Digest.Catchup, SkipEmpty: cfg.Digest.SkipEmpty, Logger: log,
+		PostsPerSecond: float64(cfg.Digest.PostsPerSecond), Lease: cfg.Digest.Lease,
+		Owner: lib.SchedulerOwner(),
 	})
 	wg.Go(func() { scheduler.Run(work) })
 

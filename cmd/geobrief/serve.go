@@ -68,7 +68,7 @@ func serveCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// The handler is built as botCmd builds it, without the gateway: one
 	// route table for both transports.
 	reg := newMetricsRegistry(lib)
-	builder := digest.NewBuilder(lib.Store, lib.Summarizer, cfg.Digest.MaxItems, log)
+	builder := digest.NewBuilder(lib.Store, lib.Summarizer, cfg.Digest.MaxItems, log).WithStories(digestStories{lib})
 	bcfg := handlerConfig(cfg, lib, builder, log)
 	bcfg.Registry = reg
 	h, err := bot.NewHandler(bcfg, lib, lib.Summarizer)
@@ -129,6 +129,8 @@ func serveCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	wg.Go(func() { lib.Run(work) }) // the corpus watcher, the feed poller and pruning
 	scheduler := digest.NewScheduler(lib.Store, builder, ep, digest.SchedulerConfig{
 		Window: cfg.Digest.Window, Catchup: cfg.Digest.Catchup, SkipEmpty: cfg.Digest.SkipEmpty, Logger: log,
+		PostsPerSecond: float64(cfg.Digest.PostsPerSecond), Lease: cfg.Digest.Lease,
+		Owner: lib.SchedulerOwner(),
 	})
 	wg.Go(func() { scheduler.Run(work) })
 
