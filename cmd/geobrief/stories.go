@@ -77,7 +77,7 @@ func printStories(w io.Writer, views []app.StoryView, since time.Time) {
 		if len(v.Sources) > 0 {
 			sources += ": " + strings.Join(v.Sources, ", ")
 		}
-		fmt.Fprintln(w, wrap("   "+sources, 78, "   "))
+		fmt.Fprintln(w, "   "+wrap(sources, 75, "   "))
 		fmt.Fprintf(w, "   %d %s, %s · story %s\n", len(v.Documents), plural(len(v.Documents), "document", "documents"),
 			seenSpan(v.FirstSeen, v.LastSeen), v.ID)
 	}

@@ -132,7 +132,7 @@ func TestStoriesCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, w := range []string{"1. Malta and Libya resume Marsaxlokk harbour talks in Valletta", "3 sources: Harbour Times, Island Post, Coastal Review", "4 documents", "story " + top.ID} {
+	for _, w := range []string{"1. Malta and Libya resume Marsaxlokk harbour talks in Valletta", "\n   3 sources: Harbour Times, Island Post, Coastal Review", "\n   4 documents", "story " + top.ID} {
 		if !strings.Contains(out, w) {
 			t.Errorf("no %q in:\n%s", w, out)
 		}
