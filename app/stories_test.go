@@ -316,3 +316,40 @@ func TestUngroupedDocumentsAreCaughtUp(t *testing.T) {
 		t.Errorf("cod-web joined %v (sources %v)", v.DocumentIDs(), v.Sources)
 	}
 }
+
+// Documents stored while the index is being built (Run builds it as feeds
+// start storing) all end up in a story, none missed and none left to a
+// later catch-up.
+func TestDocumentsStoredDuringTheBuildJoinStories(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	a := openFolder(t, storyFolder(t), &bytes.Buffer{})
+	const n = 40
+	errs := make(chan error, n+1)
+	go func() {
+		_, err := a.storyGrouper(ctx)
+		errs <- err
+	}()
+	for i := range n {
+		go func() {
+			errs <- a.saveWeb(ctx, feeds.Doc{
+				ID: fmt.Sprintf("web-%02d", i), Key: fmt.Sprintf("k%d", i), URL: fmt.Sprintf("https://news.example/%d", i),
+				Title: fmt.Sprintf("Cod quota talks in Tromso, day %d", i), Source: fmt.Sprintf("Outlet %d", i),
+				Published: time.Date(2026, 3, 11, i%24, 0, 0, 0, time.UTC),
+				Text:      fmt.Sprintf("Ingrid Dahl met Iceland in Tromso on Arctic cod quotas; report number %d.", i), TextHash: fmt.Sprint(i),
+			}, false)
+		}()
+	}
+	for range n + 1 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	left, err := a.Store.Ungrouped(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 0 {
+		t.Errorf("%d documents stored during the build have no story: %v", len(left), left[0].ID)
+	}
+}
