@@ -105,7 +105,7 @@ func storyButtons(views []app.StoryView) []discordgo.MessageComponent {
 			continue // the ID cannot travel in a button
 		}
 		row = append(row, discordgo.Button{
-			Label:    discordfmt.Cut(fmt.Sprintf("%d sources: %s", len(v.Sources), discordfmt.OneLine(v.Headline)), maxLabel),
+			Label:    discordfmt.Cut(fmt.Sprintf("%d %s: %s", len(v.Sources), plural(len(v.Sources), "source", "sources"), discordfmt.OneLine(v.Headline)), maxLabel),
 			Style:    discordgo.SecondaryButton,
 			CustomID: id,
 		})
@@ -161,35 +161,16 @@ func (b *Bot) storyButton() *button {
 
 const msgStoryGone = "That story is no longer in the corpus: its documents were removed. Try `/stories`."
 
-// storyBriefReply shows a story brief: headline, summary, where the
-// sources differ (each side quoted), each verified fact with the sources
-// that back it and their words, and the sources with a button to summarize
-// each.
+// storyBriefReply shows a story brief (discordfmt.StoryEmbed: summary,
+// where the sources differ with each side quoted, each verified fact with
+// its sources' words), names the story in the footer, and gives a button
+// to summarize each source.
 func storyBriefReply(v app.StoryView, br summarize.StoryBrief) reply {
-	title := discordfmt.OneLine(br.Headline)
-	if title == "" {
-		title = discordfmt.OneLine(v.Headline)
+	if strings.TrimSpace(br.Headline) == "" {
+		br.Headline = v.Headline
 	}
-	desc := strings.TrimSpace(br.Summary)
-	for _, d := range br.Disagreements {
-		desc += "\n\n⚠️ " + discordfmt.Escape(discordfmt.OneLine(d.String()))
-		for _, side := range d.Sides {
-			desc += "\n> " + discordfmt.Escape(discordfmt.Cut(discordfmt.OneLine(side.Outlet+": “"+side.Quote+"”"), 300))
-		}
-	}
-	var fields []*discordgo.MessageEmbedField
-	for n, f := range br.VerifiedFacts() {
-		var quotes []string
-		for _, c := range f.Citations {
-			quotes = append(quotes, "> “"+discordfmt.OneLine(c.Quote)+"” (*"+discordfmt.Escape(discordfmt.OneLine(c.Outlet))+"*)")
-		}
-		name := discordfmt.OneLine(f.Text)
-		if name == "" || len(f.Citations) == 1 && name == discordfmt.OneLine(f.Citations[0].Quote) {
-			// Offline facts are source sentences: the quote says it all.
-			name = fmt.Sprintf("Fact %d", n+1)
-		}
-		fields = append(fields, &discordgo.MessageEmbedField{Name: name, Value: strings.Join(quotes, "\n")})
-	}
+	e := discordfmt.StoryEmbed(br)
+	e.Footer.Text = discordfmt.Cut("Story "+v.ID+" · "+e.Footer.Text, discordfmt.MaxFooter)
 	var sources []string
 	var hits []store.Hit
 	for _, s := range br.Sources {
@@ -200,42 +181,9 @@ func storyBriefReply(v app.StoryView, br summarize.StoryBrief) reply {
 		sources = append(sources, line)
 		hits = append(hits, store.Hit{ID: s.DocID, Title: s.Title})
 	}
-	e := &discordgo.MessageEmbed{
-		Title:       title,
-		Description: desc,
-		Color:       discordfmt.Color,
-		Fields:      fields,
-		Footer:      &discordgo.MessageEmbedFooter{Text: storyFooter(v, br.Meta)},
-	}
-	if br.Meta.Offline {
-		e.Color = discordfmt.ColorOffline
-	}
 	content := fmt.Sprintf("Story brief from %d %s: %s.", len(br.Sources), plural(len(br.Sources), "source", "sources"),
 		discordfmt.Cut(strings.Join(sources, ", "), 1500))
 	return reply{content: content, embeds: []*discordgo.MessageEmbed{e}, components: summarizeButtons(hits)}
-}
-
-// storyFooter says which story and how its brief was made.
-func storyFooter(v app.StoryView, m summarize.Meta) string {
-	parts := []string{"Story " + v.ID}
-	switch {
-	case m.Fallback && strings.TrimSpace(m.FallbackReason) != "":
-		parts = append(parts, "offline summary: "+discordfmt.OneLine(m.FallbackReason))
-	case m.Fallback:
-		parts = append(parts, "offline summary (LLM unavailable)")
-	case m.Offline:
-		parts = append(parts, "offline summary")
-	}
-	if m.Model != "" {
-		parts = append(parts, "model "+m.Model)
-	}
-	if m.Cached {
-		parts = append(parts, "cached")
-	} else {
-		parts = append(parts, "fresh")
-	}
-	parts = append(parts, fmt.Sprintf("facts verified %d/%d", m.FactsVerified, m.FactsGiven))
-	return strings.Join(parts, " · ")
 }
 
 // storyDocumentsReply lists a story's documents, oldest first, with a

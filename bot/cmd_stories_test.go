@@ -124,6 +124,17 @@ func TestStoriesCommandListsTopStories(t *testing.T) {
 	if got := buttonIDs(m.Components); !slices.Equal(got, want) {
 		t.Errorf("buttons %v, want %v", got, want)
 	}
+	// Each button counts its story's sources in words that agree with the count.
+	var labels []string
+	for _, row := range m.Components {
+		cs, _ := row["components"].([]any)
+		for _, c := range cs {
+			labels = append(labels, c.(map[string]any)["label"].(string))
+		}
+	}
+	if len(labels) != 3 || !strings.HasPrefix(labels[0], "3 sources: ") || !strings.HasPrefix(labels[2], "1 source: ") {
+		t.Errorf("button labels %q", labels)
+	}
 
 	// Nothing in the default window (the last day): said so.
 	_, ed = h.dispatch(h.slash("stories", "u1"))
@@ -253,7 +264,7 @@ func TestStoryButtonGivesTheBrief(t *testing.T) {
 	// be cited.
 	outlets := []string{"Harbour Times", "Wire Daily", "Island Post", "Coastal Review"}
 	for _, f := range e.Fields {
-		if !strings.HasPrefix(f.Value, "> “") || !slices.ContainsFunc(outlets, func(o string) bool { return strings.Contains(f.Value, "(*"+o+"*)") }) {
+		if !strings.HasPrefix(f.Value, "> “") || !slices.ContainsFunc(outlets, func(o string) bool { return strings.Contains(f.Value, "("+o+")") }) {
 			t.Errorf("fact %q without a quote from one of the sources: %q", f.Name, f.Value)
 		}
 	}
