@@ -29,7 +29,7 @@ Usage:
   geobrief search [--limit N] [--json] QUERY
   geobrief check        show the configuration and test the LLM endpoint
   geobrief digest [--since 24h|7d|DATE] [--json]
-                        a digest of the documents added recently (a preview: records nothing)
+                        a digest of the stories added recently (a preview: records nothing)
   geobrief stories [--since 24h|7d|DATE] [--json]
                         the stories (one event, every source that covered it) active recently
   geobrief story [--length ...] [--json] STORY_ID|DOCUMENT_ID
