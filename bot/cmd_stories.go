@@ -16,6 +16,7 @@ import (
 	"github.com/geobrief/geobrief/digest"
 	"github.com/geobrief/geobrief/discordfmt"
 	"github.com/geobrief/geobrief/store"
+	"github.com/geobrief/geobrief/summarize"
 )
 
 const (
@@ -25,9 +26,9 @@ const (
 	storiesShown = 10
 	// storiesWindow is how far back /stories looks without a since.
 	storiesWindow = 24 * time.Hour
-	// storyBriefPending is said where the story brief will be, until the
-	// summarizer makes story briefs.
-	storyBriefPending = "The story brief (one summary from all its sources) is not ready yet: here are the story's documents; summarize one with its button."
+	// storyBriefPending is said where the story brief would be, when the
+	// bot has no story briefer.
+	storyBriefPending = "Story briefs are off here: these are the story's documents; summarize one with its button."
 )
 
 // /stories [since]
@@ -129,17 +130,112 @@ func (b *Bot) storyButton() *button {
 	}
 	return &button{
 		prefix: storyButtonPrefix,
-		run: func(ctx context.Context, _ *request, id string) (reply, error) {
-			v, err := b.cfg.Stories.Story(ctx, id)
+		// A brief may ask the LLM: it counts like a summary.
+		limited: b.cfg.StoryBriefs != nil,
+		run: func(ctx context.Context, r *request, id string) (reply, error) {
+			if b.cfg.StoryBriefs == nil {
+				v, err := b.cfg.Stories.Story(ctx, id)
+				if errors.Is(err, app.ErrNoSuchStory) {
+					return reply{content: msgStoryGone}, nil
+				}
+				if err != nil {
+					return reply{}, fmt.Errorf("bot: story %q: %w", id, err)
+				}
+				return storyDocumentsReply(v), nil
+			}
+			v, br, err := b.cfg.StoryBriefs.StoryBrief(ctx, id, summarize.Options{
+				Length:   summarize.Standard,
+				Guild:    r.i.GuildID,
+				Progress: partProgress(r),
+			})
 			if errors.Is(err, app.ErrNoSuchStory) {
-				return reply{content: "That story is no longer in the corpus: its documents were removed. Try `/stories`."}, nil
+				return reply{content: msgStoryGone}, nil
 			}
 			if err != nil {
-				return reply{}, fmt.Errorf("bot: story %q: %w", id, err)
+				return reply{}, fmt.Errorf("bot: brief of story %q: %w", id, err)
 			}
-			return storyDocumentsReply(v), nil
+			return storyBriefReply(v, br), nil
 		},
 	}
+}
+
+const msgStoryGone = "That story is no longer in the corpus: its documents were removed. Try `/stories`."
+
+// storyBriefReply shows a story brief: headline, summary, where the
+// sources differ (each side quoted), each verified fact with the sources
+// that back it and their words, and the sources with a button to summarize
+// each.
+func storyBriefReply(v app.StoryView, br summarize.StoryBrief) reply {
+	title := discordfmt.OneLine(br.Headline)
+	if title == "" {
+		title = discordfmt.OneLine(v.Headline)
+	}
+	desc := strings.TrimSpace(br.Summary)
+	for _, d := range br.Disagreements {
+		desc += "\n\n⚠️ " + discordfmt.Escape(discordfmt.OneLine(d.String()))
+		for _, side := range d.Sides {
+			desc += "\n> " + discordfmt.Escape(discordfmt.Cut(discordfmt.OneLine(side.Outlet+": “"+side.Quote+"”"), 300))
+		}
+	}
+	var fields []*discordgo.MessageEmbedField
+	for n, f := range br.VerifiedFacts() {
+		var quotes []string
+		for _, c := range f.Citations {
+			quotes = append(quotes, "> “"+discordfmt.OneLine(c.Quote)+"” (*"+discordfmt.Escape(discordfmt.OneLine(c.Outlet))+"*)")
+		}
+		name := discordfmt.OneLine(f.Text)
+		if name == "" || len(f.Citations) == 1 && name == discordfmt.OneLine(f.Citations[0].Quote) {
+			// Offline facts are source sentences: the quote says it all.
+			name = fmt.Sprintf("Fact %d", n+1)
+		}
+		fields = append(fields, &discordgo.MessageEmbedField{Name: name, Value: strings.Join(quotes, "\n")})
+	}
+	var sources []string
+	var hits []store.Hit
+	for _, s := range br.Sources {
+		line := discordfmt.Escape(discordfmt.OneLine(firstNonBlank(s.Outlet, s.DocID)))
+		if len(s.Copies) > 0 {
+			line += fmt.Sprintf(" (+%d %s)", len(s.Copies), plural(len(s.Copies), "copy", "copies"))
+		}
+		sources = append(sources, line)
+		hits = append(hits, store.Hit{ID: s.DocID, Title: s.Title})
+	}
+	e := &discordgo.MessageEmbed{
+		Title:       title,
+		Description: desc,
+		Color:       discordfmt.Color,
+		Fields:      fields,
+		Footer:      &discordgo.MessageEmbedFooter{Text: storyFooter(v, br.Meta)},
+	}
+	if br.Meta.Offline {
+		e.Color = discordfmt.ColorOffline
+	}
+	content := fmt.Sprintf("Story brief from %d %s: %s.", len(br.Sources), plural(len(br.Sources), "source", "sources"),
+		discordfmt.Cut(strings.Join(sources, ", "), 1500))
+	return reply{content: content, embeds: []*discordgo.MessageEmbed{e}, components: summarizeButtons(hits)}
+}
+
+// storyFooter says which story and how its brief was made.
+func storyFooter(v app.StoryView, m summarize.Meta) string {
+	parts := []string{"Story " + v.ID}
+	switch {
+	case m.Fallback && strings.TrimSpace(m.FallbackReason) != "":
+		parts = append(parts, "offline summary: "+discordfmt.OneLine(m.FallbackReason))
+	case m.Fallback:
+		parts = append(parts, "offline summary (LLM unavailable)")
+	case m.Offline:
+		parts = append(parts, "offline summary")
+	}
+	if m.Model != "" {
+		parts = append(parts, "model "+m.Model)
+	}
+	if m.Cached {
+		parts = append(parts, "cached")
+	} else {
+		parts = append(parts, "fresh")
+	}
+	parts = append(parts, fmt.Sprintf("facts verified %d/%d", m.FactsVerified, m.FactsGiven))
+	return strings.Join(parts, " · ")
 }
 
 // storyDocumentsReply lists a story's documents, oldest first, with a

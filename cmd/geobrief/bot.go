@@ -51,6 +51,7 @@ func botCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	scheduler := digest.NewScheduler(lib.Store, builder, b.Channels(), digest.SchedulerConfig{
 		Window: cfg.Digest.Window, Catchup: cfg.Digest.Catchup, SkipEmpty: cfg.Digest.SkipEmpty, Logger: log,
 		PostsPerSecond: float64(cfg.Digest.PostsPerSecond), Lease: cfg.Digest.Lease,
+		Owner: lib.SchedulerOwner(),
 	})
 	wg.Go(func() { scheduler.Run(work) })
 
@@ -173,6 +174,7 @@ func handlerConfig(cfg config.Config, lib *app.App, builder *digest.Builder, log
 		Digests:           &bot.Digests{Builder: builder, Schedules: lib.Store, Window: cfg.Digest.Window},
 		Feeds:             lib,
 		Stories:           lib,
+		StoryBriefs:       lib,
 		AdminUserIDs:      cfg.Discord.AdminUserIDs,
 	}
 }

@@ -130,6 +130,7 @@ func serveCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	scheduler := digest.NewScheduler(lib.Store, builder, ep, digest.SchedulerConfig{
 		Window: cfg.Digest.Window, Catchup: cfg.Digest.Catchup, SkipEmpty: cfg.Digest.SkipEmpty, Logger: log,
 		PostsPerSecond: float64(cfg.Digest.PostsPerSecond), Lease: cfg.Digest.Lease,
+		Owner: lib.SchedulerOwner(),
 	})
 	wg.Go(func() { scheduler.Run(work) })
 
