@@ -101,6 +101,11 @@ type Discord struct {
 	// StillWorkingAfter (DISCORD_STILL_WORKING_AFTER) is how long a reply
 	// may show "thinking…" before the bot says it is still working.
 	StillWorkingAfter time.Duration
+	// ShardID and ShardCount (DISCORD_SHARD_ID, DISCORD_SHARD_COUNT) make
+	// `geobrief bot` one gateway shard of ShardCount, which a bot on the
+	// gateway needs past 2,500 servers. ShardCount is 1 when unsharded;
+	// 0 <= ShardID < ShardCount.
+	ShardID, ShardCount int
 }
 
 // maxWorkers bounds DISCORD_WORKERS: more would only let a burst take
@@ -197,6 +202,8 @@ func Load(lookup Lookup, checks ...Check) (Config, error) {
 			// Under a second, the notice would replace "thinking…" on
 			// nearly every reply; past 14 minutes the reply's token is gone.
 			StillWorkingAfter: p.duration("DISCORD_STILL_WORKING_AFTER", 3*time.Second, time.Second),
+			ShardID:           p.integer("DISCORD_SHARD_ID", 0, 0),
+			ShardCount:        p.integer("DISCORD_SHARD_COUNT", 1, 1),
 		},
 		Digest: Digest{
 			ChannelID: p.snowflake("DIGEST_CHANNEL_ID"),
@@ -224,6 +231,7 @@ func Load(lookup Lookup, checks ...Check) (Config, error) {
 		p.fail("DISCORD_STILL_WORKING_AFTER", c.Discord.StillWorkingAfter.String(), "must be under 14m (a reply can be edited for 15 minutes)")
 		c.Discord.StillWorkingAfter = 3 * time.Second
 	}
+	p.shards(&c.Discord)
 	if c.LLM.APIKey != "" && c.LLM.BaseURL == "" {
 		c.LLM.BaseURL = openAIURL
 	}
@@ -297,6 +305,8 @@ func (c Config) Redacted() []string {
 		"DISCORD_PUBLIC_KEY":           c.Discord.PublicKey,
 		"DISCORD_WORKERS":              strconv.Itoa(c.Discord.Workers),
 		"DISCORD_STILL_WORKING_AFTER":  c.Discord.StillWorkingAfter.String(),
+		"DISCORD_SHARD_ID":             strconv.Itoa(c.Discord.ShardID),
+		"DISCORD_SHARD_COUNT":          strconv.Itoa(c.Discord.ShardCount),
 		"FEEDS_POLL_INTERVAL":          c.Feeds.PollInterval.String(),
 		"FEEDS_OPML":                   c.Feeds.OPML,
 		"FETCH_TIMEOUT":                c.Feeds.FetchTimeout.String(),
@@ -342,6 +352,26 @@ func secret(s string) string {
 	return "(set, redacted)"
 }
 
+// shards checks DISCORD_SHARD_ID against DISCORD_SHARD_COUNT. A shard ID
+// without a count is a mistake, not shard 0 of 1: the operator meant to
+// shard, and a bot that silently ran unsharded would receive every
+// server's interactions on every process.
+func (p *parser) shards(d *Discord) {
+	id, idSet := p.raw("DISCORD_SHARD_ID")
+	_, countSet := p.raw("DISCORD_SHARD_COUNT")
+	switch {
+	case idSet && !countSet:
+		p.fail("DISCORD_SHARD_COUNT", "", "not set, but DISCORD_SHARD_ID is: give the number of shards (DISCORD_SHARD_ID is 0 to DISCORD_SHARD_COUNT-1)")
+		d.ShardID = 0
+	case p.failed("DISCORD_SHARD_ID") || p.failed("DISCORD_SHARD_COUNT"):
+		// Already a problem of its own: comparing a default would only
+		// add a second, misleading one.
+	case d.ShardID >= d.ShardCount:
+		p.fail("DISCORD_SHARD_ID", id, fmt.Sprintf("must be less than DISCORD_SHARD_COUNT (%d): shards are numbered 0 to %d", d.ShardCount, d.ShardCount-1))
+		d.ShardID = 0
+	}
+}
+
 type parser struct {
 	lookup   Lookup
 	problems []Problem
@@ -349,6 +379,16 @@ type parser struct {
 
 func (p *parser) fail(key, val, why string) {
 	p.problems = append(p.problems, Problem{Key: key, Value: val, Why: why})
+}
+
+// failed reports whether key already has a problem.
+func (p *parser) failed(key string) bool {
+	for _, pr := range p.problems {
+		if pr.Key == key {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *parser) raw(key string) (string, bool) {

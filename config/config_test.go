@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -292,6 +293,44 @@ func TestDiscordWorkSettings(t *testing.T) {
 		_, err := Load(MapLookup(map[string]string{tt.key: tt.value}))
 		if err == nil || !strings.Contains(err.Error(), tt.key) || !strings.Contains(err.Error(), tt.why) {
 			t.Errorf("%s=%s: %v", tt.key, tt.value, err)
+		}
+	}
+}
+
+// DISCORD_SHARD_ID and DISCORD_SHARD_COUNT: unsharded by default, a shard
+// ID only with a count and below it, each mistake one problem naming its
+// variable.
+func TestShardSettings(t *testing.T) {
+	t.Parallel()
+	c, err := Load(MapLookup(nil))
+	if err != nil || c.Discord.ShardID != 0 || c.Discord.ShardCount != 1 {
+		t.Fatalf("defaults: shard %d of %d, %v", c.Discord.ShardID, c.Discord.ShardCount, err)
+	}
+	c, err = Load(MapLookup(map[string]string{"DISCORD_SHARD_ID": "2", "DISCORD_SHARD_COUNT": "3"}))
+	if err != nil || c.Discord.ShardID != 2 || c.Discord.ShardCount != 3 {
+		t.Fatalf("set: shard %d of %d, %v", c.Discord.ShardID, c.Discord.ShardCount, err)
+	}
+	if !slices.Contains(c.Redacted(), "DISCORD_SHARD_ID=2") || !slices.Contains(c.Redacted(), "DISCORD_SHARD_COUNT=3") {
+		t.Errorf("check does not show the shard: %v", c.Redacted())
+	}
+	for _, tt := range []struct {
+		env      map[string]string
+		key, why string
+	}{
+		{map[string]string{"DISCORD_SHARD_ID": "3", "DISCORD_SHARD_COUNT": "3"}, "DISCORD_SHARD_ID", "less than DISCORD_SHARD_COUNT (3)"},
+		{map[string]string{"DISCORD_SHARD_ID": "1"}, "DISCORD_SHARD_COUNT", "not set, but DISCORD_SHARD_ID is"},
+		{map[string]string{"DISCORD_SHARD_ID": "-1", "DISCORD_SHARD_COUNT": "2"}, "DISCORD_SHARD_ID", "at least 0"},
+		{map[string]string{"DISCORD_SHARD_ID": "1", "DISCORD_SHARD_COUNT": "0"}, "DISCORD_SHARD_COUNT", "at least 1"},
+		{map[string]string{"DISCORD_SHARD_COUNT": "two"}, "DISCORD_SHARD_COUNT", "not a whole number"},
+	} {
+		_, err := Load(MapLookup(tt.env))
+		var cerr *Error
+		if !errors.As(err, &cerr) || len(cerr.Problems) != 1 {
+			t.Errorf("%v: err = %v, want one problem", tt.env, err)
+			continue
+		}
+		if p := cerr.Problems[0]; p.Key != tt.key || !strings.Contains(p.Why, tt.why) {
+			t.Errorf("%v: problem %s, want %s: ...%s...", tt.env, p, tt.key, tt.why)
 		}
 	}
 }

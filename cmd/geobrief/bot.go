@@ -32,6 +32,9 @@ func botCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	builder := digest.NewBuilder(lib.Store, lib.Summarizer, cfg.Digest.MaxItems, log)
 	bcfg := handlerConfig(cfg, lib, builder, log)
 	bcfg.MetricsAddr = cfg.MetricsAddr
+	// Sharding is the gateway's alone: the HTTP endpoint receives whatever
+	// the load balancer sends it.
+	bcfg.ShardID, bcfg.ShardCount = cfg.Discord.ShardID, cfg.Discord.ShardCount
 	bcfg.Registry = newMetricsRegistry(lib)
 	b, err := bot.New(bcfg, lib, lib.Summarizer)
 	if err != nil {
