@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -86,6 +87,30 @@ func WithFetchConfig(tune func(*webfetch.Config)) Option {
 	return func(o *options) { o.tune = append(o.tune, tune) }
 }
 
+// IndexDirName is the folder inside DATA_DIR that holds a PostgreSQL
+// replica's own search index (a SQLite copy of the documents). It is not
+// DATA_DIR itself, whose geobrief.db may be the SQLite store the operator
+// used before setting DATABASE_URL.
+const IndexDirName = "search-index"
+
+// OpenStore opens the store the settings name: the PostgreSQL database of
+// DATABASE_URL, with this process's search index in DATA_DIR/search-index,
+// or else SQLite in DATA_DIR.
+func OpenStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
+	if cfg.DatabaseURL != "" {
+		st, err := store.OpenPostgres(ctx, cfg.DatabaseURL, filepath.Join(cfg.DataDir, IndexDirName))
+		if err != nil {
+			return nil, fmt.Errorf("cannot open the database (DATABASE_URL): %w", err)
+		}
+		return st, nil
+	}
+	st, err := store.Open(ctx, cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open the data folder (DATA_DIR=%q): %w", cfg.DataDir, err)
+	}
+	return st, nil
+}
+
 // Open loads the documents, brings the index up to date (only changed files
 // are re-indexed), imports FEEDS_OPML when it is new or changed, and sets up
 // the summarizer and the feed poller.
@@ -95,9 +120,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 		// config has checked that it is a folder.
 		seedFS = os.DirFS(cfg.SeedsDir)
 	}
-	st, err := store.Open(ctx, cfg.DataDir)
+	st, err := OpenStore(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("cannot open the data folder (DATA_DIR=%q): %w", cfg.DataDir, err)
+		return nil, err
 	}
 	// The snapshot comes before the load, so that Watch notices a file that
 	// changes while the first load is indexing.

@@ -30,6 +30,10 @@ type Config struct {
 	SeedsDir  string
 	SeedsPoll time.Duration
 	DataDir   string
+	// DatabaseURL (DATABASE_URL) is a postgres:// URL: the store is then
+	// that PostgreSQL database, shared by every replica, and DataDir only
+	// holds this process's search index. Empty: SQLite in DataDir.
+	DatabaseURL string
 	// LogLevel is empty when LOG_LEVEL is not set: the program then picks
 	// the level that suits the command (quiet for the command line).
 	LogLevel    string
@@ -174,6 +178,7 @@ func Load(lookup Lookup, checks ...Check) (Config, error) {
 		SeedsDir:    p.folder("SEEDS_DIR"),
 		SeedsPoll:   p.duration("SEEDS_POLL_INTERVAL", 5*time.Second, time.Second),
 		DataDir:     p.str("DATA_DIR", "./data"),
+		DatabaseURL: p.databaseURL("DATABASE_URL"),
 		LogLevel:    p.oneOf("LOG_LEVEL", "", "debug", "info", "warn", "error"),
 		MetricsAddr: p.hostPort("METRICS_ADDR"),
 		LLM: LLM{
@@ -275,6 +280,7 @@ func (c Config) Redacted() []string {
 		"SEEDS_DIR":                    seeds,
 		"SEEDS_POLL_INTERVAL":          c.SeedsPoll.String(),
 		"DATA_DIR":                     c.DataDir,
+		"DATABASE_URL":                 orDefault(redactURL(c.DatabaseURL), "(none: SQLite in DATA_DIR)"),
 		"LOG_LEVEL":                    orDefault(c.LogLevel, "(default: warn, info for the bot)"),
 		"METRICS_ADDR":                 c.MetricsAddr,
 		"OPENAI_BASE_URL":              base,
@@ -485,6 +491,36 @@ func (p *parser) url(key, example string) string {
 		return ""
 	}
 	return strings.TrimRight(v, "/")
+}
+
+// databaseURL reads a PostgreSQL URL (postgres:// or postgresql://, as
+// libpq and pgx take them). Its password, if any, is never repeated in
+// a problem.
+func (p *parser) databaseURL(key string) string {
+	v, ok := p.raw(key)
+	if !ok {
+		return ""
+	}
+	u, err := url.Parse(v)
+	if err != nil {
+		p.fail(key, "", "not a URL; want postgres://user:password@host:5432/database?sslmode=disable")
+		return ""
+	}
+	// A host-less URL names its server (a Unix socket) in a host parameter.
+	if s := strings.ToLower(u.Scheme); (s != "postgres" && s != "postgresql") || (u.Host == "" && u.Query().Get("host") == "") {
+		p.fail(key, u.Redacted(), "not a PostgreSQL URL; want postgres://user:password@host:5432/database?sslmode=disable, or leave it empty for SQLite in DATA_DIR")
+		return ""
+	}
+	return v
+}
+
+// redactURL hides the password of a URL.
+func redactURL(v string) string {
+	u, err := url.Parse(v)
+	if err != nil {
+		return v
+	}
+	return u.Redacted()
 }
 
 // snowflake reads a Discord ID: a number of at most 20 digits. Names (a

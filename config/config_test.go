@@ -334,3 +334,39 @@ func TestShardSettings(t *testing.T) {
 		}
 	}
 }
+
+// DATABASE_URL takes PostgreSQL URLs only, and its password is shown
+// neither in a problem nor by geobrief check.
+func TestDatabaseURL(t *testing.T) {
+	t.Parallel()
+	for _, ok := range []string{
+		"postgres://geobrief:pw@db.internal:5432/geobrief?sslmode=require",
+		"postgresql://postgres@127.0.0.1/test",
+	} {
+		c, err := Load(MapLookup(map[string]string{"DATABASE_URL": ok}))
+		if err != nil || c.DatabaseURL != ok {
+			t.Errorf("DATABASE_URL=%s: %q, %v", ok, c.DatabaseURL, err)
+		}
+	}
+	c, err := Load(MapLookup(map[string]string{"DATABASE_URL": "postgres://geobrief:hunter2@db/geobrief"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all := strings.Join(c.Redacted(), "\n"); strings.Contains(all, "hunter2") || !strings.Contains(all, "DATABASE_URL=postgres://geobrief:xxxxx@db/geobrief") {
+		t.Errorf("geobrief check shows:\n%s", all)
+	}
+	if c, err := Load(MapLookup(nil)); err != nil || c.DatabaseURL != "" {
+		t.Errorf("unset: %q, %v; want SQLite", c.DatabaseURL, err)
+	}
+	for _, bad := range []string{"mysql://root:hunter2@db/geobrief", "./data/geobrief.db", "postgres:///nohost", "http://db:5432"} {
+		_, err := Load(MapLookup(map[string]string{"DATABASE_URL": bad}))
+		var cerr *Error
+		if !errors.As(err, &cerr) || len(cerr.Problems) != 1 || cerr.Problems[0].Key != "DATABASE_URL" {
+			t.Errorf("DATABASE_URL=%s: %v, want one DATABASE_URL problem", bad, err)
+			continue
+		}
+		if strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("the password shows in %q", err)
+		}
+	}
+}

@@ -25,7 +25,7 @@ var benchWords = strings.Fields(`government minister president election war ceas
 // the words it used.
 func benchStore(b *testing.B, n int) *Store {
 	b.Helper()
-	s, _ := openTest(b)
+	s, _ := sqliteBackend.openTest(b)
 	rng := rand.New(rand.NewPCG(1, 2))
 	zipf := rand.NewZipf(rng, 1.1, 1, uint64(len(benchWords)-1))
 	text := func(words int) string {
@@ -112,7 +112,7 @@ func BenchmarkDocument(b *testing.B) {
 // BenchmarkGetBrief reads cached briefs of about 2 KB one at a time, as the
 // summarizer does on every cache lookup.
 func BenchmarkGetBrief(b *testing.B) {
-	s, _ := openTest(b)
+	s, _ := sqliteBackend.openTest(b)
 	ctx := context.Background()
 	data := []byte(strings.Repeat(`{"headline":"x","points":["a point"]}`, 55))
 	keys := make([]string, 1000)

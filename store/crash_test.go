@@ -16,6 +16,11 @@ import (
 // committed, kills it with SIGKILL mid-stream, and checks that every
 // reported claim survived, whole: the edition, all its messages and its
 // sent documents. No half-written edition may appear either.
+//
+// SQLite only: it tests that the embedded database's WAL file and
+// synchronous=NORMAL keep what a killed process committed. On PostgreSQL
+// durability is the server's, and a killed client only loses its open
+// transactions.
 func TestKilledProcessLosesNoCommittedState(t *testing.T) {
 	if os.Getenv("GEOBRIEF_CRASH_CHILD") != "" {
 		crashChild(os.Getenv("GEOBRIEF_CRASH_CHILD"))

@@ -18,7 +18,7 @@ type DefaultSchedule struct {
 // SetDefaultSchedule records the schedule the environment set, replacing
 // the record of any earlier one.
 func (s *Store) SetDefaultSchedule(ctx context.Context, d DefaultSchedule) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *sqlTx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM default_schedule`); err != nil {
 			return err
 		}
@@ -52,7 +52,7 @@ func (s *Store) GetDefaultSchedule(ctx context.Context) (DefaultSchedule, bool, 
 // reports whether a schedule was deleted.
 func (s *Store) RemoveDefaultSchedule(ctx context.Context) (bool, error) {
 	deleted := false
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *sqlTx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM digest_schedules WHERE (channel_id, created) IN
 			(SELECT channel_id, created FROM default_schedule)`)
 		if err != nil {

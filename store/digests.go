@@ -137,7 +137,7 @@ func (s *Store) ClaimEdition(ctx context.Context, e EditionRow, sent []SentDoc) 
 	if len(e.Parts) == 0 {
 		status = EditionPosted
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *sqlTx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO digest_editions (key, channel_id, due_at, status, updated)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
 			e.Key, e.ChannelID, e.DueAt.UnixNano(), status, at.UnixNano())
@@ -172,7 +172,7 @@ func (s *Store) ClaimEdition(ctx context.Context, e EditionRow, sent []SentDoc) 
 // MarkPartPosted records the Discord message of one part; when every part
 // has one, the edition is posted.
 func (s *Store) MarkPartPosted(ctx context.Context, key string, index int, messageID string) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *sqlTx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE digest_parts SET message_id = ? WHERE edition_key = ? AND idx = ?`,
 			messageID, key, index); err != nil {
 			return err
@@ -257,7 +257,7 @@ func (s *Store) RecordMissed(ctx context.Context, key, channelID string, due tim
 // FailEdition gives up on a claimed edition. Its documents count as unsent
 // again, so the channel's next digest carries them.
 func (s *Store) FailEdition(ctx context.Context, key, reason string) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *sqlTx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE digest_editions SET status = 'failed', reason = ?, updated = ? WHERE key = ?`,
 			reason, time.Now().UnixNano(), key); err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -40,7 +41,10 @@ func (s *Store) SyncDocuments(ctx context.Context, docs []corpus.Document) (Sync
 		want[d.ID] = i
 	}
 
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *sqlTx) error {
+		if err := s.lockDocuments(ctx, tx); err != nil {
+			return err
+		}
 		stored := make(map[string]string, len(want))
 		// Only seed documents: web documents are not the folder's to remove.
 		rows, err := tx.QueryContext(ctx, `SELECT id, hash FROM documents WHERE origin = 'seed'`)
@@ -167,7 +171,7 @@ func (s *Store) SyncDocuments(ctx context.Context, docs []corpus.Document) (Sync
 	}
 	// A large sync leaves a WAL file the size of its transaction; fold it
 	// into the database and truncate it now rather than keep it around.
-	if st.Added+st.Updated+st.Removed >= 1000 {
+	if s.dialect == sqlite && st.Added+st.Updated+st.Removed >= 1000 {
 		if _, err := s.write.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 			return st, fmt.Errorf("store: cannot checkpoint after sync: %w", err)
 		}
@@ -263,7 +267,7 @@ func (s *Store) Count(ctx context.Context) (int, error) {
 // first, at most limit of them (all of them when limit <= 0).
 func (s *Store) AddedSince(ctx context.Context, since time.Time, limit int) ([]corpus.Document, error) {
 	if limit <= 0 {
-		limit = -1 // no limit in SQLite
+		limit = math.MaxInt32 // LIMIT -1 is SQLite's "no limit", an error on PostgreSQL
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT `+documentColumns+` FROM documents
 		WHERE added >= ? ORDER BY added DESC, n DESC LIMIT ?`, since.UnixNano(), limit)

@@ -9,6 +9,8 @@ import (
 // migrations is the schema history, applied in order. Migration i (counting
 // from 1) is recorded as version i in schema_migrations once it has run.
 // Append new migrations at the end; never edit or reorder applied ones.
+// Every migration has its PostgreSQL twin under the same number in
+// pgMigrations (migrations_pg.go): append to both lists together.
 var migrations = []string{
 	// 1: documents and their full-text indexes.
 	//
@@ -201,26 +203,53 @@ var migrations = []string{
 		key   TEXT PRIMARY KEY,
 		value TEXT NOT NULL
 	) WITHOUT ROWID;`,
+
+	// Append the next migration here, and its PostgreSQL twin at the end
+	// of pgMigrations under the same number.
 }
 
-// migrate applies the migrations the database has not seen yet, each in its
-// own transaction together with its version row.
-func migrate(ctx context.Context, db *sql.DB) error {
-	if _, err := db.ExecContext(ctx,
+// migrate applies the migrations of list the database has not seen yet,
+// each in its own transaction together with its version row, on one
+// connection of pool.
+//
+// Several processes may open one database at once. On SQLite the check of
+// a version runs inside an immediate transaction, which writers take one at
+// a time. On PostgreSQL the whole run holds an advisory lock, so that
+// replicas starting together migrate one after the other: the second finds
+// every version recorded.
+func migrate(ctx context.Context, d dialect, pool *sql.DB, list []string) error {
+	conn, err := pool.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: cannot migrate: %w", err)
+	}
+	defer conn.Close()
+	if d == postgres {
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrateLockKey); err != nil {
+			return fmt.Errorf("store: cannot lock for migrations: %w", err)
+		}
+		// Unlocked with a fresh context: a cancelled ctx must not leave the
+		// session holding the lock (the connection goes back to the pool).
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrateLockKey) //nolint:errcheck // the session ends with the connection at worst
+	}
+	if _, err := conn.ExecContext(ctx,
 		`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`); err != nil {
 		return fmt.Errorf("store: cannot create schema_migrations: %w", err)
 	}
-	for i, m := range migrations {
+	for i, m := range list {
 		version := i + 1
-		if err := applyMigration(ctx, db, version, m); err != nil {
+		if err := applyMigration(ctx, d, conn, version, m); err != nil {
 			return fmt.Errorf("store: migration %d: %w", version, err)
 		}
 	}
 	return nil
 }
 
-func applyMigration(ctx context.Context, db *sql.DB, version int, stmt string) error {
-	tx, err := db.BeginTx(ctx, nil)
+// migrateLockKey is the PostgreSQL advisory lock taken while migrating: an
+// arbitrary constant ("geobrief" in ASCII, cut to 63 bits).
+const migrateLockKey int64 = 0x67656f6272696566
+
+func applyMigration(ctx context.Context, d dialect, conn *sql.Conn, version int, stmt string) error {
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -230,17 +259,19 @@ func applyMigration(ctx context.Context, db *sql.DB, version int, stmt string) e
 	// the same database cannot both apply it.
 	var n int
 	if err := tx.QueryRowContext(ctx,
-		`SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+		d.q(`SELECT count(*) FROM schema_migrations WHERE version = ?`), version).Scan(&n); err != nil {
 		return err
 	}
 	if n > 0 {
 		return nil
 	}
+	// Not rebound: migrations take no parameters, and the PostgreSQL
+	// ones hold function bodies.
 	if _, err := tx.ExecContext(ctx, stmt); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx,
-		`INSERT INTO schema_migrations (version) VALUES (?)`, version); err != nil {
+		d.q(`INSERT INTO schema_migrations (version) VALUES (?)`), version); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -140,6 +140,13 @@ const (
 //
 // Scores are comparable within one result list only.
 func (s *Store) Search(ctx context.Context, query string, limit int) ([]Hit, error) {
+	if s.index != nil {
+		ix, err := s.searcher(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return ix.Search(ctx, query, limit)
+	}
 	limit = clampLimit(limit, MaxLimit)
 	words := queryWords(query)
 	if len(words) == 0 && strings.TrimSpace(query) == "" {
@@ -429,6 +436,13 @@ func (s *Store) exactID(ctx context.Context, id string) (*Hit, error) {
 // titles, then newer ones. It returns at most min(limit, 25) hits; blank input
 // returns Recent.
 func (s *Store) Autocomplete(ctx context.Context, input string, limit int) ([]Hit, error) {
+	if s.index != nil {
+		ix, err := s.searcher(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return ix.Autocomplete(ctx, input, limit)
+	}
 	limit = clampLimit(limit, MaxAutocomplete)
 	trimmed := strings.TrimSpace(input)
 	if trimmed == "" {
@@ -510,6 +524,13 @@ func rankSuggestions(hits []Hit, input string, words []string) {
 // Recent returns the most recent documents: by Published when known, else by
 // Added; newest first.
 func (s *Store) Recent(ctx context.Context, limit int) ([]Hit, error) {
+	if s.index != nil {
+		ix, err := s.searcher(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return ix.Recent(ctx, limit)
+	}
 	limit = clampLimit(limit, MaxLimit)
 	rows, err := s.stmts.recent.QueryContext(ctx, limit)
 	if err != nil {

@@ -65,9 +65,9 @@ func contains(hits []Hit, id string) bool {
 	return false
 }
 
-func fixtureStore(t testing.TB) *Store {
+func fixtureStore(t testing.TB, be backend) *Store {
 	t.Helper()
-	s, _ := openTest(t)
+	s, _ := be.openTest(t)
 	if _, err := s.SyncDocuments(context.Background(), fixture(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -75,125 +75,129 @@ func fixtureStore(t testing.TB) *Store {
 }
 
 func TestSearchRanking(t *testing.T) {
-	s := fixtureStore(t)
+	forBackends(t, func(t *testing.T, be backend) {
+		s := fixtureStore(t, be)
 
-	t.Run("title match beats body-only match", func(t *testing.T) {
-		// "Kyiv" is in two titles (one spelled Kyïv) and in Taiwan-Strait's body.
-		hits := mustSearch(t, s, "kyiv", 10)
-		if len(hits) != 3 {
-			t.Fatalf("hits %v, want 3", ids(hits))
-		}
-		if hits[2].ID != "Taiwan-Strait" {
-			t.Errorf("body-only match should come last: %v", ids(hits))
-		}
-		for i := 1; i < len(hits); i++ {
-			if hits[i].Score > hits[i-1].Score {
-				t.Errorf("scores not descending: %v", hits)
+		t.Run("title match beats body-only match", func(t *testing.T) {
+			// "Kyiv" is in two titles (one spelled Kyïv) and in Taiwan-Strait's body.
+			hits := mustSearch(t, s, "kyiv", 10)
+			if len(hits) != 3 {
+				t.Fatalf("hits %v, want 3", ids(hits))
 			}
-		}
-	})
-
-	t.Run("diacritics fold both ways", func(t *testing.T) {
-		for _, q := range []string{"Kyiv", "Kyïv", "KYÏV", "kyív"} {
-			hits := mustSearch(t, s, q, 10)
-			if !contains(hits, "kyiv-energy-grid") || !contains(hits, "ua-grain-corridor") {
-				t.Errorf("Search(%q) = %v, want both Kyiv titles", q, ids(hits))
+			if hits[2].ID != "Taiwan-Strait" {
+				t.Errorf("body-only match should come last: %v", ids(hits))
 			}
-		}
-	})
-
-	t.Run("case does not matter", func(t *testing.T) {
-		a, b := ids(mustSearch(t, s, "BLACK SEA", 10)), ids(mustSearch(t, s, "black sea", 10))
-		if !reflect.DeepEqual(a, b) || len(a) == 0 || a[0] != "ua-grain-corridor" {
-			t.Errorf("BLACK SEA %v, black sea %v", a, b)
-		}
-	})
-
-	t.Run("plurals match their stem", func(t *testing.T) {
-		// "sanction" in the query finds "sanctions" in a title, and the other way round.
-		assertFirst(t, mustSearch(t, s, "sanction", 10), "eu-sanctions-package")
-		hits := mustSearch(t, s, "sanctions", 10)
-		if !contains(hits, "oil-price-cap") {
-			t.Errorf("sanctions should find the body's \"sanction\": %v", ids(hits))
-		}
-		assertFirst(t, mustSearch(t, s, "drone", 10), "kyiv-energy-grid")
-	})
-
-	t.Run("exact ID first with the top score", func(t *testing.T) {
-		// "sanctions" is the ID of an explainer whose title does not say it.
-		hits := mustSearch(t, s, "sanctions", 10)
-		assertFirst(t, hits, "sanctions", "eu-sanctions-package")
-		if hits[0].Score != ExactIDScore || hits[1].Score >= ExactIDScore {
-			t.Errorf("scores %v", hits)
-		}
-		for _, h := range hits[1:] {
-			if h.ID == "sanctions" {
-				t.Errorf("exact ID listed twice: %v", ids(hits))
+			for i := 1; i < len(hits); i++ {
+				if hits[i].Score > hits[i-1].Score {
+					t.Errorf("scores not descending: %v", hits)
+				}
 			}
-		}
-		// Case-insensitive, and with surrounding blanks.
-		assertFirst(t, mustSearch(t, s, "  taiwan-strait ", 10), "Taiwan-Strait")
-		assertFirst(t, mustSearch(t, s, "OIL-PRICE-CAP", 10), "oil-price-cap")
-	})
+		})
 
-	t.Run("partial matches still rank", func(t *testing.T) {
-		hits := mustSearch(t, s, "grain zeppelin", 10)
-		assertIDs(t, hits, "ua-grain-corridor")
-	})
+		t.Run("diacritics fold both ways", func(t *testing.T) {
+			for _, q := range []string{"Kyiv", "Kyïv", "KYÏV", "kyív"} {
+				hits := mustSearch(t, s, q, 10)
+				if !contains(hits, "kyiv-energy-grid") || !contains(hits, "ua-grain-corridor") {
+					t.Errorf("Search(%q) = %v, want both Kyiv titles", q, ids(hits))
+				}
+			}
+		})
 
-	t.Run("more matching words rank higher", func(t *testing.T) {
-		assertFirst(t, mustSearch(t, s, "shipping route arctic", 10), "arctic-route")
-	})
+		t.Run("case does not matter", func(t *testing.T) {
+			a, b := ids(mustSearch(t, s, "BLACK SEA", 10)), ids(mustSearch(t, s, "black sea", 10))
+			if !reflect.DeepEqual(a, b) || len(a) == 0 || a[0] != "ua-grain-corridor" {
+				t.Errorf("BLACK SEA %v, black sea %v", a, b)
+			}
+		})
 
-	t.Run("stop words do not drown the query", func(t *testing.T) {
-		assertFirst(t, mustSearch(t, s, "the oil of the G7", 10), "oil-price-cap")
-		// A query made only of stop words still runs, on those words.
-		if hits := mustSearch(t, s, "the of and", 10); len(hits) == 0 {
-			t.Error("a query of stop words only found nothing")
-		}
-	})
+		t.Run("plurals match their stem", func(t *testing.T) {
+			// "sanction" in the query finds "sanctions" in a title, and the other way round.
+			assertFirst(t, mustSearch(t, s, "sanction", 10), "eu-sanctions-package")
+			hits := mustSearch(t, s, "sanctions", 10)
+			if !contains(hits, "oil-price-cap") {
+				t.Errorf("sanctions should find the body's \"sanction\": %v", ids(hits))
+			}
+			assertFirst(t, mustSearch(t, s, "drone", 10), "kyiv-energy-grid")
+		})
 
-	t.Run("limit", func(t *testing.T) {
-		if n := len(mustSearch(t, s, "the sanctions kyiv energy shipping", 2)); n != 2 {
-			t.Errorf("limit 2 gave %d hits", n)
-		}
-		if n := len(mustSearch(t, s, "sanctions", 1)); n != 1 {
-			t.Errorf("limit 1 with an exact ID gave %d hits", n)
-		}
-	})
+		t.Run("exact ID first with the top score", func(t *testing.T) {
+			// "sanctions" is the ID of an explainer whose title does not say it.
+			hits := mustSearch(t, s, "sanctions", 10)
+			assertFirst(t, hits, "sanctions", "eu-sanctions-package")
+			if hits[0].Score != ExactIDScore || hits[1].Score >= ExactIDScore {
+				t.Errorf("scores %v", hits)
+			}
+			for _, h := range hits[1:] {
+				if h.ID == "sanctions" {
+					t.Errorf("exact ID listed twice: %v", ids(hits))
+				}
+			}
+			// Case-insensitive, and with surrounding blanks.
+			assertFirst(t, mustSearch(t, s, "  taiwan-strait ", 10), "Taiwan-Strait")
+			assertFirst(t, mustSearch(t, s, "OIL-PRICE-CAP", 10), "oil-price-cap")
+		})
 
-	t.Run("no match", func(t *testing.T) {
-		assertIDs(t, mustSearch(t, s, "xylophone", 10))
+		t.Run("partial matches still rank", func(t *testing.T) {
+			hits := mustSearch(t, s, "grain zeppelin", 10)
+			assertIDs(t, hits, "ua-grain-corridor")
+		})
+
+		t.Run("more matching words rank higher", func(t *testing.T) {
+			assertFirst(t, mustSearch(t, s, "shipping route arctic", 10), "arctic-route")
+		})
+
+		t.Run("stop words do not drown the query", func(t *testing.T) {
+			assertFirst(t, mustSearch(t, s, "the oil of the G7", 10), "oil-price-cap")
+			// A query made only of stop words still runs, on those words.
+			if hits := mustSearch(t, s, "the of and", 10); len(hits) == 0 {
+				t.Error("a query of stop words only found nothing")
+			}
+		})
+
+		t.Run("limit", func(t *testing.T) {
+			if n := len(mustSearch(t, s, "the sanctions kyiv energy shipping", 2)); n != 2 {
+				t.Errorf("limit 2 gave %d hits", n)
+			}
+			if n := len(mustSearch(t, s, "sanctions", 1)); n != 1 {
+				t.Errorf("limit 1 with an exact ID gave %d hits", n)
+			}
+		})
+
+		t.Run("no match", func(t *testing.T) {
+			assertIDs(t, mustSearch(t, s, "xylophone", 10))
+		})
 	})
 }
 
 func TestSearchNeverFailsOnSyntax(t *testing.T) {
-	s := fixtureStore(t)
-	queries := []string{
-		`"`, `""`, `"kyiv`, `*`, `kyiv*`, `AND`, `OR`, `NOT`, `kyiv AND`, `AND kyiv`,
-		`NOT sanctions`, `(`, `)`, `(kyiv`, `-`, `-kyiv`, `kyiv -grain`, `^kyiv`,
-		`title:kyiv`, `{title body}: kyiv`, `NEAR(kyiv grain)`, `kyiv + grain`,
-		`'`, `;`, `--`, `' OR 1=1 --`, `\`, "\x00", `%`, `_`, `.`, `:`, `?`, `!!!`,
-		`🇺🇦`, `日本`, strings.Repeat("kyiv ", 500), strings.Repeat(`"(*`, 200),
-	}
-	for _, q := range queries {
-		if _, err := s.Search(context.Background(), q, 10); err != nil {
-			t.Errorf("Search(%q): %v", q, err)
+	forBackends(t, func(t *testing.T, be backend) {
+		s := fixtureStore(t, be)
+		queries := []string{
+			`"`, `""`, `"kyiv`, `*`, `kyiv*`, `AND`, `OR`, `NOT`, `kyiv AND`, `AND kyiv`,
+			`NOT sanctions`, `(`, `)`, `(kyiv`, `-`, `-kyiv`, `kyiv -grain`, `^kyiv`,
+			`title:kyiv`, `{title body}: kyiv`, `NEAR(kyiv grain)`, `kyiv + grain`,
+			`'`, `;`, `--`, `' OR 1=1 --`, `\`, "\x00", `%`, `_`, `.`, `:`, `?`, `!!!`,
+			`🇺🇦`, `日本`, strings.Repeat("kyiv ", 500), strings.Repeat(`"(*`, 200),
 		}
-		if _, err := s.Autocomplete(context.Background(), q, 10); err != nil {
-			t.Errorf("Autocomplete(%q): %v", q, err)
+		for _, q := range queries {
+			if _, err := s.Search(context.Background(), q, 10); err != nil {
+				t.Errorf("Search(%q): %v", q, err)
+			}
+			if _, err := s.Autocomplete(context.Background(), q, 10); err != nil {
+				t.Errorf("Autocomplete(%q): %v", q, err)
+			}
 		}
-	}
-	// Syntax characters around real words are ignored, not obeyed.
-	assertFirst(t, mustSearch(t, s, `"grain" AND (corridor*) -`, 10), "ua-grain-corridor")
-	assertFirst(t, mustSearch(t, s, `NOT sanctions`, 10), "eu-sanctions-package")
+		// Syntax characters around real words are ignored, not obeyed.
+		assertFirst(t, mustSearch(t, s, `"grain" AND (corridor*) -`, 10), "ua-grain-corridor")
+		assertFirst(t, mustSearch(t, s, `NOT sanctions`, 10), "eu-sanctions-package")
+	})
 }
 
 func FuzzQueryWords(f *testing.F) {
 	for _, q := range []string{"kyiv", `"a" AND (b*)`, "Kyïv's grain", "", "日本 🇺🇦"} {
 		f.Add(q)
 	}
-	s := fixtureStore(f)
+	s := fixtureStore(f, sqliteBackend)
 	f.Fuzz(func(t *testing.T, q string) {
 		if _, err := s.Search(context.Background(), q, 5); err != nil {
 			t.Errorf("Search(%q): %v", q, err)
@@ -205,16 +209,18 @@ func FuzzQueryWords(f *testing.F) {
 }
 
 func TestSearchBlankIsRecent(t *testing.T) {
-	s := fixtureStore(t)
-	want := ids(mustRecent(t, s, 5))
-	for _, q := range []string{"", "   ", "\t\n"} {
-		if got := ids(mustSearch(t, s, q, 5)); !reflect.DeepEqual(got, want) {
-			t.Errorf("Search(%q) = %v, want Recent %v", q, got, want)
+	forBackends(t, func(t *testing.T, be backend) {
+		s := fixtureStore(t, be)
+		want := ids(mustRecent(t, s, 5))
+		for _, q := range []string{"", "   ", "\t\n"} {
+			if got := ids(mustSearch(t, s, q, 5)); !reflect.DeepEqual(got, want) {
+				t.Errorf("Search(%q) = %v, want Recent %v", q, got, want)
+			}
+			if got := ids(mustAutocomplete(t, s, q, 5)); !reflect.DeepEqual(got, want) {
+				t.Errorf("Autocomplete(%q) = %v, want Recent %v", q, got, want)
+			}
 		}
-		if got := ids(mustAutocomplete(t, s, q, 5)); !reflect.DeepEqual(got, want) {
-			t.Errorf("Autocomplete(%q) = %v, want Recent %v", q, got, want)
-		}
-	}
+	})
 }
 
 func mustRecent(t testing.TB, s *Store, limit int) []Hit {
@@ -227,117 +233,123 @@ func mustRecent(t testing.TB, s *Store, limit int) []Hit {
 }
 
 func TestRecentOrder(t *testing.T) {
-	s := fixtureStore(t)
-	// By Published when known (sahel-juntas was published in 2024 though added
-	// in 2025), else by Added (oil-price-cap, sanctions).
-	assertIDs(t, mustRecent(t, s, 100),
-		"kyiv-energy-grid",     // published 03-05
-		"Taiwan-Strait",        // published 03-04
-		"ua-grain-corridor",    // published 03-02
-		"oil-price-cap",        // added 03-01
-		"arctic-route",         // published 02-27
-		"eu-sanctions-package", // published 02-24
-		"sanctions",            // added 02-01
-		"sahel-juntas",         // published 2024-07-06
-	)
-	hits := mustRecent(t, s, 2)
-	assertIDs(t, hits, "kyiv-energy-grid", "Taiwan-Strait")
-	if !hits[0].Published.Equal(mustTime("2025-03-05T06:30:00Z")) || hits[0].Title != "Kyïv energy grid hit by drones" {
-		t.Errorf("hit %+v", hits[0])
-	}
-	if n, want := len(mustRecent(t, s, 0)), min(DefaultLimit, len(fixture(t))); n != want {
-		t.Errorf("limit 0 gave %d, want %d", n, want)
-	}
+	forBackends(t, func(t *testing.T, be backend) {
+		s := fixtureStore(t, be)
+		// By Published when known (sahel-juntas was published in 2024 though added
+		// in 2025), else by Added (oil-price-cap, sanctions).
+		assertIDs(t, mustRecent(t, s, 100),
+			"kyiv-energy-grid",     // published 03-05
+			"Taiwan-Strait",        // published 03-04
+			"ua-grain-corridor",    // published 03-02
+			"oil-price-cap",        // added 03-01
+			"arctic-route",         // published 02-27
+			"eu-sanctions-package", // published 02-24
+			"sanctions",            // added 02-01
+			"sahel-juntas",         // published 2024-07-06
+		)
+		hits := mustRecent(t, s, 2)
+		assertIDs(t, hits, "kyiv-energy-grid", "Taiwan-Strait")
+		if !hits[0].Published.Equal(mustTime("2025-03-05T06:30:00Z")) || hits[0].Title != "Kyïv energy grid hit by drones" {
+			t.Errorf("hit %+v", hits[0])
+		}
+		if n, want := len(mustRecent(t, s, 0)), min(DefaultLimit, len(fixture(t))); n != want {
+			t.Errorf("limit 0 gave %d, want %d", n, want)
+		}
+	})
 }
 
 func TestAutocomplete(t *testing.T) {
-	s := fixtureStore(t)
+	forBackends(t, func(t *testing.T, be backend) {
+		s := fixtureStore(t, be)
 
-	t.Run("last word is a prefix", func(t *testing.T) {
-		assertIDs(t, mustAutocomplete(t, s, "new sanc", 10), "eu-sanctions-package")
-		assertIDs(t, mustAutocomplete(t, s, "packa", 10), "eu-sanctions-package")
-		assertIDs(t, mustAutocomplete(t, s, "black s", 10), "ua-grain-corridor")
-		for _, in := range []string{"Kyï", "kyi", "K"} {
-			hits := mustAutocomplete(t, s, in, 10)
-			if len(hits) != 2 || !contains(hits, "kyiv-energy-grid") || !contains(hits, "ua-grain-corridor") {
-				t.Errorf("%s: %v, want the two Kyiv titles", in, ids(hits))
+		t.Run("last word is a prefix", func(t *testing.T) {
+			assertIDs(t, mustAutocomplete(t, s, "new sanc", 10), "eu-sanctions-package")
+			assertIDs(t, mustAutocomplete(t, s, "packa", 10), "eu-sanctions-package")
+			assertIDs(t, mustAutocomplete(t, s, "black s", 10), "ua-grain-corridor")
+			for _, in := range []string{"Kyï", "kyi", "K"} {
+				hits := mustAutocomplete(t, s, in, 10)
+				if len(hits) != 2 || !contains(hits, "kyiv-energy-grid") || !contains(hits, "ua-grain-corridor") {
+					t.Errorf("%s: %v, want the two Kyiv titles", in, ids(hits))
+				}
 			}
-		}
-	})
+		})
 
-	t.Run("earlier words are whole and all required", func(t *testing.T) {
-		assertIDs(t, mustAutocomplete(t, s, "energy gr", 10), "kyiv-energy-grid")
-		assertIDs(t, mustAutocomplete(t, s, "energ gr", 10))
-		// A trailing space completes the last word.
-		assertIDs(t, mustAutocomplete(t, s, "gr ", 10))
-		assertIDs(t, mustAutocomplete(t, s, "grid ", 10), "kyiv-energy-grid")
-		// Earlier words match in singular or plural.
-		assertIDs(t, mustAutocomplete(t, s, "drone hi", 10), "kyiv-energy-grid")
-		assertIDs(t, mustAutocomplete(t, s, "juntum", 10))
-		assertIDs(t, mustAutocomplete(t, s, "junta confed", 10), "sahel-juntas")
-	})
+		t.Run("earlier words are whole and all required", func(t *testing.T) {
+			assertIDs(t, mustAutocomplete(t, s, "energy gr", 10), "kyiv-energy-grid")
+			assertIDs(t, mustAutocomplete(t, s, "energ gr", 10))
+			// A trailing space completes the last word.
+			assertIDs(t, mustAutocomplete(t, s, "gr ", 10))
+			assertIDs(t, mustAutocomplete(t, s, "grid ", 10), "kyiv-energy-grid")
+			// Earlier words match in singular or plural.
+			assertIDs(t, mustAutocomplete(t, s, "drone hi", 10), "kyiv-energy-grid")
+			assertIDs(t, mustAutocomplete(t, s, "juntum", 10))
+			assertIDs(t, mustAutocomplete(t, s, "junta confed", 10), "sahel-juntas")
+		})
 
-	t.Run("partly typed words are never stemmed", func(t *testing.T) {
-		// Porter would stem "confederati" and "confederation" differently.
-		for _, in := range []string{"confederati", "sahel juntas confederatio", "explainer: how expo"} {
-			if hits := mustAutocomplete(t, s, in, 10); len(hits) != 1 {
-				t.Errorf("%q: %v, want one hit", in, ids(hits))
+		t.Run("partly typed words are never stemmed", func(t *testing.T) {
+			// Porter would stem "confederati" and "confederation" differently.
+			for _, in := range []string{"confederati", "sahel juntas confederatio", "explainer: how expo"} {
+				if hits := mustAutocomplete(t, s, in, 10); len(hits) != 1 {
+					t.Errorf("%q: %v, want one hit", in, ids(hits))
+				}
 			}
-		}
-	})
+		})
 
-	t.Run("titles only", func(t *testing.T) {
-		// "Odesa" is only in a body.
-		assertIDs(t, mustAutocomplete(t, s, "odes", 10))
-	})
+		t.Run("titles only", func(t *testing.T) {
+			// "Odesa" is only in a body.
+			assertIDs(t, mustAutocomplete(t, s, "odes", 10))
+		})
 
-	t.Run("ID prefix first", func(t *testing.T) {
-		hits := mustAutocomplete(t, s, "TAIWAN-", 10)
-		assertFirst(t, hits, "Taiwan-Strait")
-		if hits[0].Score != IDPrefixScore {
-			t.Errorf("score %v, want IDPrefixScore", hits[0].Score)
-		}
-		hits = mustAutocomplete(t, s, "sanctions", 10)
-		assertIDs(t, hits, "sanctions", "eu-sanctions-package")
-		if hits[0].Score != ExactIDScore {
-			t.Errorf("exact ID score %v", hits[0].Score)
-		}
+		t.Run("ID prefix first", func(t *testing.T) {
+			hits := mustAutocomplete(t, s, "TAIWAN-", 10)
+			assertFirst(t, hits, "Taiwan-Strait")
+			if hits[0].Score != IDPrefixScore {
+				t.Errorf("score %v, want IDPrefixScore", hits[0].Score)
+			}
+			hits = mustAutocomplete(t, s, "sanctions", 10)
+			assertIDs(t, hits, "sanctions", "eu-sanctions-package")
+			if hits[0].Score != ExactIDScore {
+				t.Errorf("exact ID score %v", hits[0].Score)
+			}
+		})
 	})
 }
 
 func TestAutocompleteLimit(t *testing.T) {
-	ctx := context.Background()
-	s, _ := openTest(t)
-	var docs []corpus.Document
-	for i := 0; i < 60; i++ {
-		docs = append(docs, doc(fmt.Sprintf("doc-%02d", i), fmt.Sprintf("Summit number %d in Geneva", i), "body"))
-	}
-	if _, err := s.SyncDocuments(ctx, docs); err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		input string
-		limit int
-		want  int
-	}{
-		{"summ", 100, MaxAutocomplete},
-		{"summ", 25, 25},
-		{"summ", 7, 7},
-		{"summ", 0, DefaultLimit},
-		{"doc-", 100, MaxAutocomplete}, // ID prefixes
-		{"doc-4", 100, 10},
-		{"", 100, MaxAutocomplete},
-	} {
-		if got := len(mustAutocomplete(t, s, tc.input, tc.limit)); got != tc.want {
-			t.Errorf("Autocomplete(%q, %d): %d hits, want %d", tc.input, tc.limit, got, tc.want)
+	forBackends(t, func(t *testing.T, be backend) {
+		ctx := context.Background()
+		s, _ := be.openTest(t)
+		var docs []corpus.Document
+		for i := 0; i < 60; i++ {
+			docs = append(docs, doc(fmt.Sprintf("doc-%02d", i), fmt.Sprintf("Summit number %d in Geneva", i), "body"))
 		}
-	}
-	if got := len(mustSearch(t, s, "summit", 1000)); got != 60 {
-		t.Errorf("Search limit above the matches: %d hits, want 60", got)
-	}
-	if got := len(mustRecent(t, s, 1000)); got != 60 {
-		t.Errorf("Recent: %d hits, want 60", got)
-	}
+		if _, err := s.SyncDocuments(ctx, docs); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			input string
+			limit int
+			want  int
+		}{
+			{"summ", 100, MaxAutocomplete},
+			{"summ", 25, 25},
+			{"summ", 7, 7},
+			{"summ", 0, DefaultLimit},
+			{"doc-", 100, MaxAutocomplete}, // ID prefixes
+			{"doc-4", 100, 10},
+			{"", 100, MaxAutocomplete},
+		} {
+			if got := len(mustAutocomplete(t, s, tc.input, tc.limit)); got != tc.want {
+				t.Errorf("Autocomplete(%q, %d): %d hits, want %d", tc.input, tc.limit, got, tc.want)
+			}
+		}
+		if got := len(mustSearch(t, s, "summit", 1000)); got != 60 {
+			t.Errorf("Search limit above the matches: %d hits, want 60", got)
+		}
+		if got := len(mustRecent(t, s, 1000)); got != 60 {
+			t.Errorf("Recent: %d hits, want 60", got)
+		}
+	})
 }
 
 func TestQueryWords(t *testing.T) {
@@ -372,75 +384,79 @@ func TestQueryWords(t *testing.T) {
 // TestSearchBroadWords covers words found in more than narrowDocs documents,
 // which Search ranks over titles and then by recency.
 func TestSearchBroadWords(t *testing.T) {
-	ctx := context.Background()
-	s, _ := openTest(t)
-	var docs []corpus.Document
-	for i := 0; i < narrowDocs+100; i++ {
-		docs = append(docs, doc(fmt.Sprintf("body-%03d", i), fmt.Sprintf("Meeting number %d", i),
-			"the summit in Geneva went on"))
-	}
-	for i := 0; i < 5; i++ {
-		docs = append(docs, doc(fmt.Sprintf("title-%d", i), fmt.Sprintf("Summit talks %d", i), "talks"))
-	}
-	docs = append(docs, doc("zeppelin", "Airships return", "a zeppelin flew over the summit"))
-	if _, err := s.SyncDocuments(ctx, docs); err != nil {
-		t.Fatal(err)
-	}
+	forBackends(t, func(t *testing.T, be backend) {
+		ctx := context.Background()
+		s, _ := be.openTest(t)
+		var docs []corpus.Document
+		for i := 0; i < narrowDocs+100; i++ {
+			docs = append(docs, doc(fmt.Sprintf("body-%03d", i), fmt.Sprintf("Meeting number %d", i),
+				"the summit in Geneva went on"))
+		}
+		for i := 0; i < 5; i++ {
+			docs = append(docs, doc(fmt.Sprintf("title-%d", i), fmt.Sprintf("Summit talks %d", i), "talks"))
+		}
+		docs = append(docs, doc("zeppelin", "Airships return", "a zeppelin flew over the summit"))
+		if _, err := s.SyncDocuments(ctx, docs); err != nil {
+			t.Fatal(err)
+		}
 
-	checkDecreasing := func(hits []Hit) {
-		t.Helper()
-		for i := 1; i < len(hits); i++ {
-			if hits[i].Score > hits[i-1].Score {
-				t.Errorf("scores increase at %d: %v", i, ids(hits))
+		checkDecreasing := func(hits []Hit) {
+			t.Helper()
+			for i := 1; i < len(hits); i++ {
+				if hits[i].Score > hits[i-1].Score {
+					t.Errorf("scores increase at %d: %v", i, ids(hits))
+				}
 			}
 		}
-	}
 
-	hits := mustSearch(t, s, "summits", 10)
-	if len(hits) != 10 {
-		t.Fatalf("summits: %d hits, want 10", len(hits))
-	}
-	for i, h := range hits {
-		isTitle := strings.HasPrefix(h.ID, "title-")
-		if i < 5 && !isTitle || i >= 5 && isTitle {
-			t.Errorf("summits: title matches should come first: %v", ids(hits))
-			break
+		hits := mustSearch(t, s, "summits", 10)
+		if len(hits) != 10 {
+			t.Fatalf("summits: %d hits, want 10", len(hits))
 		}
-	}
-	checkDecreasing(hits)
+		for i, h := range hits {
+			isTitle := strings.HasPrefix(h.ID, "title-")
+			if i < 5 && !isTitle || i >= 5 && isTitle {
+				t.Errorf("summits: title matches should come first: %v", ids(hits))
+				break
+			}
+		}
+		checkDecreasing(hits)
 
-	// The narrow word ranks first; the broad word's title matches follow.
-	hits = mustSearch(t, s, "summit zeppelin", 6)
-	assertFirst(t, hits, "zeppelin")
-	if len(hits) != 6 || !strings.HasPrefix(hits[1].ID, "title-") {
-		t.Errorf("summit zeppelin: %v", ids(hits))
-	}
-	checkDecreasing(hits)
+		// The narrow word ranks first; the broad word's title matches follow.
+		hits = mustSearch(t, s, "summit zeppelin", 6)
+		assertFirst(t, hits, "zeppelin")
+		if len(hits) != 6 || !strings.HasPrefix(hits[1].ID, "title-") {
+			t.Errorf("summit zeppelin: %v", ids(hits))
+		}
+		checkDecreasing(hits)
 
-	// A broad word in no title still finds documents, newest first.
-	hits = mustSearch(t, s, "geneva", 3)
-	assertIDs(t, hits, "body-599", "body-598", "body-597")
-	checkDecreasing(hits)
+		// A broad word in no title still finds documents, newest first.
+		hits = mustSearch(t, s, "geneva", 3)
+		assertIDs(t, hits, "body-599", "body-598", "body-597")
+		checkDecreasing(hits)
+	})
 }
 
 // File names, and so IDs, may hold spaces; typing one still finds its
 // document by ID even when its title shares no word with it.
 func TestAutocompleteIDWithSpaces(t *testing.T) {
-	ctx := context.Background()
-	s, _ := openTest(t)
-	docs := []corpus.Document{
-		doc("press review 12", "Ministers meet in Oslo", "body"),
-		doc("press review 13", "Harbour strike ends", "body"),
-	}
-	if _, err := s.SyncDocuments(ctx, docs); err != nil {
-		t.Fatal(err)
-	}
-	hits := mustAutocomplete(t, s, "Press Review 12", 10)
-	assertIDs(t, hits, "press review 12")
-	if len(hits) == 1 && hits[0].Score != ExactIDScore {
-		t.Errorf("score %v, want ExactIDScore", hits[0].Score)
-	}
-	assertIDs(t, mustAutocomplete(t, s, "press rev", 10), "press review 12", "press review 13")
+	forBackends(t, func(t *testing.T, be backend) {
+		ctx := context.Background()
+		s, _ := be.openTest(t)
+		docs := []corpus.Document{
+			doc("press review 12", "Ministers meet in Oslo", "body"),
+			doc("press review 13", "Harbour strike ends", "body"),
+		}
+		if _, err := s.SyncDocuments(ctx, docs); err != nil {
+			t.Fatal(err)
+		}
+		hits := mustAutocomplete(t, s, "Press Review 12", 10)
+		assertIDs(t, hits, "press review 12")
+		if len(hits) == 1 && hits[0].Score != ExactIDScore {
+			t.Errorf("score %v, want ExactIDScore", hits[0].Score)
+		}
+		assertIDs(t, mustAutocomplete(t, s, "press rev", 10), "press review 12", "press review 13")
+	})
 }
 
 // TestSearchQuestionWithBroadWords is the case that lost its article when
@@ -449,23 +465,25 @@ func TestAutocompleteIDWithSpaces(t *testing.T) {
 // the oldest document, the only one holding them all.
 func TestSearchQuestionWithBroadWords(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	s, _ := openTest(t)
-	docs := []corpus.Document{doc("answer", "Report from the capital",
-		"The minister expects the nurses' strike to end.")}
-	for i := 0; i < narrowDocs+50; i++ {
-		docs = append(docs,
-			doc(fmt.Sprintf("minister-%03d", i), fmt.Sprintf("Report %d", i), "The minister toured farms in the region."),
-			doc(fmt.Sprintf("strike-%03d", i), fmt.Sprintf("Report %d", i), "A rail strike went on for a week."))
-	}
-	// The answer is the oldest: sync inserts in Added order, and rowids
-	// follow.
-	docs[0].Added = docs[0].Added.Add(-time.Hour)
-	if _, err := s.SyncDocuments(ctx, docs); err != nil {
-		t.Fatal(err)
-	}
-	hits := mustSearch(t, s, "What did the minister say about the strike?", 5)
-	assertFirst(t, hits, "answer")
+	forBackends(t, func(t *testing.T, be backend) {
+		ctx := context.Background()
+		s, _ := be.openTest(t)
+		docs := []corpus.Document{doc("answer", "Report from the capital",
+			"The minister expects the nurses' strike to end.")}
+		for i := 0; i < narrowDocs+50; i++ {
+			docs = append(docs,
+				doc(fmt.Sprintf("minister-%03d", i), fmt.Sprintf("Report %d", i), "The minister toured farms in the region."),
+				doc(fmt.Sprintf("strike-%03d", i), fmt.Sprintf("Report %d", i), "A rail strike went on for a week."))
+		}
+		// The answer is the oldest: sync inserts in Added order, and rowids
+		// follow.
+		docs[0].Added = docs[0].Added.Add(-time.Hour)
+		if _, err := s.SyncDocuments(ctx, docs); err != nil {
+			t.Fatal(err)
+		}
+		hits := mustSearch(t, s, "What did the minister say about the strike?", 5)
+		assertFirst(t, hits, "answer")
+	})
 }
 
 // TestSearchQuestionWords checks that the grammar of a question does not
@@ -473,16 +491,18 @@ func TestSearchQuestionWithBroadWords(t *testing.T) {
 // naming the subject.
 func TestSearchQuestionWords(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	s, _ := openTest(t)
-	docs := []corpus.Document{
-		doc("chatter", "What did they say", "What did who say and why, and how much did they say about what?"),
-		doc("subject", "Port reopens", "Officials said the Odesa port reopened to grain ships."),
-	}
-	if _, err := s.SyncDocuments(ctx, docs); err != nil {
-		t.Fatal(err)
-	}
-	assertFirst(t, mustSearch(t, s, "what did they say about Odesa?", 2), "subject")
+	forBackends(t, func(t *testing.T, be backend) {
+		ctx := context.Background()
+		s, _ := be.openTest(t)
+		docs := []corpus.Document{
+			doc("chatter", "What did they say", "What did who say and why, and how much did they say about what?"),
+			doc("subject", "Port reopens", "Officials said the Odesa port reopened to grain ships."),
+		}
+		if _, err := s.SyncDocuments(ctx, docs); err != nil {
+			t.Fatal(err)
+		}
+		assertFirst(t, mustSearch(t, s, "what did they say about Odesa?", 2), "subject")
+	})
 }
 
 func TestFoldWord(t *testing.T) {

@@ -41,17 +41,18 @@ type statements struct {
 	all []*sql.Stmt // every statement prepared, for close
 }
 
-// prepare prepares every statement, read ones on read and write ones on
-// write. On error it closes those it prepared.
-func (st *statements) prepare(ctx context.Context, read, write *sql.DB) error {
-	for _, p := range []struct {
+// prepare prepares the statements, read ones on read and write ones on
+// write; those of Search, Autocomplete and Recent only when search is set
+// (they read SQLite's full-text index, which a PostgreSQL store has in its
+// pgIndex instead). On error it closes those it prepared.
+func (st *statements) prepare(ctx context.Context, read, write *sqlDB, search bool) error {
+	type stmt struct {
 		name  string
 		stmt  **sql.Stmt
-		db    *sql.DB
+		db    *sqlDB
 		query string
-	}{
-		{"document", &st.document, read, documentSQL},
-		{"count", &st.count, read, countSQL},
+	}
+	searchStmts := []stmt{
 		{"recent", &st.recent, read, recentSQL},
 		{"exact ID", &st.exactID, read, exactIDSQL},
 		{"index stats", &st.indexStats, read, indexStatsSQL},
@@ -62,12 +63,20 @@ func (st *statements) prepare(ctx context.Context, read, write *sql.DB) error {
 		{"candidates", &st.candidates, read, candidatesSQL},
 		{"suggest IDs", &st.suggestIDs, read, suggestIDsSQL},
 		{"suggest titles", &st.suggestTitles, read, suggestTitlesSQL},
+	}
+	all := []stmt{
+		{"document", &st.document, read, documentSQL},
+		{"count", &st.count, read, countSQL},
 		{"get brief", &st.getBrief, read, getBriefSQL},
 		{"tokens used", &st.tokensUsed, read, tokensUsedSQL},
 		{"tokens used by all", &st.tokensUsedAll, read, tokensUsedAllSQL},
 		{"put brief", &st.putBrief, write, putBriefSQL},
 		{"add usage", &st.addUsage, write, addUsageSQL},
-	} {
+	}
+	if search {
+		all = append(all, searchStmts...)
+	}
+	for _, p := range all {
 		stmt, err := p.db.PrepareContext(ctx, p.query)
 		if err != nil {
 			_ = st.close()

@@ -1,7 +1,12 @@
-// Package store is the bot's embedded SQLite database: the documents of the
-// corpus (seed documents and documents from the web) with their full-text
-// index, the news feeds with their health, the cache of generated briefs,
-// the token usage accounting and the digests.
+// Package store is the bot's database: the documents of the corpus (seed
+// documents and documents from the web) with their full-text index, the
+// news feeds with their health, the cache of generated briefs, the token
+// usage accounting and the digests.
+//
+// It runs on an embedded SQLite file (Open, the zero-setup default) or on a
+// PostgreSQL server shared by several replicas (OpenPostgres). Both run the
+// same code and the same SQL, written with `?` placeholders (see dialect.go);
+// the few statements that differ pick their text by dialect.
 package store
 
 import (
@@ -24,10 +29,18 @@ const FileName = "geobrief.db"
 // Reads go through a pool of connections (WAL lets them run while a write is
 // in progress); writes go through a single connection, so writers queue in Go
 // instead of spinning on SQLITE_BUSY.
+//
+// On PostgreSQL, read and write are one pool (the server handles concurrent
+// writers), and search runs on index, a SQLite copy of the documents kept
+// by this process (see index.go).
 type Store struct {
-	read  *sql.DB
-	write *sql.DB
-	stmts statements
+	dialect dialect
+	read    *sqlDB
+	write   *sqlDB
+	stmts   statements
+	// index serves Search, Autocomplete and Recent on PostgreSQL; nil on
+	// SQLite, where the store searches its own tables.
+	index *pgIndex
 	// dfs caches document frequencies for Search between writes.
 	dfs dfCache
 }
@@ -51,7 +64,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 
 	// The first connection switches the file to WAL and migrates it before any
 	// reader opens it.
-	if err := migrate(ctx, write); err != nil {
+	if err := migrate(ctx, sqlite, write, migrations); err != nil {
 		write.Close()
 		return nil, err
 	}
@@ -70,8 +83,8 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		write.Close()
 		return nil, fmt.Errorf("store: cannot open %s: %w", path, err)
 	}
-	s := &Store{read: read, write: write}
-	if err := s.stmts.prepare(ctx, read, write); err != nil {
+	s := &Store{dialect: sqlite, read: &sqlDB{DB: read, dialect: sqlite}, write: &sqlDB{DB: write, dialect: sqlite}}
+	if err := s.stmts.prepare(ctx, s.read, s.write, true); err != nil {
 		read.Close()
 		write.Close()
 		return nil, err
@@ -101,7 +114,14 @@ func openPool(path, txlock string) (*sql.DB, error) {
 
 // Close closes the database. Calls in progress may fail afterwards.
 func (s *Store) Close() error {
-	err := errors.Join(s.stmts.close(), s.read.Close(), s.write.Close())
+	errs := []error{s.stmts.close(), s.read.Close()}
+	if s.write != s.read {
+		errs = append(errs, s.write.Close())
+	}
+	if s.index != nil {
+		errs = append(errs, s.index.close())
+	}
+	err := errors.Join(errs...)
 	if err != nil {
 		return fmt.Errorf("store: cannot close: %w", err)
 	}
@@ -110,7 +130,7 @@ func (s *Store) Close() error {
 
 // inTx runs fn in a write transaction, committing when fn returns nil and
 // rolling back otherwise.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *Store) inTx(ctx context.Context, fn func(tx *sqlTx) error) error {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err

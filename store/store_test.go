@@ -15,22 +15,6 @@ import (
 	"github.com/geobrief/geobrief/corpus"
 )
 
-// openTest opens a store in a fresh temporary directory, closed when the test ends.
-func openTest(t testing.TB) (*Store, string) {
-	t.Helper()
-	dir := t.TempDir()
-	s, err := Open(context.Background(), dir)
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	})
-	return s, dir
-}
-
 // withHash sets d.Hash from its contents, as the corpus loader does from the file.
 func withHash(d corpus.Document) corpus.Document {
 	h := sha256.New()
@@ -57,34 +41,59 @@ func fixture(t testing.TB) []corpus.Document {
 }
 
 func TestOpenMigratesOnceAcrossReopens(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	for i := 0; i < 3; i++ {
-		s, err := Open(ctx, dir)
-		if err != nil {
-			t.Fatalf("Open #%d: %v", i+1, err)
+	forBackends(t, func(t *testing.T, be backend) {
+		ctx := context.Background()
+		where := be.newDB(t)
+		want := len(migrations)
+		if be.name == "postgres" {
+			want = len(pgMigrations)
 		}
-		var versions, distinct, max int
-		if err := s.read.QueryRowContext(ctx,
-			`SELECT count(*), count(DISTINCT version), max(version) FROM schema_migrations`).
-			Scan(&versions, &distinct, &max); err != nil {
-			t.Fatal(err)
+		for i := 0; i < 3; i++ {
+			s, err := be.open(ctx, where)
+			if err != nil {
+				t.Fatalf("Open #%d: %v", i+1, err)
+			}
+			var versions, distinct, max int
+			if err := s.read.QueryRowContext(ctx,
+				`SELECT count(*), count(DISTINCT version), max(version) FROM schema_migrations`).
+				Scan(&versions, &distinct, &max); err != nil {
+				t.Fatal(err)
+			}
+			if versions != want || distinct != want || max != want {
+				t.Errorf("open #%d: %d version rows (%d distinct, max %d), want %d",
+					i+1, versions, distinct, max, want)
+			}
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
 		}
-		if versions != len(migrations) || distinct != len(migrations) || max != len(migrations) {
-			t.Errorf("open #%d: %d version rows (%d distinct, max %d), want %d",
-				i+1, versions, distinct, max, len(migrations))
-		}
-		if err := s.Close(); err != nil {
-			t.Fatal(err)
-		}
+	})
+}
+
+// Both lists tell the same history: a migration appended to one only
+// would give one version number two meanings.
+func TestMigrationListsHaveTheSameLength(t *testing.T) {
+	if len(migrations) != len(pgMigrations) {
+		t.Errorf("%d SQLite migrations, %d PostgreSQL ones: append to both lists", len(migrations), len(pgMigrations))
 	}
+}
+
+func TestOpenCreatesTheDatabaseFile(t *testing.T) {
+	// SQLite only: PostgreSQL has no file.
+	dir := t.TempDir()
+	s, err := Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
 	if _, err := os.Stat(filepath.Join(dir, FileName)); err != nil {
 		t.Errorf("database file: %v", err)
 	}
 }
 
+// SQLite only: the pragmas of its connections.
 func TestOpenSetsPragmas(t *testing.T) {
-	s, _ := openTest(t)
+	s, _ := sqliteBackend.openTest(t)
 	ctx := context.Background()
 	check := func(pool string, q string, want string) {
 		t.Helper()
@@ -108,6 +117,7 @@ func TestOpenSetsPragmas(t *testing.T) {
 	}
 }
 
+// SQLite only, as the two tests below: folders are SQLite's.
 func TestOpenCreatesDirectory(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "a", "b")
 	s, err := Open(context.Background(), dir)
@@ -137,8 +147,14 @@ func TestOpenFailsOnUnusableDirectory(t *testing.T) {
 // Calls on a closed store fail with an error (its prepared statements are
 // closed with it); none panics.
 func TestCallsAfterCloseFail(t *testing.T) {
+	forBackends(t, func(t *testing.T, be backend) {
+		testCallsAfterCloseFail(t, be)
+	})
+}
+
+func testCallsAfterCloseFail(t *testing.T, be backend) {
 	ctx := context.Background()
-	s, err := Open(ctx, t.TempDir())
+	s, err := be.open(ctx, be.newDB(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,6 +181,48 @@ func TestCallsAfterCloseFail(t *testing.T) {
 			t.Errorf("%s after Close: error %v, want one starting with \"store: \"", name, err)
 		}
 	}
+}
+
+// OpenPostgres says what is wrong with a URL or a server, without the
+// password; it needs no server.
+func TestOpenPostgresErrors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for url, want := range map[string]string{
+		"mysql://u:hunter2@db/x": "not a postgres:// URL",
+		// Port 1: nothing listens there.
+		"postgres://u:hunter2@127.0.0.1:1/x?sslmode=disable&connect_timeout=5": "cannot reach PostgreSQL at postgres://u:xxxxx@127.0.0.1:1/x",
+	} {
+		s, err := OpenPostgres(ctx, url, t.TempDir())
+		if err == nil {
+			s.Close()
+			t.Errorf("OpenPostgres(%s): no error", url)
+			continue
+		}
+		if !strings.HasPrefix(err.Error(), "store: ") || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("OpenPostgres(%s): %v; want a store error with %q and no password", url, err, want)
+		}
+	}
+}
+
+// Ping answers while the database is open, and fails once it is closed.
+func TestPing(t *testing.T) {
+	forBackends(t, func(t *testing.T, be backend) {
+		ctx := context.Background()
+		s, err := be.open(ctx, be.newDB(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Ping(ctx); err != nil {
+			t.Errorf("Ping: %v", err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Ping(ctx); err == nil {
+			t.Error("Ping after Close: no error")
+		}
+	})
 }
 
 func mustTime(s string) time.Time {

@@ -22,9 +22,9 @@ const (
 	addUsageSQL = `INSERT INTO usage
 		(day, guild, calls, prompt_tokens, completion_tokens) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (day, guild) DO UPDATE SET
-			calls = calls + excluded.calls,
-			prompt_tokens = prompt_tokens + excluded.prompt_tokens,
-			completion_tokens = completion_tokens + excluded.completion_tokens`
+			calls = usage.calls + excluded.calls,
+			prompt_tokens = usage.prompt_tokens + excluded.prompt_tokens,
+			completion_tokens = usage.completion_tokens + excluded.completion_tokens`
 	tokensUsedSQL = `SELECT coalesce(sum(prompt_tokens + completion_tokens), 0)
 		FROM usage WHERE day = ? AND guild = ?`
 	tokensUsedAllSQL = `SELECT coalesce(sum(prompt_tokens + completion_tokens), 0)

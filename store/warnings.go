@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/geobrief/geobrief/corpus"
@@ -13,7 +12,7 @@ import (
 // problem that goes away is forgotten, so it is reported again if it comes
 // back.
 func (s *Store) SyncWarnings(ctx context.Context, warnings []corpus.Warning) (fresh []corpus.Warning, err error) {
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *sqlTx) error {
 		known := map[corpus.Warning]bool{}
 		rows, err := tx.QueryContext(ctx, `SELECT file, reason, kept FROM corpus_warnings`)
 		if err != nil {
@@ -38,7 +37,7 @@ func (s *Store) SyncWarnings(ctx context.Context, warnings []corpus.Warning) (fr
 			if !known[w] {
 				fresh = append(fresh, w)
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO corpus_warnings (file, reason, kept) VALUES (?, ?, ?)`, w.File, w.Reason, w.Kept); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO corpus_warnings (file, reason, kept) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, w.File, w.Reason, w.Kept); err != nil {
 				return err
 			}
 		}

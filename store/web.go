@@ -79,7 +79,10 @@ func (s *Store) SaveWebDocument(ctx context.Context, w WebDocument, now time.Tim
 	// Search caches document frequencies until the documents change.
 	defer s.dfs.invalidate()
 	d := w.Doc
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *sqlTx) error {
+		if err := s.lockDocuments(ctx, tx); err != nil {
+			return err
+		}
 		var origin, hash string
 		var added int64
 		err := tx.QueryRowContext(ctx, `SELECT origin, hash, added FROM documents WHERE id = ?`, d.ID).Scan(&origin, &hash, &added)
@@ -115,7 +118,7 @@ func (s *Store) SaveWebDocument(ctx context.Context, w WebDocument, now time.Tim
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO web_documents (doc_id, link, feed, byline) VALUES (?, ?, ?, ?)
-			ON CONFLICT (doc_id) DO UPDATE SET link = CASE WHEN excluded.link <> '' THEN excluded.link ELSE link END,
+			ON CONFLICT (doc_id) DO UPDATE SET link = CASE WHEN excluded.link <> '' THEN excluded.link ELSE web_documents.link END,
 				byline = excluded.byline`, d.ID, w.Link, w.Feed, w.Byline); err != nil {
 			return err
 		}
@@ -131,14 +134,14 @@ func (s *Store) SaveWebDocument(ctx context.Context, w WebDocument, now time.Tim
 // older than DOCS_MAX_AGE), so that it is not fetched again while its feed
 // still lists it.
 func (s *Store) RememberWebItem(ctx context.Context, key, docID, itemHash, textHash string, now time.Time) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error { return putWebItem(ctx, tx, key, docID, itemHash, textHash, now) })
+	err := s.inTx(ctx, func(tx *sqlTx) error { return putWebItem(ctx, tx, key, docID, itemHash, textHash, now) })
 	if err != nil {
 		return fmt.Errorf("store: cannot remember item %s: %w", key, err)
 	}
 	return nil
 }
 
-func putWebItem(ctx context.Context, tx *sql.Tx, key, docID, itemHash, textHash string, now time.Time) error {
+func putWebItem(ctx context.Context, tx *sqlTx, key, docID, itemHash, textHash string, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO web_items (key, doc_id, item_hash, text_hash, saved) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (key) DO UPDATE SET doc_id = excluded.doc_id, item_hash = excluded.item_hash,
 			text_hash = excluded.text_hash, saved = excluded.saved`, key, docID, itemHash, textHash, now.UnixNano())
@@ -147,7 +150,7 @@ func putWebItem(ctx context.Context, tx *sql.Tx, key, docID, itemHash, textHash 
 
 // dropWebDocument removes a web document with this ID, if there is one, so
 // that a seed document can take the ID.
-func dropWebDocument(ctx context.Context, tx *sql.Tx, id string) error {
+func dropWebDocument(ctx context.Context, tx *sqlTx, id string) error {
 	res, err := tx.ExecContext(ctx, `DELETE FROM documents WHERE id = ? AND origin = 'web'`, id)
 	if err != nil {
 		return err
@@ -174,7 +177,10 @@ func (s *Store) PruneWebDocuments(ctx context.Context, cutoff, now time.Time) (i
 	defer s.dfs.invalidate()
 	var n int64
 	c := cutoff.UnixNano()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *sqlTx) error {
+		if err := s.lockDocuments(ctx, tx); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE web_items SET saved = ? WHERE doc_id IN
 			(SELECT id FROM documents WHERE origin = 'web' AND coalesce(published, added) < ?)`, now.UnixNano(), c); err != nil {
 			return err
