@@ -125,7 +125,19 @@ type Digest struct {
 	MaxItems  int
 	SkipEmpty bool
 	Catchup   time.Duration
+	// CheckEvery (DIGEST_CHECK_INTERVAL) is how often the scheduler looks
+	// for due and unfinished editions.
+	CheckEvery time.Duration
+	// EditionLease (DIGEST_EDITION_LEASE) is how long an edition stays
+	// with the replica that claimed it after its last sign of life; then
+	// another replica may finish it. Under maxEditionLease.
+	EditionLease time.Duration
 }
+
+// maxEditionLease bounds DIGEST_EDITION_LEASE: Discord drops a repeated
+// message by its nonce for only a few minutes, and a replica taking over
+// an edition whose holder died mid-post must resend that post within them.
+const maxEditionLease = 2 * time.Minute
 
 const openAIURL = "https://api.openai.com/v1"
 
@@ -218,6 +230,10 @@ func Load(lookup Lookup, checks ...Check) (Config, error) {
 			MaxItems:  p.integer("DIGEST_MAX_ITEMS", 10, 1),
 			SkipEmpty: p.boolean("DIGEST_SKIP_EMPTY", false),
 			Catchup:   p.duration("DIGEST_CATCHUP", 2*time.Hour, time.Minute),
+			// Short values are for tests and demonstrations: each check
+			// reads every schedule from the database.
+			CheckEvery:   p.duration("DIGEST_CHECK_INTERVAL", 30*time.Second, time.Second),
+			EditionLease: p.duration("DIGEST_EDITION_LEASE", time.Minute, 2*time.Second),
 		},
 		Feeds: Feeds{
 			PollInterval:     p.duration("FEEDS_POLL_INTERVAL", 15*time.Minute, time.Minute),
@@ -237,6 +253,10 @@ func Load(lookup Lookup, checks ...Check) (Config, error) {
 		c.Discord.StillWorkingAfter = 3 * time.Second
 	}
 	p.shards(&c.Discord)
+	if c.Digest.EditionLease >= maxEditionLease {
+		p.fail("DIGEST_EDITION_LEASE", c.Digest.EditionLease.String(), "must be under 2m: a replica that takes over an edition must resend its last post while Discord still drops it as a repeat")
+		c.Digest.EditionLease = time.Minute
+	}
 	if c.LLM.APIKey != "" && c.LLM.BaseURL == "" {
 		c.LLM.BaseURL = openAIURL
 	}
@@ -306,6 +326,8 @@ func (c Config) Redacted() []string {
 		"DIGEST_MAX_ITEMS":             strconv.Itoa(c.Digest.MaxItems),
 		"DIGEST_SKIP_EMPTY":            strconv.FormatBool(c.Digest.SkipEmpty),
 		"DIGEST_CATCHUP":               c.Digest.Catchup.String(),
+		"DIGEST_CHECK_INTERVAL":        c.Digest.CheckEvery.String(),
+		"DIGEST_EDITION_LEASE":         c.Digest.EditionLease.String(),
 		"DISCORD_ADMIN_USER_IDS":       strings.Join(c.Discord.AdminUserIDs, ","),
 		"INTERACTIONS_ADDR":            c.Discord.InteractionsAddr,
 		"DISCORD_PUBLIC_KEY":           c.Discord.PublicKey,

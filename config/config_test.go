@@ -370,3 +370,29 @@ func TestDatabaseURL(t *testing.T) {
 		}
 	}
 }
+
+// DIGEST_CHECK_INTERVAL and DIGEST_EDITION_LEASE have the scheduler's
+// defaults; a lease Discord's nonce memory cannot cover is refused.
+func TestDigestSchedulerSettings(t *testing.T) {
+	t.Parallel()
+	c, err := Load(MapLookup(nil))
+	if err != nil || c.Digest.CheckEvery != 30*time.Second || c.Digest.EditionLease != time.Minute {
+		t.Fatalf("defaults: %v, %v, %v", c.Digest.CheckEvery, c.Digest.EditionLease, err)
+	}
+	c, err = Load(MapLookup(map[string]string{"DIGEST_CHECK_INTERVAL": "1s", "DIGEST_EDITION_LEASE": "5s"}))
+	if err != nil || c.Digest.CheckEvery != time.Second || c.Digest.EditionLease != 5*time.Second {
+		t.Fatalf("set: %v, %v, %v", c.Digest.CheckEvery, c.Digest.EditionLease, err)
+	}
+	for _, tt := range []struct{ key, value, why string }{
+		{"DIGEST_CHECK_INTERVAL", "100ms", "at least 1s"},
+		{"DIGEST_EDITION_LEASE", "1s", "at least 2s"},
+		{"DIGEST_EDITION_LEASE", "2m", "under 2m"},
+		{"DIGEST_EDITION_LEASE", "soon", "not a duration"},
+	} {
+		_, err := Load(MapLookup(map[string]string{tt.key: tt.value}))
+		var cerr *Error
+		if !errors.As(err, &cerr) || len(cerr.Problems) != 1 || cerr.Problems[0].Key != tt.key || !strings.Contains(err.Error(), tt.why) {
+			t.Errorf("%s=%s: %v", tt.key, tt.value, err)
+		}
+	}
+}

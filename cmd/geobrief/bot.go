@@ -51,9 +51,7 @@ func botCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	work, stopWork := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { lib.Run(work) }) // the corpus watcher, the feed poller and pruning
-	scheduler := digest.NewScheduler(lib.Store, builder, b.Channels(), digest.SchedulerConfig{
-		Window: cfg.Digest.Window, Catchup: cfg.Digest.Catchup, SkipEmpty: cfg.Digest.SkipEmpty, Logger: log,
-	})
+	scheduler := digest.NewScheduler(lib.Store, builder, b.Channels(), schedulerConfig(cfg, log))
 	wg.Go(func() { scheduler.Run(work) })
 
 	<-ctx.Done()
@@ -156,6 +154,16 @@ func docsLifetime(age time.Duration) string {
 		return "a day"
 	}
 	return age.String()
+}
+
+// schedulerConfig is the digest scheduler's settings, the same for both
+// transports: with several replicas on one database, every replica runs a
+// scheduler and the store's edition claims decide who posts.
+func schedulerConfig(cfg config.Config, log *slog.Logger) digest.SchedulerConfig {
+	return digest.SchedulerConfig{
+		Window: cfg.Digest.Window, Catchup: cfg.Digest.Catchup, SkipEmpty: cfg.Digest.SkipEmpty,
+		Every: cfg.Digest.CheckEvery, Logger: log,
+	}
 }
 
 // handlerConfig is the part of the bot's settings both transports share

@@ -127,9 +127,7 @@ func serveCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	work, stopWork := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { lib.Run(work) }) // the corpus watcher, the feed poller and pruning
-	scheduler := digest.NewScheduler(lib.Store, builder, ep, digest.SchedulerConfig{
-		Window: cfg.Digest.Window, Catchup: cfg.Digest.Catchup, SkipEmpty: cfg.Digest.SkipEmpty, Logger: log,
-	})
+	scheduler := digest.NewScheduler(lib.Store, builder, ep, schedulerConfig(cfg, log))
 	wg.Go(func() { scheduler.Run(work) })
 
 	var serveErr error
