@@ -253,6 +253,12 @@ func Load(lookup Lookup, checks ...Check) (Config, error) {
 		c.Discord.StillWorkingAfter = 3 * time.Second
 	}
 	p.shards(&c.Discord)
+	// Shards on SQLite each keep a database of their own: a server's
+	// schedules live on its shard, which works, but the environment's
+	// default schedule would be posted once by every shard.
+	if c.Discord.ShardCount > 1 && c.DatabaseURL == "" && c.Digest.ChannelID != "" {
+		p.fail("DIGEST_CHANNEL_ID", c.Digest.ChannelID, "a default digest schedule with DISCORD_SHARD_COUNT > 1 needs DATABASE_URL: without one database shared by the shards, every shard would post it")
+	}
 	if c.Digest.EditionLease >= maxEditionLease {
 		p.fail("DIGEST_EDITION_LEASE", c.Digest.EditionLease.String(), "must be under 2m: a replica that takes over an edition must resend its last post while Discord still drops it as a repeat")
 		c.Digest.EditionLease = time.Minute

@@ -310,6 +310,10 @@ func TestShardSettings(t *testing.T) {
 	if err != nil || c.Discord.ShardID != 2 || c.Discord.ShardCount != 3 {
 		t.Fatalf("set: shard %d of %d, %v", c.Discord.ShardID, c.Discord.ShardCount, err)
 	}
+	shared := map[string]string{"DISCORD_SHARD_ID": "1", "DISCORD_SHARD_COUNT": "2", "DIGEST_CHANNEL_ID": "555", "DIGEST_TIMES": "08:00", "DATABASE_URL": "postgres://db.internal/geobrief"}
+	if _, err := Load(MapLookup(shared)); err != nil {
+		t.Errorf("shards sharing PostgreSQL with a default schedule: %v", err)
+	}
 	if !slices.Contains(c.Redacted(), "DISCORD_SHARD_ID=2") || !slices.Contains(c.Redacted(), "DISCORD_SHARD_COUNT=3") {
 		t.Errorf("check does not show the shard: %v", c.Redacted())
 	}
@@ -322,6 +326,7 @@ func TestShardSettings(t *testing.T) {
 		{map[string]string{"DISCORD_SHARD_ID": "-1", "DISCORD_SHARD_COUNT": "2"}, "DISCORD_SHARD_ID", "at least 0"},
 		{map[string]string{"DISCORD_SHARD_ID": "1", "DISCORD_SHARD_COUNT": "0"}, "DISCORD_SHARD_COUNT", "at least 1"},
 		{map[string]string{"DISCORD_SHARD_COUNT": "two"}, "DISCORD_SHARD_COUNT", "not a whole number"},
+		{map[string]string{"DISCORD_SHARD_ID": "0", "DISCORD_SHARD_COUNT": "2", "DIGEST_CHANNEL_ID": "555", "DIGEST_TIMES": "08:00"}, "DIGEST_CHANNEL_ID", "needs DATABASE_URL"},
 	} {
 		_, err := Load(MapLookup(tt.env))
 		var cerr *Error
