@@ -51,6 +51,9 @@ type App struct {
 	// DOCS_MAX_AGE, so that a poll reports them as skipped, not new.
 	tooOldItems atomic.Int64
 
+	// stories is the grouper of documents into stories (stories.go).
+	stories storyIndex
+
 	mu sync.Mutex
 	// warnings are those of the last load: what Document says of a
 	// skipped file.
@@ -268,6 +271,9 @@ func (a *App) sync(ctx context.Context, docs []corpus.Document, warnings []corpu
 	stats, err := a.Store.SyncDocuments(ctx, docs)
 	if err != nil {
 		return fmt.Errorf("cannot index the documents: %w", err)
+	}
+	if stats.Added > 0 {
+		a.joinStories(ctx, docs...)
 	}
 	a.log.Debug("index up to date",
 		slog.Int("added", stats.Added), slog.Int("updated", stats.Updated),

@@ -270,12 +270,20 @@ func (a *App) tooOld(published, added time.Time) bool {
 // pruneEvery is how often Run prunes old web documents.
 const pruneEvery = time.Hour
 
-// Run does the app's background work until ctx ends: it re-indexes the
+// Run does the app's background work until ctx ends: it builds the story
+// index (documents then join their stories as they are stored), re-indexes the
 // documents folder when it changes, polls each feed when it is due (every
 // FEEDS_POLL_INTERVAL, first polls spread over the interval), and prunes
 // web documents older than DOCS_MAX_AGE every hour.
 func (a *App) Run(ctx context.Context) {
 	var wg sync.WaitGroup
+	wg.Go(func() {
+		// Built now rather than at the first story asked for, so that
+		// documents join their stories as they arrive.
+		if _, err := a.storyGrouper(ctx); err != nil && ctx.Err() == nil {
+			a.log.Error("stories: cannot build the story index; will retry when stories are asked for", slog.Any("error", err))
+		}
+	})
 	wg.Go(func() { a.Watch(ctx) })
 	wg.Go(func() { a.pollLoop(ctx) })
 	wg.Wait()
@@ -415,9 +423,13 @@ func (a *App) saveWeb(ctx context.Context, d feeds.Doc, skipOld bool) error {
 		ID: d.ID, Title: d.Title, Source: d.Source, URL: d.URL, Language: d.Language,
 		Published: d.Published, Added: now, Body: d.Text, Hash: d.TextHash,
 	}
-	return a.Store.SaveWebDocument(ctx, store.WebDocument{
+	if err := a.Store.SaveWebDocument(ctx, store.WebDocument{
 		Doc: doc, Key: d.Key, Link: d.Link, Feed: d.Feed, Byline: d.Byline, ItemHash: d.ItemHash,
-	}, now)
+	}, now); err != nil {
+		return err
+	}
+	a.joinStories(ctx, doc)
+	return nil
 }
 
 // webStore is the store as the poller sees it: its Sources, StateStore and

@@ -37,6 +37,15 @@ type Library interface {
 	Recent(ctx context.Context, limit int) ([]store.Hit, error)
 }
 
+// StoryLibrary is what the story features need of the application: the
+// stories of a window, one story, a document's story, and search by story.
+type StoryLibrary interface {
+	Stories(ctx context.Context, since time.Time) ([]app.StoryView, error)
+	Story(ctx context.Context, id string) (app.StoryView, error)
+	StoryOf(ctx context.Context, docID string) (app.StoryView, error)
+	SearchStories(ctx context.Context, query string, limit int) ([]app.StoryHit, error)
+}
+
 // Config is what the bot needs besides its dependencies. Zero values get
 // the defaults named on each field.
 type Config struct {
@@ -89,6 +98,10 @@ type Config struct {
 	Digests *Digests
 	// Feeds, when set, enables /feeds.
 	Feeds FeedManager
+	// Stories, when set, enables /stories and the story brief button, says
+	// under /summarize and /facts which other sources covered the story,
+	// and makes /search list one result per story.
+	Stories StoryLibrary
 	// AdminUserIDs (DISCORD_ADMIN_USER_IDS) may add and remove feeds with
 	// /feeds; everyone may list them.
 	AdminUserIDs []string

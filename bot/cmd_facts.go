@@ -45,7 +45,9 @@ func (b *Bot) factsCommand() *command {
 			if len(e.Fields) == 0 {
 				e.Description = "No fact could be checked against the article's own words. Try `/summarize` for its summary."
 			}
-			return reply{embeds: []*discordgo.MessageEmbed{e}}, nil
+			out := reply{embeds: []*discordgo.MessageEmbed{e}}
+			out.content, out.components = b.alsoCovered(ctx, res.Doc)
+			return out, nil
 		},
 	}
 }

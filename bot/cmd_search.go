@@ -30,7 +30,7 @@ func (b *Bot) searchCommand() *command {
 		help: "`query`: the best matching documents, with a button to summarize each.",
 		run: func(ctx context.Context, _ *request, opts options) (reply, error) {
 			q := strings.TrimSpace(opts.string("query"))
-			hits, err := b.lib.Search(ctx, q, searchResults)
+			hits, others, err := b.search(ctx, q)
 			if err != nil {
 				return reply{}, fmt.Errorf("bot: search %q: %w", q, err)
 			}
@@ -44,6 +44,9 @@ func (b *Bot) searchCommand() *command {
 					line += " · " + d.Format("2 Jan 2006")
 				}
 				line += " · `" + strings.ReplaceAll(h.ID, "`", "") + "`"
+				if n := others[n]; n > 0 {
+					line += fmt.Sprintf(" · +%d %s", n, plural(n, "source", "sources"))
+				}
 				lines = append(lines, line)
 			}
 			e := &discordgo.MessageEmbed{
@@ -63,4 +66,22 @@ func hitTitle(h store.Hit) string {
 		return h.Title
 	}
 	return h.ID
+}
+
+// search returns the best hits, one per story when stories are on (the
+// best hit of each), with how many other sources covered each hit's story.
+func (b *Bot) search(ctx context.Context, q string) ([]store.Hit, []int, error) {
+	if b.cfg.Stories == nil {
+		hits, err := b.lib.Search(ctx, q, searchResults)
+		return hits, make([]int, len(hits)), err
+	}
+	sh, err := b.cfg.Stories.SearchStories(ctx, q, searchResults)
+	if err != nil {
+		return nil, nil, err
+	}
+	hits, others := make([]store.Hit, len(sh)), make([]int, len(sh))
+	for i, h := range sh {
+		hits[i], others[i] = h.Hit, h.OtherSources
+	}
+	return hits, others, nil
 }

@@ -82,6 +82,10 @@ func (b *Bot) summarize(ctx context.Context, r *request, article string, length 
 			discordfmt.Escape(discordfmt.Cut(discordfmt.OneLine(titleOf(res.Doc)), 200)), res.Doc.ID)
 		out.components = summarizeButtons(res.Others)
 	}
+	if line, buttons := b.alsoCovered(ctx, res.Doc); line != "" {
+		out.content = strings.TrimSpace(out.content + "\n" + line)
+		out.components = append(out.components, buttons...)
+	}
 	return out, nil
 }
 

@@ -101,6 +101,7 @@ func (b *Bot) routes() {
 		{true, b.summarizeCommand},
 		{true, b.factsCommand},
 		{true, b.searchCommand},
+		{b.cfg.Stories != nil, b.storiesCommand},
 		{b.cfg.Feeds != nil, b.feedsCommand},
 		{b.cfg.Digests != nil, b.digestCommand},
 		{b.cfg.Digests != nil, b.digestScheduleCommand},
@@ -117,8 +118,10 @@ func (b *Bot) routes() {
 		b.order = append(b.order, c)
 	}
 	b.buttons = map[string]*button{}
-	for _, bt := range []*button{b.summarizeButton()} {
-		b.buttons[bt.prefix] = bt
+	for _, bt := range []*button{b.summarizeButton(), b.storyButton()} {
+		if bt != nil {
+			b.buttons[bt.prefix] = bt
+		}
 	}
 }
 

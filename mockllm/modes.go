@@ -27,6 +27,7 @@ const (
 	ModeCutStream    = "cut-stream"     // the SSE stream stops before finish_reason and [DONE]
 	ModeWrongNumber  = "wrong-number"   // one extra key fact with a real quote whose number the fact changes
 	ModeSummaryNum   = "summary-number" // a number in the summary changed to one the article does not contain
+	ModeWrongSource  = "wrong-source"   // one extra story fact quoting one source under another source's id
 )
 
 // ModeNames lists every mode name, in the order GET /v1/models shows them.
@@ -35,6 +36,7 @@ var ModeNames = []string{
 	ModeNone, ModeLatency, Mode429, Mode500, ModeHang, ModeFence, ModeThink,
 	ModeInvalid, ModeInvalidOnce, ModeLength, ModeUnquoted, ModeNoJSONSchema,
 	ModeNoJSONObject, ModeNoUsage, ModeError200, ModeCutStream, ModeWrongNumber, ModeSummaryNum,
+	ModeWrongSource,
 }
 
 // Mode is one parsed fault mode.

@@ -247,7 +247,7 @@ func (s *Server) completions(w http.ResponseWriter, r *http.Request, info *reqIn
 		}
 	}
 
-	content, err := answer(req.Messages, factFaults{unquoted: ms.has(ModeUnquoted), wrongNumber: ms.has(ModeWrongNumber), summaryNumber: ms.has(ModeSummaryNum)})
+	content, err := answer(req.Messages, factFaults{unquoted: ms.has(ModeUnquoted), wrongNumber: ms.has(ModeWrongNumber), summaryNumber: ms.has(ModeSummaryNum), wrongSource: ms.has(ModeWrongSource)})
 	if err != nil {
 		var pe *promptError
 		if !errors.As(err, &pe) {

@@ -19,6 +19,10 @@ const (
 	taskBrief   = "brief"
 	taskCombine = "combine"
 	taskTopline = "topline"
+	// taskStory and taskStoryCombine are story briefs: several sources at
+	// once (story.go).
+	taskStory        = "story"
+	taskStoryCombine = "story_combine"
 )
 
 // How much the mock asks of the extractive summarizer for one brief.
@@ -85,6 +89,7 @@ type factFaults struct {
 	unquoted      bool // a fact whose quote is not in the article
 	wrongNumber   bool // a fact whose quote is real but whose number is not
 	summaryNumber bool // a summary stating a number the article does not
+	wrongSource   bool // a story fact quoting one source under another's id
 }
 
 func answer(msgs []chatMessage, faults factFaults) (string, error) {
@@ -103,6 +108,10 @@ func answer(msgs []chatMessage, faults factFaults) (string, error) {
 		return answerBrief(msgs, lengthHints(system), faults)
 	case taskCombine:
 		return answerCombine(msgs, faults)
+	case taskStory:
+		return answerStory(msgs, lengthHints(system), faults)
+	case taskStoryCombine:
+		return answerStoryCombine(msgs, lengthHints(system), faults)
 	default:
 		return answerTopline(msgs)
 	}
@@ -110,7 +119,7 @@ func answer(msgs []chatMessage, faults factFaults) (string, error) {
 
 // findTask returns the task named by the first system message, and that message.
 func findTask(msgs []chatMessage) (task, system string, err error) {
-	const want = `the first line of the system message must be "task: brief", "task: combine" or "task: topline"`
+	const want = `the first line of the system message must be "task: brief", "task: combine", "task: topline", "task: story" or "task: story_combine"`
 	for _, m := range msgs {
 		if m.Role != "system" && m.Role != "developer" {
 			continue
@@ -122,7 +131,7 @@ func findTask(msgs []chatMessage) (task, system string, err error) {
 		}
 		task := strings.ToLower(strings.TrimSpace(value))
 		switch task {
-		case taskBrief, taskCombine, taskTopline:
+		case taskBrief, taskCombine, taskTopline, taskStory, taskStoryCombine:
 			return task, m.Content, nil
 		}
 		return "", "", badPrompt("unknown_task", "unknown task %q: %s", strings.TrimSpace(value), want)

@@ -16,8 +16,9 @@ func TestEveryPromptRenders(t *testing.T) {
 		"Title": "T", "Article": "A", "Part": 2, "Parts": 3,
 		"SummarySentences": 3, "Facts": 5, "PartialBriefs": "[]", "Items": "[]",
 		"Problem": "unexpected end of JSON input", "Shorter": true,
+		"Sources": []map[string]string{{"ID": "S1", "Outlet": "O", "Title": "T", "Text": "A"}},
 	}
-	want := []string{"brief.system", "brief.user", "combine.system", "combine.user", "repair.user", "topline.system", "topline.user"}
+	want := []string{"brief.system", "brief.user", "combine.system", "combine.user", "repair.user", "story.system", "story.user", "story_combine.system", "story_combine.user", "topline.system", "topline.user"}
 	if got := s.Names(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("templates = %v, want %v", got, want)
 	}
@@ -39,7 +40,7 @@ func TestSystemPromptsStartWithTask(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, task := range []string{"brief", "combine", "topline"} {
+	for _, task := range []string{"brief", "combine", "topline", "story", "story_combine"} {
 		out, err := s.Render(task+".system", map[string]any{"SummarySentences": 3, "Facts": 5})
 		if err != nil {
 			t.Fatal(err)

@@ -204,6 +204,24 @@ var migrations = []string{
 		value TEXT NOT NULL
 	) WITHOUT ROWID;`,
 
+	// 8: stories (issue 11). story_docs holds each document's story as the
+	// grouper decided (always a story that was not merged away); seq is the
+	// order of first assignment, the order to replay the documents in at
+	// start to rebuild the same stories. story_aliases maps a merged story
+	// to the story it went into (one step: merging updates the older
+	// aliases), so an ID once given out keeps resolving.
+	`CREATE TABLE story_docs (
+		doc_id   TEXT PRIMARY KEY,
+		story_id TEXT NOT NULL,
+		seq      BIGINT NOT NULL
+	);
+	CREATE INDEX story_docs_story ON story_docs (story_id);
+	CREATE TABLE story_aliases (
+		story_id TEXT PRIMARY KEY,
+		into_id  TEXT NOT NULL
+	);
+	CREATE INDEX story_aliases_into ON story_aliases (into_id);`,
+
 	// Append the next migration here, and its PostgreSQL twin at the end
 	// of pgMigrations under the same number.
 }

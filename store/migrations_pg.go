@@ -166,6 +166,19 @@ var pgMigrations = []string{
 		value TEXT NOT NULL
 	);`,
 
+	// 8: stories, as on SQLite.
+	`CREATE TABLE story_docs (
+		doc_id   TEXT PRIMARY KEY,
+		story_id TEXT NOT NULL,
+		seq      BIGINT NOT NULL
+	);
+	CREATE INDEX story_docs_story ON story_docs (story_id);
+	CREATE TABLE story_aliases (
+		story_id TEXT PRIMARY KEY,
+		into_id  TEXT NOT NULL
+	);
+	CREATE INDEX story_aliases_into ON story_aliases (into_id);`,
+
 	// Append the next migration here, and its SQLite twin at the end of
 	// migrations under the same number.
 }

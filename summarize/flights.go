@@ -5,36 +5,37 @@ import (
 	"sync"
 )
 
-// flights lets concurrent requests for the same Brief share one generation.
+// flights lets concurrent requests for the same Brief (or story brief)
+// share one generation.
 //
 // Unlike singleflight, the generation does not run on the first caller's
 // context: when that caller gives up (a Discord interaction timing out),
 // the others keep waiting and the work goes on, and its result is cached.
 // Only when every caller has left is the work cancelled, so no goroutine
 // outlives all the requests that wanted it.
-type flights struct {
+type flights[T any] struct {
 	mu sync.Mutex
-	m  map[string]*flight
+	m  map[string]*flight[T]
 }
 
-type flight struct {
+type flight[T any] struct {
 	done    chan struct{}
-	val     Brief
+	val     T
 	err     error
 	waiters int
 	cancel  context.CancelFunc
 }
 
-func (fs *flights) do(ctx context.Context, key string, work func(context.Context) (Brief, error)) (Brief, error) {
+func (fs *flights[T]) do(ctx context.Context, key string, work func(context.Context) (T, error)) (T, error) {
 	fs.mu.Lock()
 	if fs.m == nil {
-		fs.m = map[string]*flight{}
+		fs.m = map[string]*flight[T]{}
 	}
 	f, ok := fs.m[key]
 	if !ok {
 		// Values (such as a trace ID) pass through; cancellation does not.
 		wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-		f = &flight{done: make(chan struct{}), cancel: cancel}
+		f = &flight[T]{done: make(chan struct{}), cancel: cancel}
 		fs.m[key] = f
 		go func() {
 			defer cancel()
@@ -65,6 +66,7 @@ func (fs *flights) do(ctx context.Context, key string, work func(context.Context
 			}
 		}
 		fs.mu.Unlock()
-		return Brief{}, ctx.Err()
+		var zero T
+		return zero, ctx.Err()
 	}
 }

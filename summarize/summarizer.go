@@ -73,7 +73,8 @@ type Summarizer struct {
 	cache   Cache     // nil: no cache
 	prompts *prompts.Set
 	log     *slog.Logger
-	flights flights
+	flights flights[Brief]
+	stories flights[StoryBrief]
 
 	counters counters // read by Stats
 }

@@ -182,6 +182,7 @@ func handlerConfig(cfg config.Config, lib *app.App, builder *digest.Builder, log
 		Sources:           func(ctx context.Context) string { return liveSourcesText(ctx, cfg, lib, log) },
 		Digests:           &bot.Digests{Builder: builder, Schedules: lib.Store, Window: cfg.Digest.Window},
 		Feeds:             lib,
+		Stories:           lib,
 		AdminUserIDs:      cfg.Discord.AdminUserIDs,
 	}
 }

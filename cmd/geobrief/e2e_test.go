@@ -84,7 +84,7 @@ func TestBotProcessEndToEnd(t *testing.T) {
 		names = append(names, c.Name)
 	}
 	slices.Sort(names)
-	if want := []string{"digest", "digest-schedule", "facts", "feeds", "help", "search", "summarize"}; !slices.Equal(names, want) {
+	if want := []string{"digest", "digest-schedule", "facts", "feeds", "help", "search", "stories", "summarize"}; !slices.Equal(names, want) {
 		t.Errorf("registered %v, want %v", names, want)
 	}
 

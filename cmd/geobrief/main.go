@@ -30,6 +30,8 @@ Usage:
   geobrief check        show the configuration and test the LLM endpoint
   geobrief digest [--since 24h|7d|DATE] [--json]
                         a digest of the documents added recently (a preview: records nothing)
+  geobrief stories [--since 24h|7d|DATE] [--json]
+                        the stories (one event, every source that covered it) active recently
   geobrief usage        LLM token usage per day and guild
   geobrief feeds add URL [--name NAME] | list [--json] | remove URL
   geobrief feeds import FILE.opml | export | poll [--json]
@@ -125,6 +127,8 @@ func (c *cli) run(ctx context.Context, args []string) error {
 		return c.summarize(ctx, rest)
 	case "search":
 		return c.search(ctx, rest)
+	case "stories":
+		return c.stories(ctx, rest)
 	case "check":
 		return c.check(ctx, rest)
 	case "usage":

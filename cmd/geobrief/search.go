@@ -9,8 +9,9 @@ import (
 	"time"
 )
 
-// search lists the documents that match a query; an empty one lists the
-// newest.
+// search lists the documents that match a query, one per story (the best
+// hit of each, with how many other sources covered it); an empty query
+// lists the newest.
 func (c *cli) search(ctx context.Context, args []string) error {
 	cl := newCmdLine("search", "geobrief search [--limit N] [--json] QUERY", 0, -1)
 	asJSON := cl.flags.Bool("json", false, "print the results as JSON")
@@ -29,7 +30,8 @@ func (c *cli) search(ctx context.Context, args []string) error {
 		return err
 	}
 	defer lib.Close()
-	hits, err := lib.Search(ctx, query, *limit)
+	// One result per story: its best hit stands for the others.
+	hits, err := lib.SearchStories(ctx, query, *limit)
 	if err != nil {
 		return err
 	}
@@ -39,10 +41,13 @@ func (c *cli) search(ctx context.Context, args []string) error {
 			Title     string     `json:"title"`
 			Published *time.Time `json:"published,omitempty"`
 			Score     float64    `json:"score"`
+			Story     string     `json:"story,omitempty"`
+			// OtherSources counts the story's sources besides this one's.
+			OtherSources int `json:"other_sources"`
 		}
 		out := make([]result, 0, len(hits))
 		for _, h := range hits {
-			r := result{ID: h.ID, Title: h.Title, Score: h.Score}
+			r := result{ID: h.ID, Title: h.Title, Score: h.Score, Story: h.Story.ID, OtherSources: h.OtherSources}
 			if !h.Published.IsZero() {
 				r.Published = &h.Published
 			}
@@ -65,7 +70,11 @@ func (c *cli) search(ctx context.Context, args []string) error {
 		if !h.Published.IsZero() {
 			date = h.Published.Format("2006-01-02")
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", i+1, date, h.ID, h.Title)
+		title := h.Title
+		if h.OtherSources > 0 {
+			title += fmt.Sprintf(" (+%d %s)", h.OtherSources, plural(h.OtherSources, "source", "sources"))
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", i+1, date, h.ID, title)
 	}
 	return tw.Flush()
 }
