@@ -200,7 +200,11 @@ func (c *cluster) tapHandler(n int) http.Handler {
 		hold, release := c.hold, c.release
 		c.mu.Unlock()
 		if hold != nil && hold(call) {
-			c.held <- call
+			select {
+			case c.held <- call:
+			case <-r.Context().Done():
+				return
+			}
 			select {
 			case <-release:
 			case <-r.Context().Done():
