@@ -149,7 +149,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 		ContextTokens:   cfg.LLM.ContextTokens,
 		FallbackOffline: cfg.LLM.Fallback == "offline",
 		Timeout:         cfg.LLM.SummaryTimeout,
-		Logger:          log,
+		// Replicas on one database generate each Brief once between them.
+		Claims: st,
+		Logger: log,
 	}
 	var completer summarize.Completer
 	if cfg.LLM.Enabled() {
@@ -200,7 +202,7 @@ func (a *App) setUpFeeds(cfg config.Feeds, opts []Option) error {
 	a.pollInterval, a.maxAge = cfg.PollInterval, cfg.MaxAge
 	a.web = NewWeb(cfg, o.tune...)
 	w := a.webStore()
-	p, err := feeds.NewPoller(feeds.Config{
+	fc := feeds.Config{
 		Sources:  w,
 		State:    w,
 		Sink:     w,
@@ -209,7 +211,11 @@ func (a *App) setUpFeeds(cfg config.Feeds, opts []Option) error {
 		Interval: cfg.PollInterval,
 		Now:      a.now,
 		After:    a.after,
-	})
+	}
+	if a.Store != nil {
+		fc.Leases = a.Store // replicas on one database poll each feed one at a time
+	}
+	p, err := feeds.NewPoller(fc)
 	if err != nil {
 		return fmt.Errorf("app: %w", err)
 	}

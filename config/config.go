@@ -128,16 +128,13 @@ type Digest struct {
 	// CheckEvery (DIGEST_CHECK_INTERVAL) is how often the scheduler looks
 	// for due and unfinished editions.
 	CheckEvery time.Duration
-	// EditionLease (DIGEST_EDITION_LEASE) is how long an edition stays
-	// with the replica that claimed it after its last sign of life; then
-	// another replica may finish it. Under maxEditionLease.
-	EditionLease time.Duration
+	// PostsPerSecond caps each process's digest posts to Discord: replicas
+	// × PostsPerSecond must stay under Discord's 50 requests a second.
+	PostsPerSecond int
+	// Lease is how long an edition stays with the replica posting it after
+	// its last sign of life; then another replica finishes it.
+	Lease time.Duration
 }
-
-// maxEditionLease bounds DIGEST_EDITION_LEASE: Discord drops a repeated
-// message by its nonce for only a few minutes, and a replica taking over
-// an edition whose holder died mid-post must resend that post within them.
-const maxEditionLease = 2 * time.Minute
 
 const openAIURL = "https://api.openai.com/v1"
 
@@ -223,17 +220,18 @@ func Load(lookup Lookup, checks ...Check) (Config, error) {
 			ShardCount:        p.integer("DISCORD_SHARD_COUNT", 1, 1),
 		},
 		Digest: Digest{
-			ChannelID: p.snowflake("DIGEST_CHANNEL_ID"),
-			Times:     p.str("DIGEST_TIMES", ""),
-			Timezone:  p.str("DIGEST_TIMEZONE", "UTC"),
-			Window:    p.duration("DIGEST_WINDOW", 24*time.Hour, time.Minute),
-			MaxItems:  p.integer("DIGEST_MAX_ITEMS", 10, 1),
-			SkipEmpty: p.boolean("DIGEST_SKIP_EMPTY", false),
-			Catchup:   p.duration("DIGEST_CATCHUP", 2*time.Hour, time.Minute),
+			ChannelID:      p.snowflake("DIGEST_CHANNEL_ID"),
+			Times:          p.str("DIGEST_TIMES", ""),
+			Timezone:       p.str("DIGEST_TIMEZONE", "UTC"),
+			Window:         p.duration("DIGEST_WINDOW", 24*time.Hour, time.Minute),
+			MaxItems:       p.integer("DIGEST_MAX_ITEMS", 10, 1),
+			SkipEmpty:      p.boolean("DIGEST_SKIP_EMPTY", false),
+			Catchup:        p.duration("DIGEST_CATCHUP", 2*time.Hour, time.Minute),
+			PostsPerSecond: p.integer("DIGEST_POSTS_PER_SECOND", 5, 1),
+			Lease:          p.duration("DIGEST_LEASE", time.Minute, 2*time.Second),
 			// Short values are for tests and demonstrations: each check
 			// reads every schedule from the database.
-			CheckEvery:   p.duration("DIGEST_CHECK_INTERVAL", 30*time.Second, time.Second),
-			EditionLease: p.duration("DIGEST_EDITION_LEASE", time.Minute, 2*time.Second),
+			CheckEvery: p.duration("DIGEST_CHECK_INTERVAL", 30*time.Second, time.Second),
 		},
 		Feeds: Feeds{
 			PollInterval:     p.duration("FEEDS_POLL_INTERVAL", 15*time.Minute, time.Minute),
@@ -259,9 +257,12 @@ func Load(lookup Lookup, checks ...Check) (Config, error) {
 	if c.Discord.ShardCount > 1 && c.DatabaseURL == "" && c.Digest.ChannelID != "" {
 		p.fail("DIGEST_CHANNEL_ID", c.Digest.ChannelID, "a default digest schedule with DISCORD_SHARD_COUNT > 1 needs DATABASE_URL: without one database shared by the shards, every shard would post it")
 	}
-	if c.Digest.EditionLease >= maxEditionLease {
-		p.fail("DIGEST_EDITION_LEASE", c.Digest.EditionLease.String(), "must be under 2m: a replica that takes over an edition must resend its last post while Discord still drops it as a repeat")
-		c.Digest.EditionLease = time.Minute
+	// Discord drops a repeated message by its nonce for only a few
+	// minutes: a replica taking over an edition whose holder died mid-post
+	// must resend that post within them.
+	if c.Digest.Lease >= 2*time.Minute {
+		p.fail("DIGEST_LEASE", c.Digest.Lease.String(), "must be under 2m: a replica that takes over an edition must resend its last post while Discord still drops it as a repeat")
+		c.Digest.Lease = time.Minute
 	}
 	if c.LLM.APIKey != "" && c.LLM.BaseURL == "" {
 		c.LLM.BaseURL = openAIURL
@@ -332,8 +333,9 @@ func (c Config) Redacted() []string {
 		"DIGEST_MAX_ITEMS":             strconv.Itoa(c.Digest.MaxItems),
 		"DIGEST_SKIP_EMPTY":            strconv.FormatBool(c.Digest.SkipEmpty),
 		"DIGEST_CATCHUP":               c.Digest.Catchup.String(),
+		"DIGEST_POSTS_PER_SECOND":      strconv.Itoa(c.Digest.PostsPerSecond),
+		"DIGEST_LEASE":                 c.Digest.Lease.String(),
 		"DIGEST_CHECK_INTERVAL":        c.Digest.CheckEvery.String(),
-		"DIGEST_EDITION_LEASE":         c.Digest.EditionLease.String(),
 		"DISCORD_ADMIN_USER_IDS":       strings.Join(c.Discord.AdminUserIDs, ","),
 		"INTERACTIONS_ADDR":            c.Discord.InteractionsAddr,
 		"DISCORD_PUBLIC_KEY":           c.Discord.PublicKey,

@@ -376,23 +376,26 @@ func TestDatabaseURL(t *testing.T) {
 	}
 }
 
-// DIGEST_CHECK_INTERVAL and DIGEST_EDITION_LEASE have the scheduler's
-// defaults; a lease Discord's nonce memory cannot cover is refused.
+// DIGEST_CHECK_INTERVAL and DIGEST_LEASE have the scheduler's defaults; a
+// lease Discord's nonce memory cannot cover is refused.
 func TestDigestSchedulerSettings(t *testing.T) {
 	t.Parallel()
 	c, err := Load(MapLookup(nil))
-	if err != nil || c.Digest.CheckEvery != 30*time.Second || c.Digest.EditionLease != time.Minute {
-		t.Fatalf("defaults: %v, %v, %v", c.Digest.CheckEvery, c.Digest.EditionLease, err)
+	if err != nil || c.Digest.CheckEvery != 30*time.Second || c.Digest.Lease != time.Minute {
+		t.Fatalf("defaults: %v, %v, %v", c.Digest.CheckEvery, c.Digest.Lease, err)
 	}
-	c, err = Load(MapLookup(map[string]string{"DIGEST_CHECK_INTERVAL": "1s", "DIGEST_EDITION_LEASE": "5s"}))
-	if err != nil || c.Digest.CheckEvery != time.Second || c.Digest.EditionLease != 5*time.Second {
-		t.Fatalf("set: %v, %v, %v", c.Digest.CheckEvery, c.Digest.EditionLease, err)
+	c, err = Load(MapLookup(map[string]string{"DIGEST_CHECK_INTERVAL": "1s", "DIGEST_LEASE": "5s"}))
+	if err != nil || c.Digest.CheckEvery != time.Second || c.Digest.Lease != 5*time.Second {
+		t.Fatalf("set: %v, %v, %v", c.Digest.CheckEvery, c.Digest.Lease, err)
+	}
+	if !slices.Contains(c.Redacted(), "DIGEST_CHECK_INTERVAL=1s") {
+		t.Errorf("check does not show the interval: %v", c.Redacted())
 	}
 	for _, tt := range []struct{ key, value, why string }{
 		{"DIGEST_CHECK_INTERVAL", "100ms", "at least 1s"},
-		{"DIGEST_EDITION_LEASE", "1s", "at least 2s"},
-		{"DIGEST_EDITION_LEASE", "2m", "under 2m"},
-		{"DIGEST_EDITION_LEASE", "soon", "not a duration"},
+		{"DIGEST_CHECK_INTERVAL", "often", "not a duration"},
+		{"DIGEST_LEASE", "1s", "at least 2s"},
+		{"DIGEST_LEASE", "2m", "under 2m"},
 	} {
 		_, err := Load(MapLookup(map[string]string{tt.key: tt.value}))
 		var cerr *Error

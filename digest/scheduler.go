@@ -2,6 +2,7 @@ package digest
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -54,6 +55,12 @@ type EditionStore interface {
 	ClaimEdition(ctx context.Context, e store.EditionRow, sent []store.SentDoc) (bool, error)
 	MarkPartPosted(ctx context.Context, key string, index int, messageID string) error
 	UnfinishedEditions(ctx context.Context) ([]store.EditionRow, error)
+	// TakeOverEdition makes owner the holder of a claimed edition whose
+	// lease ended by now (or that owner holds already); false when another
+	// replica's lease still runs.
+	TakeOverEdition(ctx context.Context, key, owner string, now, until time.Time) (store.EditionRow, bool, error)
+	// RenewEdition extends owner's lease; false when owner lost it.
+	RenewEdition(ctx context.Context, key, owner string, until time.Time) (bool, error)
 	RecordMissed(ctx context.Context, key, channelID string, due time.Time) error
 	FailEdition(ctx context.Context, key, reason string) error
 }
@@ -79,10 +86,29 @@ type SchedulerConfig struct {
 	// SkipEmpty posts nothing when there is nothing new.
 	SkipEmpty bool
 	// Every is how often schedules are checked (default 30s).
-	Every  time.Duration
+	Every time.Duration
+	// Owner names this scheduler's replica in the editions it claims
+	// (default: a random name, new each start).
+	Owner string
+	// Lease is how long an edition stays with the replica that claimed it
+	// after its last sign of life (default DefaultEditionLease). The
+	// replica renews it before each message; another replica finishes the
+	// edition only once it has run out.
+	Lease time.Duration
+	// PostsPerSecond caps this scheduler's requests to Discord (posts, and
+	// searches for earlier posts); 0: no cap. Set it so that replicas ×
+	// PostsPerSecond stays under Discord's 50 requests a second.
+	PostsPerSecond float64
+	// Now is the clock of schedules and leases (default time.Now).
 	Now    func() time.Time
 	Logger *slog.Logger
 }
+
+// DefaultEditionLease is the default SchedulerConfig.Lease. It is shorter
+// than nonceWindow, so that a replica taking over an edition whose owner
+// died in the middle of a post sends that post again while Discord still
+// drops it as a repeat.
+const DefaultEditionLease = time.Minute
 
 // Scheduler posts every due edition of every schedule exactly once.
 //
@@ -92,12 +118,20 @@ type SchedulerConfig struct {
 // A crash before the claim leaves nothing behind, so the edition is built
 // again; a crash after it leaves the claim, and the next run posts the
 // remaining messages with the same nonces, which Discord deduplicates.
+//
+// Several replicas may run a Scheduler on one store. The claim names its
+// owner and holds a lease, renewed before each message; each post may take
+// at most half the lease, so no post of the owner is still under way when
+// the lease runs out. Only then does another replica take the edition over
+// (a conditional update only one can win) and post the remaining messages
+// with the same nonces. A replica whose lease was taken stops posting.
 type Scheduler struct {
 	st      EditionStore
 	builder DigestBuilder
 	poster  Poster
 	cfg     SchedulerConfig
 	log     *slog.Logger
+	pace    *pacer
 }
 
 // NewScheduler returns a Scheduler.
@@ -115,7 +149,13 @@ func NewScheduler(st EditionStore, builder DigestBuilder, poster Poster, cfg Sch
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Scheduler{st: st, builder: builder, poster: poster, cfg: cfg, log: cfg.Logger}
+	if cfg.Owner == "" {
+		cfg.Owner = "scheduler-" + rand.Text()
+	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = DefaultEditionLease
+	}
+	return &Scheduler{st: st, builder: builder, poster: poster, cfg: cfg, log: cfg.Logger, pace: newPacer(cfg.PostsPerSecond)}
 }
 
 // Run checks the schedules at once and then every cfg.Every until ctx ends.
@@ -141,11 +181,27 @@ const lookback = 7 * 24 * time.Hour
 // RunOnce finishes interrupted editions, then posts or records as missed
 // every edition due by now.
 func (s *Scheduler) RunOnce(ctx context.Context, now time.Time) error {
+	clock := s.runClock(now)
 	unfinished, err := s.st.UnfinishedEditions(ctx)
 	if err != nil {
 		return err
 	}
 	for _, e := range unfinished {
+		if e.Owner != s.cfg.Owner && e.LeaseUntil.After(now) {
+			continue // another replica is posting it
+		}
+		prev := e.Owner
+		at := clock()
+		e, ok, err := s.st.TakeOverEdition(ctx, e.Key, s.cfg.Owner, at, at.Add(s.cfg.Lease))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue // another replica took it first, or finished it
+		}
+		if prev != s.cfg.Owner {
+			s.log.Info("digest edition taken over", slog.String("edition", e.Key), slog.String("from", prev))
+		}
 		// An edition already partly in the channel is finished whatever the
 		// hour: a digest cut in two would be worse than a late second half.
 		if now.Sub(e.DueAt) > s.cfg.Catchup && !partlyPosted(e) {
@@ -156,7 +212,7 @@ func (s *Scheduler) RunOnce(ctx context.Context, now time.Time) error {
 			}
 			continue
 		}
-		s.postParts(ctx, e, now)
+		s.postParts(ctx, e, now, clock)
 	}
 
 	schedules, err := s.st.Schedules(ctx, "")
@@ -167,7 +223,7 @@ func (s *Scheduler) RunOnce(ctx context.Context, now time.Time) error {
 		if row.Paused != "" {
 			continue
 		}
-		if err := s.runSchedule(ctx, row, now); err != nil {
+		if err := s.runSchedule(ctx, row, now, clock); err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
@@ -177,7 +233,17 @@ func (s *Scheduler) RunOnce(ctx context.Context, now time.Time) error {
 	return nil
 }
 
-func (s *Scheduler) runSchedule(ctx context.Context, row store.ScheduleRow, now time.Time) error {
+// runClock is the clock of one run that started at now: now, moved on as
+// the scheduler's clock moves. Leases follow it, so that one taken after a
+// long build, or renewed late in a long edition, still runs Lease from the
+// moment it is taken, while a run for a given moment (tests, RunOnce from
+// outside) keeps that moment's dates.
+func (s *Scheduler) runClock(now time.Time) func() time.Time {
+	start := s.cfg.Now()
+	return func() time.Time { return now.Add(s.cfg.Now().Sub(start)) }
+}
+
+func (s *Scheduler) runSchedule(ctx context.Context, row store.ScheduleRow, now time.Time, clock func() time.Time) error {
 	sched, err := FromRow(row)
 	if err != nil {
 		return err
@@ -205,14 +271,14 @@ func (s *Scheduler) runSchedule(ctx context.Context, row store.ScheduleRow, now 
 			}
 			continue
 		}
-		if err := s.publish(ctx, sched, e, now); err != nil {
+		if err := s.publish(ctx, sched, e, now, clock); err != nil {
 			return fmt.Errorf("edition %s: %w", e.Key(), err)
 		}
 	}
 	return nil
 }
 
-func (s *Scheduler) publish(ctx context.Context, sched Schedule, e Edition, now time.Time) error {
+func (s *Scheduler) publish(ctx context.Context, sched Schedule, e Edition, now time.Time, clock func() time.Time) error {
 	since, ok, err := s.st.LastEditionAt(ctx, e.ChannelID)
 	if err != nil {
 		return err
@@ -229,7 +295,8 @@ func (s *Scheduler) publish(ctx context.Context, sched Schedule, e Edition, now 
 		return err
 	}
 	msgs := Render(d, Heading(e, sched.Zone), s.cfg.SkipEmpty)
-	row := store.EditionRow{Key: e.Key(), ChannelID: e.ChannelID, DueAt: e.At, Updated: now}
+	row := store.EditionRow{Key: e.Key(), ChannelID: e.ChannelID, DueAt: e.At, Updated: now,
+		Owner: s.cfg.Owner, LeaseUntil: clock().Add(s.cfg.Lease)}
 	for i, m := range msgs {
 		row.Parts = append(row.Parts, store.EditionPart{Index: i, Nonce: e.Nonce(i), Content: m})
 	}
@@ -242,7 +309,7 @@ func (s *Scheduler) publish(ctx context.Context, sched Schedule, e Edition, now 
 		return err
 	}
 	s.log.Info("digest edition claimed", slog.String("edition", e.Key()), slog.Int("items", len(d.Items)), slog.Int("messages", len(msgs)))
-	s.postParts(ctx, row, now)
+	s.postParts(ctx, row, now, clock)
 	return nil
 }
 
@@ -251,47 +318,79 @@ func (s *Scheduler) publish(ctx context.Context, sched Schedule, e Edition, now 
 // retried on the next run with the same nonce. When the edition stalled for
 // longer than Discord remembers nonces, each part is first looked for in
 // the channel, so a post that succeeded just before a crash is not repeated.
-func (s *Scheduler) postParts(ctx context.Context, e store.EditionRow, now time.Time) {
+// Before each part the lease is renewed; when it cannot be, another
+// replica has the edition, and this one stops.
+func (s *Scheduler) postParts(ctx context.Context, e store.EditionRow, now time.Time, clock func() time.Time) {
 	finder, canFind := s.poster.(Finder)
 	stale := canFind && now.Sub(e.Updated) > nonceWindow
 	for _, p := range e.Parts {
 		if p.MessageID != "" {
 			continue
 		}
-		if stale {
-			id, found, err := finder.FindPosted(ctx, e.ChannelID, p.Content, e.Updated.Add(-time.Minute))
-			if channelUnavailable(err) {
-				s.channelGone(ctx, e, err)
-				return
-			}
-			if err != nil {
-				s.log.Warn("cannot look for an earlier post; will retry", slog.String("edition", e.Key), slog.Any("error", err))
-				return
-			}
-			if found {
-				s.log.Info("digest part was already posted", slog.String("edition", e.Key), slog.Int("part", p.Index))
-				if err := s.st.MarkPartPosted(ctx, e.Key, p.Index, id); err != nil {
-					s.log.Error("cannot record a found post", slog.Any("error", err))
-					return
-				}
-				continue
-			}
-		}
-		id, err := s.poster.Post(ctx, e.ChannelID, p.Content, p.Nonce)
-		if channelUnavailable(err) {
-			s.channelGone(ctx, e, err)
-			return
-		}
+		held, err := s.st.RenewEdition(ctx, e.Key, s.cfg.Owner, clock().Add(s.cfg.Lease))
 		if err != nil {
-			s.log.Warn("digest post failed; will retry", slog.String("edition", e.Key), slog.Int("part", p.Index), slog.Any("error", err))
+			s.log.Warn("cannot renew the lease on a digest edition; will retry", slog.String("edition", e.Key), slog.Any("error", err))
 			return
 		}
-		if err := s.st.MarkPartPosted(ctx, e.Key, p.Index, id); err != nil {
-			s.log.Error("digest posted but not recorded; the nonce prevents a duplicate on retry", slog.String("edition", e.Key), slog.Any("error", err))
+		if !held {
+			s.log.Warn("digest edition taken over by another replica; stopping", slog.String("edition", e.Key))
+			return
+		}
+		// Half the lease: the post is over, one way or the other, well
+		// before another replica may take the edition.
+		pctx, cancel := context.WithTimeout(ctx, s.cfg.Lease/2)
+		done := s.postPart(pctx, ctx, e, p, finder, stale)
+		cancel()
+		if !done {
 			return
 		}
 	}
 	s.log.Info("digest edition posted", slog.String("edition", e.Key))
+}
+
+// postPart posts one part (first looking for it in the channel when stale)
+// within pctx, and records it; false when the edition must stop here. ctx,
+// which outlives pctx, is for the bookkeeping after a failure.
+func (s *Scheduler) postPart(pctx, ctx context.Context, e store.EditionRow, p store.EditionPart, finder Finder, stale bool) bool {
+	if stale {
+		if err := s.pace.wait(pctx); err != nil {
+			return false
+		}
+		id, found, err := finder.FindPosted(pctx, e.ChannelID, p.Content, e.Updated.Add(-time.Minute))
+		if channelUnavailable(err) {
+			s.channelGone(ctx, e, err)
+			return false
+		}
+		if err != nil {
+			s.log.Warn("cannot look for an earlier post; will retry", slog.String("edition", e.Key), slog.Any("error", err))
+			return false
+		}
+		if found {
+			s.log.Info("digest part was already posted", slog.String("edition", e.Key), slog.Int("part", p.Index))
+			if err := s.st.MarkPartPosted(ctx, e.Key, p.Index, id); err != nil {
+				s.log.Error("cannot record a found post", slog.Any("error", err))
+				return false
+			}
+			return true
+		}
+	}
+	if err := s.pace.wait(pctx); err != nil {
+		return false
+	}
+	id, err := s.poster.Post(pctx, e.ChannelID, p.Content, p.Nonce)
+	if channelUnavailable(err) {
+		s.channelGone(ctx, e, err)
+		return false
+	}
+	if err != nil {
+		s.log.Warn("digest post failed; will retry", slog.String("edition", e.Key), slog.Int("part", p.Index), slog.Any("error", err))
+		return false
+	}
+	if err := s.st.MarkPartPosted(ctx, e.Key, p.Index, id); err != nil {
+		s.log.Error("digest posted but not recorded; the nonce prevents a duplicate on retry", slog.String("edition", e.Key), slog.Any("error", err))
+		return false
+	}
+	return true
 }
 
 func partlyPosted(e store.EditionRow) bool {

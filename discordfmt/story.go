@@ -55,8 +55,8 @@ func StoryEmbed(b summarize.StoryBrief) *discordgo.MessageEmbed {
 	for _, d := range b.Disagreements {
 		e.Fields = append(e.Fields, disagreementField(d))
 	}
-	for _, f := range facts {
-		e.Fields = append(e.Fields, storyFactField(f))
+	for n, f := range facts {
+		e.Fields = append(e.Fields, storyFactField(n, f))
 	}
 	return FitEmbeds([]*discordgo.MessageEmbed{e})[0]
 }
@@ -100,8 +100,10 @@ func disagreementField(d summarize.Disagreement) *discordgo.MessageEmbedField {
 }
 
 // storyFactField is the fact, then each backing source's quote. Quotes are
-// cut so that every source keeps its line within the field's limit.
-func storyFactField(f summarize.StoryFact) *discordgo.MessageEmbedField {
+// cut so that every source keeps its line within the field's limit. An
+// offline fact is its first source's sentence: the quote says it, and the
+// name is only "Fact n", so as not to show it twice.
+func storyFactField(n int, f summarize.StoryFact) *discordgo.MessageEmbedField {
 	per := storyQuoteMax
 	if n := len(f.Citations); n > 0 {
 		per = min(per, MaxFieldValue/n-30)
@@ -110,10 +112,11 @@ func storyFactField(f summarize.StoryFact) *discordgo.MessageEmbedField {
 	for _, c := range f.Citations {
 		lines = append(lines, fmt.Sprintf("> “%s” (%s)", Escape(Cut(OneLine(c.Quote), max(per, 40))), Escape(OneLine(c.Outlet))))
 	}
-	return &discordgo.MessageEmbedField{
-		Name:  Cut(Escape(OneLine(f.Text)), MaxFieldName),
-		Value: Cut(strings.Join(lines, "\n"), MaxFieldValue),
+	name := Cut(Escape(OneLine(f.Text)), MaxFieldName)
+	if len(f.Citations) > 0 && OneLine(f.Text) == OneLine(f.Citations[0].Quote) {
+		name = fmt.Sprintf("Fact %d", n+1)
 	}
+	return &discordgo.MessageEmbedField{Name: name, Value: Cut(strings.Join(lines, "\n"), MaxFieldValue)}
 }
 
 // storyFooter says how the brief was made.

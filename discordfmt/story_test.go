@@ -99,6 +99,14 @@ func TestStoryEmbedFitsDiscordAndKeepsEverySource(t *testing.T) {
 	}
 }
 
+func TestStoryEmbedNamesAnOfflineFactByNumber(t *testing.T) {
+	b := smallStory()
+	b.Facts[0].Text = b.Facts[0].Citations[0].Quote
+	if name := StoryEmbed(b).Fields[1].Name; name != "Fact 1" {
+		t.Fatalf("a fact that is its own quote is named %q", name)
+	}
+}
+
 func TestStoryEmbedWithoutVerifiedFacts(t *testing.T) {
 	b := smallStory()
 	b.Facts = b.Facts[1:]

@@ -50,9 +50,14 @@ func NumberDisagreements(sources []Source) []Disagreement {
 		}
 		groups[r] = append(groups[r], i)
 	}
+	// What each source counts, and with which values, anywhere in its text.
+	stated := map[statedKey]bool{}
+	for _, m := range ms {
+		stated[statedKey{m.source, m.anchor, m.value}] = true
+	}
 	var out []Disagreement
 	for _, r := range roots {
-		if d, ok := disagreement(ms, groups[r]); ok {
+		if d, ok := disagreement(ms, groups[r], stated); ok {
 			out = append(out, d)
 		}
 	}
@@ -82,7 +87,17 @@ func shares(a, b map[string]bool) bool {
 	return false
 }
 
-func disagreement(ms []mention, idx []int) (Disagreement, bool) {
+type statedKey struct {
+	source int
+	anchor string
+	value  float64
+}
+
+// disagreement makes the disagreement of one linked group, if any. A source
+// takes no side when it gives several values itself, in this context or
+// anywhere else for the same counted word ("$974 billion over five years
+// or $1.2 trillion over eight years" does not disagree with "eight years").
+func disagreement(ms []mention, idx []int, stated map[statedKey]bool) (Disagreement, bool) {
 	values := map[int]map[float64]bool{} // source -> values
 	first := map[int]int{}               // source -> first mention
 	var order []int
@@ -95,10 +110,23 @@ func disagreement(ms []mention, idx []int) (Disagreement, bool) {
 		}
 		values[m.source][m.value] = true
 	}
+	all := map[float64]bool{}
+	for _, i := range idx {
+		all[ms[i].value] = true
+	}
+	anchor := ms[idx[0]].anchor
+	both := func(s int) bool {
+		for v := range all {
+			if !values[s][v] && stated[statedKey{s, anchor, v}] {
+				return true
+			}
+		}
+		return false
+	}
 	var d Disagreement
 	distinct := map[float64]bool{}
 	for _, s := range order {
-		if len(values[s]) != 1 {
+		if len(values[s]) != 1 || both(s) {
 			continue // this source gives several values itself
 		}
 		m := ms[first[s]]
@@ -162,20 +190,17 @@ func sentenceMentions(source int, sent string) []mention {
 			v *= s
 			text = append(text, ws[j])
 		}
-		// The counted word comes right after the number, or after one
-		// modifier ("12 more people", "15 Ukrainian soldiers").
+		// The counted word comes right after the number, or after "more",
+		// "other" and the like ("12 more people").
 		a := -1
-		for k := j; k < len(ws) && k <= j+1; k++ {
-			if isCountable(ws[k]) {
-				a = k
-				break
-			}
+		switch {
+		case j < len(ws) && isCountable(ws[j]):
+			a = j
+		case j+1 < len(ws) && countModifiers[ws[j]] && isCountable(ws[j+1]):
+			a = j + 1
 		}
-		if a < 0 {
+		if a < 0 || isDate(ws, i, j) {
 			continue
-		}
-		if ws[a] == "per" && a+1 < len(ws) && ws[a+1] == "cent" {
-			ws[a] = "percent"
 		}
 		anchor := term(ws[a])
 		ctx := map[string]bool{}
@@ -206,7 +231,7 @@ func sentenceMentions(source int, sent string) []mention {
 // isCountable is a content word that is not a number: what a number can
 // count and what gives it context.
 func isCountable(w string) bool {
-	if stopwords[w] && !countNouns[w] || len(w) < 2 || monthNames[w] {
+	if stopwords[w] && !countNouns[w] || len(w) < 2 || monthNames[w] || qualifiers[w] {
 		return false
 	}
 	_, num := countValue(w)
@@ -217,6 +242,21 @@ func isCountable(w string) bool {
 // countNouns are stopwords (too common to rank sentences by) that numbers
 // count all the time.
 var countNouns = setOf("people", "year", "years")
+
+// countModifiers may stand between a number and what it counts.
+var countModifiers = setOf("more", "other", "new", "additional", "extra", "further")
+
+// qualifiers hedge or relate a number; they neither are counted nor tell
+// what is ("at least 12", "nearly 15", "3,000 per child", "including three
+// children").
+var qualifiers = setOf("least", "nearly", "almost", "approximately", "roughly", "estimated", "per", "up", "total",
+	"including", "include", "includes", "among")
+
+// isDate reports a number written as a day of a month: "June 12", "12 June".
+func isDate(ws []string, i, j int) bool {
+	isMonth := func(w string) bool { return monthNames[w] || months[w] }
+	return i > 0 && isMonth(ws[i-1]) || j < len(ws) && isMonth(ws[j])
+}
 
 var scales = map[string]float64{"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
 	"bn": 1e9, "mn": 1e6}

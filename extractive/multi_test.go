@@ -120,6 +120,10 @@ func TestNumberDisagreementNeedsTheSameContext(t *testing.T) {
 		{"range", "The flood killed 12 to 15 people.", "The flood killed 20 people.", 0},
 		{"years are not counts", "The dam was built in 1990 people say.", "The dam was built in 1985 people say.", 0},
 		{"scale", "The fund holds $4.5bn dollars for rebuilding.", "The fund holds 5 billion dollars for rebuilding.", 1},
+		{"a day of a month is not a count", "Claims rose in the week ended June 12, the labor department said.", "Claims rose in the week ended June 15, the labor department said.", 0},
+		{"a source stating both values elsewhere", "The plan would cost $974 billion over five years or $1.2 trillion over eight years.", "The plan would cost $1.2 trillion over eight years.", 0},
+		{"qualifiers are not context", "Seven of the dead were one family, including three children.", "At least 28 people, including nine children, were reported killed.", 0},
+		{"hedged counts still differ", "The shooting left at least eight people dead on Wednesday.", "The attack has left at least nine people dead, police said.", 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ds := NumberDisagreements([]Source{{Body: tc.a}, {Body: tc.b}})
@@ -141,4 +145,26 @@ func TestMultiSingleAndEmptySources(t *testing.T) {
 	if m.Headline != storySources[0].Title {
 		t.Errorf("headline = %q", m.Headline)
 	}
+}
+
+// Whatever the text, every side of a disagreement quotes a sentence of its
+// own source, and no source takes two sides.
+func FuzzNumberDisagreements(f *testing.F) {
+	f.Add(storySources[0].Body, storySources[1].Body)
+	f.Add("The flood killed 12 people.", "The flood killed fifteen people, 4.5bn dollars.")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		srcs := []Source{{Body: a}, {Body: b}}
+		for _, d := range NumberDisagreements(srcs) {
+			if len(d.Sides) < 2 {
+				t.Fatalf("a disagreement with %d sides", len(d.Sides))
+			}
+			seen := map[int]bool{}
+			for _, s := range d.Sides {
+				if seen[s.Source] || !strings.Contains(srcs[s.Source].Body, s.Quote) {
+					t.Fatalf("bad side %+v", s)
+				}
+				seen[s.Source] = true
+			}
+		}
+	})
 }

@@ -2,6 +2,7 @@ package feeds
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -54,6 +55,18 @@ type Sink interface {
 	Known(ctx context.Context, key string) (Known, bool, error)
 	Save(ctx context.Context, doc Doc) error
 }
+
+// Leases lets replicas sharing one store poll each feed one at a time (a
+// *store.Store): TryLease takes the named lease when it is free, has run
+// out, or is owner's already; ReleaseLease gives it up.
+type Leases interface {
+	TryLease(ctx context.Context, name, owner string, now, until time.Time) (bool, error)
+	ReleaseLease(ctx context.Context, name, owner string) error
+}
+
+// DefaultPollLease is the default Config.PollLease: longer than a poll of
+// one feed takes (its items' pages are fetched with per-host spacing).
+const DefaultPollLease = 10 * time.Minute
 
 // Fetcher is the part of *webfetch.Fetcher the poller uses.
 type Fetcher interface {
@@ -127,6 +140,14 @@ type Config struct {
 
 	Now   func() time.Time                       // default time.Now
 	After func(d time.Duration) <-chan time.Time // default time.After; Run waits on it
+
+	// Leases, when set, makes each feed polled by one replica at a time: a
+	// replica takes the feed's lease (for PollLease, default
+	// DefaultPollLease) before polling it, and skips a feed whose lease
+	// another replica holds. nil: no coordination (one process).
+	Leases    Leases
+	PollLease time.Duration
+	Owner     string // names this replica in its leases; default a random name
 }
 
 // Poller polls feeds into a Sink. Safe for concurrent use.
@@ -170,6 +191,12 @@ func NewPoller(cfg Config) (*Poller, error) {
 	}
 	if cfg.After == nil {
 		cfg.After = time.After
+	}
+	if cfg.PollLease <= 0 {
+		cfg.PollLease = DefaultPollLease
+	}
+	if cfg.Owner == "" {
+		cfg.Owner = "poller-" + rand.Text()
 	}
 	return &Poller{cfg: cfg, keys: make(map[string]*keyLock)}, nil
 }
@@ -251,7 +278,24 @@ func (p *Poller) poll(ctx context.Context, all bool) (Counts, time.Time, error) 
 			noteNext(st.NextPoll)
 			continue
 		}
+		release, st, ok, err := p.lease(ctx, src, st, all, now)
+		if err != nil {
+			// Skipped this time, not the whole poll: polling a feed without
+			// its lease could poll it twice.
+			p.cfg.Logger.Error("feeds: feed not polled", slog.String("feed", src.URL), slog.String("error", err.Error()))
+			mu.Lock()
+			total.Errors++
+			mu.Unlock()
+			continue
+		}
+		if !ok {
+			if !all && st.NextPoll.After(now) {
+				noteNext(st.NextPoll)
+			}
+			continue
+		}
 		g.Go(func() error {
+			defer release()
 			c, st := p.pollFeed(gctx, src, st)
 			if err := p.cfg.State.SaveFeedState(gctx, st); err != nil {
 				p.cfg.Logger.Error("feeds: cannot save feed state", slog.String("feed", src.URL), slog.String("error", err.Error()))
@@ -266,6 +310,48 @@ func (p *Poller) poll(ctx context.Context, all bool) (Counts, time.Time, error) 
 	}
 	g.Wait()
 	return total, next, ctx.Err()
+}
+
+// lease takes the feed's lease when leases are in use; ok is false when
+// another replica holds it, or polled the feed since st was read (st is
+// then the state it saved). release gives the lease up; call it after the
+// feed's new state is saved, so that the next replica to look sees it.
+func (p *Poller) lease(ctx context.Context, src Source, st FeedState, all bool, now time.Time) (release func(), _ FeedState, ok bool, err error) {
+	if p.cfg.Leases == nil {
+		return func() {}, st, true, nil
+	}
+	name := "feed:" + src.URL
+	held, err := p.cfg.Leases.TryLease(ctx, name, p.cfg.Owner, now, now.Add(p.cfg.PollLease))
+	if err != nil {
+		return nil, st, false, fmt.Errorf("feeds: taking the poll lease of %s: %w", src.URL, err)
+	}
+	if !held {
+		p.cfg.Logger.Debug("feeds: another replica is polling this feed", slog.String("feed", src.URL))
+		return nil, st, false, nil
+	}
+	release = func() {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := p.cfg.Leases.ReleaseLease(rctx, name, p.cfg.Owner); err != nil {
+			p.cfg.Logger.Warn("feeds: cannot release a poll lease; other replicas wait for it to run out",
+				slog.String("feed", src.URL), slog.String("error", err.Error()))
+		}
+	}
+	// Another replica may have polled the feed between our read of its
+	// state and our lease: read it again under the lease.
+	fresh, found, err := p.cfg.State.FeedState(ctx, src.URL)
+	if err != nil {
+		release()
+		return nil, st, false, fmt.Errorf("feeds: reading state of %s: %w", src.URL, err)
+	}
+	if found {
+		st = fresh
+	}
+	if !all && st.NextPoll.After(now) {
+		release()
+		return nil, st, false, nil
+	}
+	return release, st, true, nil
 }
 
 // spread is a feed's stable offset within the interval, from a hash of its URL.

@@ -24,12 +24,16 @@ const budgetAnswerCap = 1024
 // start. After the call the reservation is settled: the tokens really used
 // go to the ledger and the reservation is freed.
 //
-// Reservations live in this process; spent tokens live in the ledger (the
-// store), which survives restarts and is shared with `geobrief usage`.
+// Spent tokens live in the ledger (the store), which survives restarts and
+// is shared with `geobrief usage`. Reservations live in the ledger too when
+// it keeps them (Reservations: the store does), so that replicas sharing
+// one database hold the budgets in sum; with any other ledger they live in
+// this process.
 type budget struct {
 	ledger   Ledger
-	total    int // overall tokens a UTC day; 0: no cap
-	perGuild int // tokens a UTC day for each guild; 0: no cap
+	shared   Reservations // nil: reservations in this process
+	total    int          // overall tokens a UTC day; 0: no cap
+	perGuild int          // tokens a UTC day for each guild; 0: no cap
 	now      func() time.Time
 	log      *slog.Logger
 
@@ -43,9 +47,34 @@ type budget struct {
 	onWait func()
 }
 
+// Reservations is a Ledger that also keeps the reservations of calls in
+// flight, where every process using it counts them (a *store.Store).
+type Reservations interface {
+	// ReserveTokens records a reservation of tokens for guild on day
+	// (UTC, "2006-01-02"), counted until expires, if fits says they fit
+	// beside what the day has used and others have reserved, overall and
+	// for guild. Checking and recording are one step no other reservation
+	// can come between, in any process. id is "" when fits said no.
+	ReserveTokens(ctx context.Context, day, guild string, tokens int, now, expires time.Time,
+		fits func(usedAll, reservedAll, usedGuild, reservedGuild int) bool) (id string, err error)
+	// ReleaseTokens drops a reservation.
+	ReleaseTokens(ctx context.Context, id string) error
+}
+
+// reservationTTL is how long a reservation in a shared ledger counts. It
+// is freed as soon as its call settles; the expiry only matters when the
+// process dies first, and must outlast any call: attempts of Config.Timeout
+// (60 s by default), a few retries and their backoff.
+const reservationTTL = 10 * time.Minute
+
+// sharedPoll is how often a caller waiting for room in a shared budget
+// looks again: other processes' releases do not wake it.
+const sharedPoll = 250 * time.Millisecond
+
 func newBudget(ledger Ledger, total, perGuild int, now func() time.Time, log *slog.Logger) *budget {
+	shared, _ := ledger.(Reservations)
 	return &budget{
-		ledger: ledger, total: total, perGuild: perGuild, now: now, log: log,
+		ledger: ledger, shared: shared, total: total, perGuild: perGuild, now: now, log: log,
 		resGuild: map[string]int{}, freed: make(chan struct{}),
 	}
 }
@@ -60,6 +89,7 @@ func (b *budget) enforced() bool {
 type reservation struct {
 	guild  string
 	tokens int
+	id     string // in the shared ledger; "" when in this process
 }
 
 // fit is how a call of some size stands against a budget.
@@ -79,6 +109,9 @@ const (
 func (b *budget) reserve(ctx context.Context, guild string, tokens int) (*reservation, error) {
 	if !b.enforced() {
 		return nil, nil
+	}
+	if b.shared != nil {
+		return b.reserveShared(ctx, guild, tokens)
 	}
 	for {
 		b.mu.Lock()
@@ -108,11 +141,85 @@ func (b *budget) reserve(ctx context.Context, guild string, tokens int) (*reserv
 	}
 }
 
-// fits checks a call of tokens against both budgets; b.mu is held. The
-// error is set with fitsNever.
+// reserveShared is reserve with the reservations in the shared ledger, so
+// that they count in every process's budget. A call that fits once calls
+// in flight settle waits, looking again when a call of this process
+// settles and every sharedPoll for the others'.
+func (b *budget) reserveShared(ctx context.Context, guild string, tokens int) (*reservation, error) {
+	for {
+		now := b.now()
+		var (
+			verdict fit
+			verr    error
+		)
+		id, err := b.shared.ReserveTokens(ctx, now.UTC().Format(dayLayout), guild, tokens, now, now.Add(reservationTTL),
+			func(usedAll, reservedAll, usedGuild, reservedGuild int) bool {
+				verdict, verr = b.judge(now, guild, tokens, usedAll, reservedAll, usedGuild, reservedGuild)
+				return verdict == fitsNow
+			})
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("llm: gave up waiting for token budget: %w", ctx.Err())
+			}
+			b.log.Warn("llm: cannot reserve tokens; not enforcing the budgets for this call", slog.String("error", err.Error()))
+			return nil, nil
+		}
+		switch verdict {
+		case fitsNow:
+			return &reservation{guild: guild, tokens: tokens, id: id}, nil
+		case fitsNever:
+			return nil, verr
+		}
+		b.mu.Lock()
+		freed := b.freed
+		b.mu.Unlock()
+		if b.onWait != nil {
+			b.onWait()
+		}
+		t := time.NewTimer(sharedPoll)
+		select {
+		case <-freed:
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("llm: gave up waiting for token budget held by calls in flight: %w", ctx.Err())
+		}
+		t.Stop()
+	}
+}
+
+// fits checks a call of tokens against both budgets with the reservations
+// of this process; b.mu is held. The error is set with fitsNever. A budget
+// whose usage cannot be read is not enforced (logged).
 func (b *budget) fits(ctx context.Context, guild string, tokens int) (fit, error) {
-	now := b.now().UTC()
-	day := now.Format(dayLayout)
+	now := b.now()
+	day := now.UTC().Format(dayLayout)
+	usedAll, usedGuild := -1, -1
+	if b.total > 0 {
+		used, err := b.ledger.TokensUsedAll(ctx, day)
+		if err != nil {
+			b.log.Warn("llm: cannot read token usage; not enforcing the daily budget", slog.String("error", err.Error()))
+		} else {
+			usedAll = used
+		}
+	}
+	if b.perGuild > 0 && guild != "" {
+		used, err := b.ledger.TokensUsed(ctx, day, guild)
+		if err != nil {
+			b.log.Warn("llm: cannot read token usage; not enforcing the guild budget",
+				slog.String("guild", guild), slog.String("error", err.Error()))
+		} else {
+			usedGuild = used
+		}
+	}
+	return b.judge(now, guild, tokens, usedAll, b.resTotal, usedGuild, b.resGuild[guild])
+}
+
+// judge says how a call of tokens for guild stands against both budgets,
+// given what is used and reserved; a negative used means unknown, and that
+// budget is not checked. The error is set with fitsNever.
+func (b *budget) judge(now time.Time, guild string, tokens, usedAll, reservedAll, usedGuild, reservedGuild int) (fit, error) {
+	now = now.UTC()
 	y, m, d := now.Date()
 	resetIn := time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC).Sub(now).Round(time.Minute)
 
@@ -133,21 +240,13 @@ func (b *budget) fits(ctx context.Context, guild string, tokens int) (fit, error
 		}
 		return nil
 	}
-
-	if b.total > 0 {
-		used, err := b.ledger.TokensUsedAll(ctx, day)
-		if err != nil {
-			b.log.Warn("llm: cannot read token usage; not enforcing the daily budget", slog.String("error", err.Error()))
-		} else if err := check(b.total, used, b.resTotal, "the"); err != nil {
+	if b.total > 0 && usedAll >= 0 {
+		if err := check(b.total, usedAll, reservedAll, "the"); err != nil {
 			return fitsNever, err
 		}
 	}
-	if b.perGuild > 0 && guild != "" {
-		used, err := b.ledger.TokensUsed(ctx, day, guild)
-		if err != nil {
-			b.log.Warn("llm: cannot read token usage; not enforcing the guild budget",
-				slog.String("guild", guild), slog.String("error", err.Error()))
-		} else if err := check(b.perGuild, used, b.resGuild[guild], "this server's"); err != nil {
+	if b.perGuild > 0 && guild != "" && usedGuild >= 0 {
+		if err := check(b.perGuild, usedGuild, reservedGuild, "this server's"); err != nil {
 			return fitsNever, err
 		}
 	}
@@ -156,15 +255,27 @@ func (b *budget) fits(ctx context.Context, guild string, tokens int) (fit, error
 
 // release frees a reservation and wakes the callers waiting for room. It is
 // called after the tokens spent are in the ledger.
-func (b *budget) release(r *reservation) {
+func (b *budget) release(ctx context.Context, r *reservation) {
 	if r == nil {
 		return
 	}
+	if r.id != "" {
+		// Outlives a caller that has just given up, so the tokens are not
+		// held until the reservation expires.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := b.shared.ReleaseTokens(ctx, r.id); err != nil {
+			b.log.Warn("llm: cannot release reserved tokens; they count until the reservation expires",
+				slog.Duration("expires_in", reservationTTL), slog.String("error", err.Error()))
+		}
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.resTotal -= r.tokens
-	if b.resGuild[r.guild] -= r.tokens; b.resGuild[r.guild] <= 0 {
-		delete(b.resGuild, r.guild)
+	if r.id == "" {
+		b.resTotal -= r.tokens
+		if b.resGuild[r.guild] -= r.tokens; b.resGuild[r.guild] <= 0 {
+			delete(b.resGuild, r.guild)
+		}
 	}
 	close(b.freed)
 	b.freed = make(chan struct{})
@@ -181,7 +292,7 @@ func (c *Client) settle(ctx context.Context, r *reservation, guild string, spent
 		}
 		c.recordUsage(ctx, guild, *spent)
 	}
-	c.budget.release(r)
+	c.budget.release(ctx, r)
 }
 
 // worstCase is the most tokens req can cost: its prompt counted at three

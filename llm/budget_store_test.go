@@ -14,6 +14,7 @@ import (
 
 	"github.com/geobrief/geobrief/llm"
 	"github.com/geobrief/geobrief/store"
+	"github.com/geobrief/geobrief/store/storetest"
 )
 
 // Many callers at once, from several guilds, against budgets kept in the
@@ -23,6 +24,28 @@ import (
 // worst case), so a reservation too small would show.
 func TestConcurrentCallersNeverPassTheBudget(t *testing.T) {
 	t.Parallel()
+	st, err := store.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	checkBudgetsHold(t, worstCaseServer(t), st, st)
+}
+
+// Two replicas, each with its own LLM client and its own connection to
+// one database, hold the budgets in sum: their reservations are in the
+// store, where each sees the other's.
+func TestReplicasNeverPassTheBudgetTogether(t *testing.T) {
+	storetest.Backends(t, func(t *testing.T, be storetest.Backend) {
+		where := be.NewDB(t)
+		checkBudgetsHold(t, worstCaseServer(t), be.OpenAt(t, where), be.OpenAt(t, where))
+	})
+}
+
+// worstCaseServer is an OpenAI-compatible endpoint whose every answer uses
+// all of its cap, with its prompt counted at four characters a token.
+func worstCaseServer(t *testing.T) *httptest.Server {
+	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var req struct {
 			Messages []struct {
@@ -45,24 +68,28 @@ func TestConcurrentCallersNeverPassTheBudget(t *testing.T) {
 			prompt, req.MaxTokens, prompt+req.MaxTokens)
 	}))
 	t.Cleanup(srv.Close)
+	return srv
+}
 
+// checkBudgetsHold runs 60 callers of 5 guilds at once, spread over one
+// client per store given (the replicas), and checks the budgets held.
+func checkBudgetsHold(t *testing.T, srv *httptest.Server, stores ...*store.Store) {
+	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-
 	const (
 		total, perGuild = 1500, 400
 		guilds, callers = 5, 60
 	)
 	clock := func() time.Time { return time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC) }
-	c := llm.New(llm.Config{
-		BaseURL: srv.URL + "/v1", Model: "m", MaxConcurrency: 16, Now: clock,
-		DailyTokenBudget: total, GuildDailyTokenBudget: perGuild,
-	}, st)
-	t.Cleanup(c.Close)
+	var clients []*llm.Client
+	for _, st := range stores {
+		c := llm.New(llm.Config{
+			BaseURL: srv.URL + "/v1", Model: "m", MaxConcurrency: 16, Now: clock,
+			DailyTokenBudget: total, GuildDailyTokenBudget: perGuild,
+		}, st)
+		t.Cleanup(c.Close)
+		clients = append(clients, c)
+	}
 
 	var (
 		wg      sync.WaitGroup
@@ -72,6 +99,7 @@ func TestConcurrentCallersNeverPassTheBudget(t *testing.T) {
 	)
 	prompt := strings.Repeat("Talks resume in Oman on Saturday. ", 3)
 	for i := range callers {
+		c := clients[i%len(clients)]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -95,6 +123,7 @@ func TestConcurrentCallersNeverPassTheBudget(t *testing.T) {
 	}
 	wg.Wait()
 
+	st := stores[0]
 	day := clock().Format(store.DayFormat)
 	spent, err := st.TokensUsedAll(ctx, day)
 	if err != nil {
@@ -119,5 +148,14 @@ func TestConcurrentCallersNeverPassTheBudget(t *testing.T) {
 	}
 	if spent < total/2 {
 		t.Errorf("only %d of %d tokens spent: the budget refuses too much", spent, total)
+	}
+	// Every reservation was released: a call made now sees the whole
+	// remaining budget (the store is asked directly).
+	var reserved int
+	if _, err := st.ReserveTokens(ctx, day, "g0", 0, clock(), clock(), func(_, r, _, _ int) bool { reserved = r; return false }); err != nil {
+		t.Fatal(err)
+	}
+	if reserved != 0 {
+		t.Errorf("%d tokens still reserved after every call settled", reserved)
 	}
 }

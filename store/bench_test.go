@@ -23,9 +23,9 @@ var benchWords = strings.Fields(`government minister president election war ceas
 
 // benchStore fills a store with n synthetic documents and returns it with
 // the words it used.
-func benchStore(b *testing.B, n int) *Store {
+func benchStore(b *testing.B, be backend, n int) *Store {
 	b.Helper()
-	s, _ := sqliteBackend.openTest(b)
+	s, _ := be.openTest(b)
 	rng := rand.New(rand.NewPCG(1, 2))
 	zipf := rand.NewZipf(rng, 1.1, 1, uint64(len(benchWords)-1))
 	text := func(words int) string {
@@ -52,80 +52,102 @@ func benchStore(b *testing.B, n int) *Store {
 	if _, err := s.SyncDocuments(context.Background(), docs); err != nil {
 		b.Fatal(err)
 	}
+	// On PostgreSQL, copy the documents into the index now, not in the
+	// first timed search.
+	if _, err := s.searcher(context.Background()); err != nil {
+		b.Fatal(err)
+	}
 	return s
 }
 
 func BenchmarkSearch(b *testing.B) {
-	s := benchStore(b, 5000)
-	rng := rand.New(rand.NewPCG(3, 4))
-	queries := make([]string, 512)
-	for i := range queries {
-		w := make([]string, 1+rng.IntN(3))
-		for j := range w {
-			w[j] = benchWords[rng.IntN(len(benchWords))]
+	benchBackends(b, func(b *testing.B, be backend) {
+		s := benchStore(b, be, 5000)
+		rng := rand.New(rand.NewPCG(3, 4))
+		queries := make([]string, 512)
+		for i := range queries {
+			w := make([]string, 1+rng.IntN(3))
+			for j := range w {
+				w[j] = benchWords[rng.IntN(len(benchWords))]
+			}
+			queries[i] = strings.Join(w, " ")
 		}
-		queries[i] = strings.Join(w, " ")
-	}
-	ctx := context.Background()
-	b.ResetTimer()
-	for i := 0; b.Loop(); i++ {
-		if _, err := s.Search(ctx, queries[i%len(queries)], 10); err != nil {
-			b.Fatal(err)
+		ctx := context.Background()
+		b.ResetTimer()
+		for i := 0; b.Loop(); i++ {
+			if _, err := s.Search(ctx, queries[i%len(queries)], 10); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
+	})
 }
 
 func BenchmarkAutocomplete(b *testing.B) {
-	s := benchStore(b, 5000)
-	rng := rand.New(rand.NewPCG(5, 6))
-	inputs := make([]string, 512)
-	for i := range inputs {
-		w := benchWords[rng.IntN(len(benchWords))]
-		inputs[i] = w[:1+rng.IntN(len(w))]
-	}
-	ctx := context.Background()
-	b.ResetTimer()
-	for i := 0; b.Loop(); i++ {
-		if _, err := s.Autocomplete(ctx, inputs[i%len(inputs)], 25); err != nil {
-			b.Fatal(err)
+	benchBackends(b, func(b *testing.B, be backend) {
+		s := benchStore(b, be, 5000)
+		rng := rand.New(rand.NewPCG(5, 6))
+		inputs := make([]string, 512)
+		for i := range inputs {
+			w := benchWords[rng.IntN(len(benchWords))]
+			inputs[i] = w[:1+rng.IntN(len(w))]
 		}
-	}
+		ctx := context.Background()
+		b.ResetTimer()
+		for i := 0; b.Loop(); i++ {
+			if _, err := s.Autocomplete(ctx, inputs[i%len(inputs)], 25); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // BenchmarkDocument reads documents by ID one at a time, as /summarize does
 // before every summary.
 func BenchmarkDocument(b *testing.B) {
-	s := benchStore(b, 1000)
-	ctx := context.Background()
-	ids := make([]string, 1000)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("doc-%05d", i)
-	}
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		if _, err := s.Document(ctx, ids[i%len(ids)]); err != nil {
-			b.Fatal(err)
+	benchBackends(b, func(b *testing.B, be backend) {
+		s := benchStore(b, be, 1000)
+		ctx := context.Background()
+		ids := make([]string, 1000)
+		for i := range ids {
+			ids[i] = fmt.Sprintf("doc-%05d", i)
 		}
-	}
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			if _, err := s.Document(ctx, ids[i%len(ids)]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // BenchmarkGetBrief reads cached briefs of about 2 KB one at a time, as the
 // summarizer does on every cache lookup.
 func BenchmarkGetBrief(b *testing.B) {
-	s, _ := sqliteBackend.openTest(b)
-	ctx := context.Background()
-	data := []byte(strings.Repeat(`{"headline":"x","points":["a point"]}`, 55))
-	keys := make([]string, 1000)
-	for i := range keys {
-		keys[i] = fmt.Sprintf("brief/v1/doc-%05d/en/3", i)
-		if err := s.PutBrief(ctx, keys[i], fmt.Sprintf("doc-%05d", i), data); err != nil {
-			b.Fatal(err)
+	benchBackends(b, func(b *testing.B, be backend) {
+		s, _ := be.openTest(b)
+		ctx := context.Background()
+		data := []byte(strings.Repeat(`{"headline":"x","points":["a point"]}`, 55))
+		keys := make([]string, 1000)
+		for i := range keys {
+			keys[i] = fmt.Sprintf("brief/v1/doc-%05d/en/3", i)
+			if err := s.PutBrief(ctx, keys[i], fmt.Sprintf("doc-%05d", i), data); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		if _, found, err := s.GetBrief(ctx, keys[i%len(keys)]); err != nil || !found {
-			b.Fatalf("GetBrief: found %v, %v", found, err)
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			if _, found, err := s.GetBrief(ctx, keys[i%len(keys)]); err != nil || !found {
+				b.Fatalf("GetBrief: found %v, %v", found, err)
+			}
 		}
+	})
+}
+
+// benchBackends runs a benchmark on each backend, as sub-benchmarks named
+// after it (the PostgreSQL one skipped without GEOBRIEF_TEST_DATABASE_URL).
+// On PostgreSQL a search also asks the server whether documents changed.
+func benchBackends(b *testing.B, bench func(b *testing.B, be backend)) {
+	for _, be := range []backend{sqliteBackend, postgresBackend} {
+		b.Run(be.name, func(b *testing.B) { bench(b, be) })
 	}
 }

@@ -114,3 +114,44 @@ func TestTwoStoresOnOneDatabase(t *testing.T) {
 		}
 	})
 }
+
+// Replicas starting together sync the same seed documents at once: each
+// document is added once, the other syncs find it unchanged, and every
+// replica's search finds it.
+func TestConcurrentSeedSyncs(t *testing.T) {
+	forBackends(t, func(t *testing.T, be backend) {
+		ctx := context.Background()
+		first, where := be.openTest(t)
+		stores := []*Store{first, be.openAt(t, where), be.openAt(t, where)}
+		docs := fixture(t)
+		stats := make([]SyncStats, len(stores))
+		errs := make([]error, len(stores))
+		var wg sync.WaitGroup
+		for i, s := range stores {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				stats[i], errs[i] = s.SyncDocuments(ctx, docs)
+			}()
+		}
+		wg.Wait()
+		added := 0
+		for i := range stores {
+			if errs[i] != nil {
+				t.Fatalf("store %d: %v", i, errs[i])
+			}
+			added += stats[i].Added
+			if stats[i].Updated != 0 || stats[i].Removed != 0 || stats[i].Added+stats[i].Unchanged != len(docs) {
+				t.Errorf("store %d: %+v", i, stats[i])
+			}
+		}
+		if added != len(docs) {
+			t.Errorf("%d documents added in all, want %d (each once)", added, len(docs))
+		}
+		for i, s := range stores {
+			if hits := mustSearch(t, s, "grain corridor", 1); len(hits) != 1 || hits[0].ID != "ua-grain-corridor" {
+				t.Errorf("store %d: Search = %v", i, ids(hits))
+			}
+		}
+	})
+}

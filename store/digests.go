@@ -95,6 +95,12 @@ type EditionRow struct {
 	// Updated is when the edition was claimed (for a claimed one); the
 	// caller's clock when ClaimEdition got it, else the time of the claim.
 	Updated time.Time
+	// Owner is the replica posting a claimed edition, until LeaseUntil;
+	// after that another replica may take it over (TakeOverEdition).
+	// Editions claimed before leases existed have no owner and an expired
+	// lease.
+	Owner      string
+	LeaseUntil time.Time
 }
 
 // EditionPart is one message of an edition. MessageID is empty until
@@ -125,8 +131,9 @@ func (s *Store) EditionStatus(ctx context.Context, key string) (string, error) {
 // ClaimEdition records that an edition will be posted with these messages
 // and marks its documents as sent to the channel, in one transaction. It
 // returns false, changing nothing, when the edition already has a row: only
-// one claim can ever win. An edition with no messages (an empty digest that
-// is skipped) is posted as soon as it is claimed.
+// one claim can ever win. The claim belongs to e.Owner until e.LeaseUntil.
+// An edition with no messages (an empty digest that is skipped) is posted
+// as soon as it is claimed.
 func (s *Store) ClaimEdition(ctx context.Context, e EditionRow, sent []SentDoc) (bool, error) {
 	claimed := false
 	at := e.Updated
@@ -138,9 +145,9 @@ func (s *Store) ClaimEdition(ctx context.Context, e EditionRow, sent []SentDoc) 
 		status = EditionPosted
 	}
 	err := s.inTx(ctx, func(tx *sqlTx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO digest_editions (key, channel_id, due_at, status, updated)
-			VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
-			e.Key, e.ChannelID, e.DueAt.UnixNano(), status, at.UnixNano())
+		res, err := tx.ExecContext(ctx, `INSERT INTO digest_editions (key, channel_id, due_at, status, updated, owner, lease_until)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+			e.Key, e.ChannelID, e.DueAt.UnixNano(), status, at.UnixNano(), e.Owner, leaseNanos(e.LeaseUntil))
 		if err != nil {
 			return err
 		}
@@ -190,22 +197,21 @@ func (s *Store) MarkPartPosted(ctx context.Context, key string, index int, messa
 }
 
 // UnfinishedEditions lists claimed editions not fully posted, oldest first,
-// with their parts: what a restart must finish.
+// with their parts and who holds them: what a restart, or another replica
+// once the lease has run out, must finish.
 func (s *Store) UnfinishedEditions(ctx context.Context) ([]EditionRow, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT key, channel_id, due_at, updated FROM digest_editions
+	rows, err := s.read.QueryContext(ctx, `SELECT key, channel_id, due_at, updated, owner, lease_until FROM digest_editions
 		WHERE status = 'claimed' ORDER BY due_at`)
 	if err != nil {
 		return nil, fmt.Errorf("store: cannot list unfinished editions: %w", err)
 	}
 	var out []EditionRow
 	for rows.Next() {
-		var e EditionRow
-		var due, updated int64
-		if err := rows.Scan(&e.Key, &e.ChannelID, &due, &updated); err != nil {
+		e, err := scanClaimed(rows)
+		if err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: cannot list unfinished editions: %w", err)
 		}
-		e.DueAt, e.Status, e.Updated = time.Unix(0, due).UTC(), EditionClaimed, time.Unix(0, updated).UTC()
 		out = append(out, e)
 	}
 	// Closed before the parts are read: each read takes a connection.
@@ -219,6 +225,74 @@ func (s *Store) UnfinishedEditions(ctx context.Context) ([]EditionRow, error) {
 		}
 	}
 	return out, nil
+}
+
+// scanClaimed reads a claimed edition's row: key, channel_id, due_at,
+// updated, owner, lease_until.
+func scanClaimed(rows interface{ Scan(...any) error }) (EditionRow, error) {
+	var e EditionRow
+	var due, updated, lease int64
+	if err := rows.Scan(&e.Key, &e.ChannelID, &due, &updated, &e.Owner, &lease); err != nil {
+		return EditionRow{}, err
+	}
+	e.DueAt, e.Status, e.Updated = time.Unix(0, due).UTC(), EditionClaimed, time.Unix(0, updated).UTC()
+	e.LeaseUntil = time.Unix(0, lease).UTC()
+	return e, nil
+}
+
+// leaseNanos is a lease's end as stored: 0 (long past) for none.
+func leaseNanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+// TakeOverEdition makes owner the holder of a claimed edition until until,
+// when its lease ended by now or owner holds it already; ok is false when
+// another replica's lease is still running or the edition is no longer
+// claimed. The conditional update is the arbiter: of several replicas
+// trying at once, exactly one wins. The row comes back with its parts read
+// after the update, so parts the previous owner recorded meanwhile are not
+// posted again.
+func (s *Store) TakeOverEdition(ctx context.Context, key, owner string, now, until time.Time) (EditionRow, bool, error) {
+	res, err := s.write.ExecContext(ctx, `UPDATE digest_editions SET owner = ?, lease_until = ?
+		WHERE key = ? AND status = 'claimed' AND (owner = ? OR lease_until <= ?)`,
+		owner, until.UnixNano(), key, owner, now.UnixNano())
+	if err != nil {
+		return EditionRow{}, false, fmt.Errorf("store: cannot take over edition %s: %w", key, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return EditionRow{}, false, err
+	}
+	// Read from the write connection: on SQLite it has the update for sure;
+	// a reader could be a snapshot behind.
+	e, err := scanClaimed(s.write.QueryRowContext(ctx, `SELECT key, channel_id, due_at, updated, owner, lease_until
+		FROM digest_editions WHERE key = ?`, key))
+	if err != nil {
+		return EditionRow{}, false, fmt.Errorf("store: cannot read edition %s: %w", key, err)
+	}
+	if e.Parts, err = s.editionParts(ctx, key); err != nil {
+		return EditionRow{}, false, err
+	}
+	return e, true, nil
+}
+
+// RenewEdition extends owner's lease on a claimed edition to until; false
+// when owner no longer holds it (another replica took it over) or it is no
+// longer claimed. A replica renews before each message it posts and stops
+// posting when this says false.
+func (s *Store) RenewEdition(ctx context.Context, key, owner string, until time.Time) (bool, error) {
+	res, err := s.write.ExecContext(ctx, `UPDATE digest_editions SET lease_until = ?
+		WHERE key = ? AND owner = ? AND status = 'claimed'`, until.UnixNano(), key, owner)
+	if err != nil {
+		return false, fmt.Errorf("store: cannot renew the lease on edition %s: %w", key, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: cannot renew the lease on edition %s: %w", key, err)
+	}
+	return n == 1, nil
 }
 
 func (s *Store) editionParts(ctx context.Context, key string) ([]EditionPart, error) {

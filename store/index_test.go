@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -102,8 +104,12 @@ func TestPostgresIndexResumesOrStartsOver(t *testing.T) {
 	}
 
 	s = open(where)
-	if got := s.index.seen.Load(); got != seenBefore {
-		t.Errorf("reopened index starts from change %d, want %d", got, seenBefore)
+	// Only b was written while it was down: a is not copied again.
+	if got := s.index.copied.Load(); got != 1 {
+		t.Errorf("reopened index copied %d rows, want 1 (b)", got)
+	}
+	if got := s.index.seen.Load(); got <= seenBefore {
+		t.Errorf("reopened index at change %d, want past %d", got, seenBefore)
 	}
 	assertIDs(t, mustSearch(t, s, "harbour", 5), "a")
 	assertIDs(t, mustSearch(t, s, "muscat", 5), "b")
@@ -122,5 +128,113 @@ func TestPostgresIndexResumesOrStartsOver(t *testing.T) {
 	assertIDs(t, mustSearch(t, s, "muscat", 5), "b")
 	if hits := mustRecent(t, s, 10); len(hits) != 1 {
 		t.Errorf("Recent = %v, want only b", ids(hits))
+	}
+}
+
+// Documents written by several replicas at once while another searches
+// all reach that replica's index: a catch-up never skips a change that
+// commits after a higher-numbered one (see lockDocuments).
+func TestIndexMissesNoConcurrentWrite(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	reader, where := postgresBackend.openTest(t)
+	writers := []*Store{postgresBackend.openAt(t, where), postgresBackend.openAt(t, where)}
+	day := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	const perWriter = 25
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	for w, s := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range perWriter {
+				id := fmt.Sprintf("w%d-%02d", w, i)
+				d := withHash(corpus.Document{ID: id, Title: "Harbour report " + id, Body: "Ships in harbour.", Added: day})
+				if err := s.SaveWebDocument(ctx, WebDocument{Doc: d, Key: "guid:" + id}, day); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(done) }()
+	// Catch up again and again while the writers write.
+	for running := true; running; {
+		select {
+		case <-done:
+			running = false
+		default:
+		}
+		if _, err := reader.Search(ctx, "harbour", 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ix, err := reader.searcher(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := ix.Count(ctx); err != nil || n != len(writers)*perWriter {
+		t.Errorf("the index holds %d documents, %v; want %d", n, err, len(writers)*perWriter)
+	}
+}
+
+// The log of deleted documents is trimmed by the prunes of a week later
+// on; a replica whose index is older than what the log still holds
+// rebuilds it rather than keep a document deleted meanwhile.
+func TestPostgresDeletionLogIsTrimmed(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	where, indexDir := postgresBackend.newDB(t), t.TempDir()
+	x, y := doc("x", "Harbour reopens", "The harbour reopened."), doc("y", "Envoy visits Oman", "In Muscat.")
+	s, err := OpenPostgres(ctx, where, indexDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SyncDocuments(ctx, []corpus.Document{x, y}); err != nil {
+		t.Fatal(err)
+	}
+	assertIDs(t, mustSearch(t, s, "muscat", 5), "y")
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// While that replica is down, y is deleted and the log trimmed.
+	other := postgresBackend.openAt(t, where)
+	if _, err := other.SyncDocuments(ctx, []corpus.Document{x}); err != nil {
+		t.Fatal(err)
+	}
+	logged := func() int {
+		t.Helper()
+		var n int
+		if err := other.read.QueryRowContext(ctx, `SELECT count(*) FROM documents_deleted`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	for _, now := range []time.Time{t0, t0.Add(deletionsKept - time.Minute)} {
+		if _, err := other.PruneWebDocuments(ctx, time.Time{}, now); err != nil {
+			t.Fatal(err)
+		}
+		if n := logged(); n != 1 {
+			t.Fatalf("at %v: %d deletions logged, want y's kept", now, n)
+		}
+	}
+	if _, err := other.PruneWebDocuments(ctx, time.Time{}, t0.Add(deletionsKept)); err != nil {
+		t.Fatal(err)
+	}
+	if n := logged(); n != 0 {
+		t.Fatalf("a week after the mark: %d deletions logged, want 0", n)
+	}
+
+	s, err = OpenPostgres(ctx, where, indexDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	assertIDs(t, mustSearch(t, s, "muscat", 5))
+	assertIDs(t, mustSearch(t, s, "harbour", 5), "x")
+	if got := s.index.copied.Load(); got != 1 {
+		t.Errorf("the rebuilt index copied %d rows, want 1 (x)", got)
 	}
 }

@@ -222,6 +222,37 @@ var migrations = []string{
 	);
 	CREATE INDEX story_aliases_into ON story_aliases (into_id);`,
 
+	// 9: coordination between replicas sharing one database (issue 12).
+	// An edition's claim gets an owner and a lease: the replica posting it
+	// renews the lease before each message, and another replica finishes
+	// the edition (with the same nonces) only once the lease has run out.
+	// leases are named leases on anything else one replica at a time should
+	// do (generating a Brief, polling a feed). token_reservations are the
+	// tokens LLM calls in flight may still spend, counted by every replica's
+	// budget; budget_locks holds one row per day whose update serialises
+	// reservations (the row lock, on PostgreSQL; SQLite has one writer).
+	// Times are Unix nanoseconds.
+	`ALTER TABLE digest_editions ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+	ALTER TABLE digest_editions ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0;
+	CREATE TABLE leases (
+		name        TEXT PRIMARY KEY,
+		owner       TEXT NOT NULL,
+		lease_until BIGINT NOT NULL
+	);
+	CREATE TABLE budget_locks (
+		day TEXT PRIMARY KEY,
+		n   BIGINT NOT NULL
+	);
+	CREATE TABLE token_reservations (
+		id      TEXT PRIMARY KEY,
+		day     TEXT NOT NULL,
+		guild   TEXT NOT NULL,
+		tokens  BIGINT NOT NULL,
+		expires BIGINT NOT NULL
+	);
+	CREATE INDEX token_reservations_day ON token_reservations (day, guild);
+	CREATE INDEX token_reservations_expires ON token_reservations (expires);`,
+
 	// Append the next migration here, and its PostgreSQL twin at the end
 	// of pgMigrations under the same number.
 }

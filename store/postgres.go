@@ -3,10 +3,14 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -66,6 +70,12 @@ func OpenPostgres(ctx context.Context, dbURL, indexDir string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	// Copied now rather than by the first search, which would otherwise
+	// wait for every document of a new index.
+	if _, err := s.index.catchUp(ctx, d); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -102,6 +112,59 @@ func (s *Store) lockDocuments(ctx context.Context, tx *sqlTx) error {
 		return fmt.Errorf("lock documents: %w", err)
 	}
 	return nil
+}
+
+// deletionsKept is how long the log of deleted documents (which replicas'
+// indexes follow) keeps an entry at least. A replica whose index has not
+// caught up for longer (down that long, or started with an old copy of its
+// index folder) finds entries gone and rebuilds its index instead.
+const deletionsKept = 7 * 24 * time.Hour
+
+// Meta keys of the deletion log: the mark ("<unix nanos> <change number>":
+// the highest change number when the mark was set), and the horizon (the
+// highest change number whose deletions may have been removed from the log).
+const (
+	metaDeletedMark    = "documents_deleted_mark"
+	metaDeletedHorizon = "documents_deleted_horizon"
+)
+
+// trimDeletions keeps the log of deleted documents from growing forever,
+// in a transaction holding lockDocuments. Each call at least deletionsKept
+// after the mark was set removes the entries up to the mark's change
+// number, records that number as the horizon and sets a new mark; so an
+// entry is kept between one and two deletionsKept, measured by now.
+func (s *Store) trimDeletions(ctx context.Context, tx *sqlTx, now time.Time) error {
+	if s.dialect != postgres {
+		return nil
+	}
+	var mark string
+	err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, metaDeletedMark).Scan(&mark)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if err == nil {
+		var at, upTo int64
+		if _, err := fmt.Sscanf(mark, "%d %d", &at, &upTo); err != nil {
+			return fmt.Errorf("bad %s %q: %w", metaDeletedMark, mark, err)
+		}
+		if now.Sub(time.Unix(0, at)) < deletionsKept {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM documents_deleted WHERE seq <= ?`, upTo); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, metaDeletedHorizon, strconv.FormatInt(upTo, 10)); err != nil {
+			return err
+		}
+	}
+	var top int64
+	if err := tx.QueryRowContext(ctx, changesTopSQL, metaDeletedHorizon).Scan(&top); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, metaDeletedMark, fmt.Sprintf("%d %d", now.UnixNano(), top))
+	return err
 }
 
 // redact hides the password of a URL for error messages.

@@ -171,6 +171,7 @@ func dropWebDocument(ctx context.Context, tx *sqlTx, id string) error {
 // item keys of a removed document are remembered from now on (an old item
 // still in its feed is then not fetched and stored again at every poll),
 // and forgotten at a later prune once now is before that prune's cutoff.
+// On PostgreSQL it also trims the log of deleted documents (trimDeletions).
 // It returns how many documents were removed.
 func (s *Store) PruneWebDocuments(ctx context.Context, cutoff, now time.Time) (int, error) {
 	// Search caches document frequencies until the documents change.
@@ -197,8 +198,10 @@ func (s *Store) PruneWebDocuments(ctx context.Context, cutoff, now time.Time) (i
 		if _, err := tx.ExecContext(ctx, `DELETE FROM web_documents WHERE doc_id NOT IN (SELECT id FROM documents)`); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM web_items WHERE saved < ? AND doc_id NOT IN (SELECT id FROM documents)`, c)
-		return err
+		if _, err = tx.ExecContext(ctx, `DELETE FROM web_items WHERE saved < ? AND doc_id NOT IN (SELECT id FROM documents)`, c); err != nil {
+			return err
+		}
+		return s.trimDeletions(ctx, tx, now)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: cannot prune web documents: %w", err)

@@ -23,6 +23,9 @@ type Stats struct {
 	// no LLM configured; BriefsFallback are extractive Briefs made because
 	// the LLM was unavailable.
 	BriefsLLM, BriefsOffline, BriefsFallback uint64
+	// ClaimWaits are Briefs that waited for another replica's generation
+	// (Config.Claims) instead of calling the LLM at once.
+	ClaimWaits uint64
 }
 
 // counters are the live values behind Stats.
@@ -30,6 +33,7 @@ type counters struct {
 	cacheHits, callsOK, callsFailed     atomic.Uint64
 	promptTokens, completionTokens      atomic.Uint64
 	briefsLLM, briefsOffline, fallbacks atomic.Uint64
+	claimWaits                          atomic.Uint64
 }
 
 // call counts one LLM call and, when it succeeded, its tokens.
@@ -58,5 +62,6 @@ func (s *Summarizer) Stats() Stats {
 		BriefsLLM:        c.briefsLLM.Load(),
 		BriefsOffline:    c.briefsOffline.Load(),
 		BriefsFallback:   c.fallbacks.Load(),
+		ClaimWaits:       c.claimWaits.Load(),
 	}
 }

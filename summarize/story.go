@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sort"
 	"strings"
 
 	"github.com/geobrief/geobrief/corpus"
@@ -20,6 +19,10 @@ type StorySource struct {
 	// Outlet names the publisher in the brief ("Reuters"). Empty: the
 	// document's Source, else the host of its URL, else its ID.
 	Outlet string
+	// CopyOf, when set, is the ID of the document this one copies, as the
+	// story grouper decided: it is folded into that document when it is
+	// among the sources. Copies are found from the texts as well.
+	CopyOf string
 }
 
 // StoryBrief is the brief of one event told by several sources.
@@ -173,6 +176,15 @@ func (s *Summarizer) StoryBrief(ctx context.Context, sources []StorySource, opts
 		}
 		ctx, cancel := s.withDeadline(ctx)
 		defer cancel()
+		// Another replica may be generating it already: one claim wins.
+		c, err := claim(ctx, s, key, s.cachedStory)
+		if err != nil {
+			return StoryBrief{}, s.deadlineError(ctx, err)
+		}
+		if c.found {
+			return c.brief, nil
+		}
+		defer c.release() // after the save
 		b, err := s.generateStory(ctx, srcs, opts)
 		if err != nil {
 			return StoryBrief{}, s.deadlineError(ctx, err)
@@ -212,13 +224,8 @@ func (s *Summarizer) ExtractiveStoryBrief(sources []StorySource, opts Options) (
 // does not matter), the prompts, the model, the length and the check rules.
 // Copies do not enter it: a republished copy changes no brief.
 func (s *Summarizer) storyKey(srcs []*storySource, opts Options) string {
-	items := make([]string, len(srcs))
-	for i, src := range srcs {
-		items[i] = src.hash + "\x00" + src.outlet
-	}
-	sort.Strings(items)
 	h := sha256.New()
-	for _, part := range append(items, s.prompts.Version(), s.cfg.Model, string(opts.Length), factCheckVersion, storyCheckVersion) {
+	for _, part := range []string{sourcesKey(srcs), s.prompts.Version(), s.cfg.Model, string(opts.Length), factCheckVersion, storyCheckVersion} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}

@@ -21,6 +21,7 @@ type storySource struct {
 	hash     string // content hash: Doc.Hash, else one of title and body
 	shingles map[uint64]bool
 	copies   []StoryCopy
+	copyOf   string // StorySource.CopyOf
 
 	check *factChecker // built on first use
 }
@@ -48,7 +49,12 @@ const shingleWords = 5
 func distinctSources(in []StorySource) []*storySource {
 	all := make([]*storySource, 0, len(in))
 	for _, s := range in {
-		all = append(all, &storySource{doc: s.Doc, outlet: outletOf(s), hash: contentHash(s.Doc), shingles: shingles(s.Doc.Body)})
+		all = append(all, &storySource{doc: s.Doc, outlet: outletOf(s), hash: contentHash(s.Doc), shingles: shingles(s.Doc.Body),
+			copyOf: strings.TrimSpace(s.CopyOf)})
+	}
+	ids := map[string]bool{}
+	for _, s := range all {
+		ids[s.doc.ID] = true
 	}
 	sort.SliceStable(all, func(a, b int) bool {
 		pa, pb := all[a].doc.Published, all[b].doc.Published
@@ -63,16 +69,67 @@ func distinctSources(in []StorySource) []*storySource {
 		}
 		return all[a].doc.ID < all[b].doc.ID
 	})
-	var out []*storySource
+	var out, marked []*storySource
 	for _, s := range all {
+		if s.copyOf != "" && s.copyOf != s.doc.ID && ids[s.copyOf] {
+			marked = append(marked, s) // folded below, once its original has a place
+			continue
+		}
 		if rep := copyOf(s, out); rep != nil {
-			rep.copies = append(rep.copies, StoryCopy{DocID: s.doc.ID, Outlet: s.outlet, URL: s.doc.URL})
+			rep.addCopy(s)
 			continue
 		}
 		s.label = "S" + strconv.Itoa(len(out)+1)
 		out = append(out, s)
 	}
+	// A copy of a copy lands with the original once the copy it names has
+	// landed; marks that never reach a source (a loop) are ignored, and the
+	// documents judged by their text like the others: none is ever lost.
+	for len(marked) > 0 {
+		var left []*storySource
+		for _, s := range marked {
+			if rep := holding(out, s.copyOf); rep != nil {
+				rep.addCopy(s)
+			} else {
+				left = append(left, s)
+			}
+		}
+		if len(left) == len(marked) {
+			for _, s := range left {
+				if rep := copyOf(s, out); rep != nil {
+					rep.addCopy(s)
+					continue
+				}
+				s.label = "S" + strconv.Itoa(len(out)+1)
+				out = append(out, s)
+			}
+			break
+		}
+		marked = left
+	}
+	for _, s := range out {
+		sort.Slice(s.copies, func(a, b int) bool { return s.copies[a].DocID < s.copies[b].DocID })
+	}
 	return out
+}
+
+func (s *storySource) addCopy(c *storySource) {
+	s.copies = append(s.copies, StoryCopy{DocID: c.doc.ID, Outlet: c.outlet, URL: c.doc.URL})
+}
+
+// holding is the source that is, or holds as a copy, the document id.
+func holding(srcs []*storySource, id string) *storySource {
+	for _, s := range srcs {
+		if s.doc.ID == id {
+			return s
+		}
+		for _, c := range s.copies {
+			if c.DocID == id {
+				return s
+			}
+		}
+	}
+	return nil
 }
 
 // copyOf returns the source s copies, or nil.
@@ -154,13 +211,48 @@ func sourceInfos(srcs []*storySource) []StorySourceInfo {
 }
 
 // bySource finds a source by the name a model gave it: its label ("S2", in
-// any case), or its document ID.
+// any case), its document ID, or its outlet when no other source has that
+// outlet (models often write "Reuters" where the prompt said "S1").
 func bySource(srcs []*storySource, name string) *storySource {
 	name = strings.TrimSpace(name)
+	var byOutlet *storySource
+	outlets := 0
 	for _, s := range srcs {
 		if strings.EqualFold(name, s.label) || name == s.doc.ID {
 			return s
 		}
+		if strings.EqualFold(name, s.outlet) {
+			byOutlet = s
+			outlets++
+		}
+	}
+	if outlets == 1 {
+		return byOutlet
 	}
 	return nil
+}
+
+// StorySourcesKey fingerprints the distinct sources of a story: their
+// content and outlets as a set, copies left out. It changes when a story
+// gains or loses a source or a source's text changes, and not when a copy
+// is republished or the documents come in another order: what a digest
+// needs to tell an updated story from a repeated one.
+func StorySourcesKey(sources []StorySource) string {
+	return sourcesKey(distinctSources(sources))
+}
+
+// sourcesKey is the set of distinct sources (content hash and outlet),
+// sorted so that order does not matter.
+func sourcesKey(srcs []*storySource) string {
+	items := make([]string, len(srcs))
+	for i, s := range srcs {
+		items[i] = s.hash + "\x00" + s.outlet
+	}
+	sort.Strings(items)
+	h := sha256.New()
+	for _, it := range items {
+		h.Write([]byte(it))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

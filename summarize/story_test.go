@@ -422,3 +422,84 @@ func TestStorySourcesCannotCloseTheirDelimiters(t *testing.T) {
 		t.Fatalf("delimiters escaped the data:\n%s", user)
 	}
 }
+
+// A model that names a source by its outlet instead of its id is
+// understood, unless two sources share the outlet.
+func TestStorySourceByOutlet(t *testing.T) {
+	srcs := distinctSources(storyFixture()[:3])
+	if got := bySource(srcs, "reuters"); got == nil || got.doc.ID != "valmora-reuters" {
+		t.Fatalf("by outlet: %+v", got)
+	}
+	if got := bySource(srcs, " s2 "); got == nil || got.doc.ID != "valmora-ap" {
+		t.Fatalf("by label: %+v", got)
+	}
+	srcs[1].outlet = "Reuters"
+	if got := bySource(srcs, "Reuters"); got != nil {
+		t.Fatalf("an outlet two sources share named %s", got.doc.ID)
+	}
+}
+
+func FuzzParseStory(f *testing.F) {
+	f.Add(storyAnswer)
+	f.Add(`{"headline":"h","summary":"s","key_facts":[{"fact":"","sources":[{"source":"S1","quote":"q"}]}]}`)
+	f.Add("```json\n{\"headline\":\"h\",}\n```")
+	f.Fuzz(func(t *testing.T, answer string) {
+		b, err := parseStory(answer)
+		if err != nil {
+			return
+		}
+		if b.Headline == "" || b.Summary == "" || len(b.KeyFacts) == 0 {
+			t.Fatalf("accepted an incomplete brief: %+v", b)
+		}
+		for _, fact := range b.KeyFacts {
+			if fact.Fact == "" {
+				t.Fatalf("a fact without text: %+v", fact)
+			}
+		}
+	})
+}
+
+func TestStorySourcesKeyIgnoresCopiesAndOrder(t *testing.T) {
+	srcs := storyFixture()
+	base := StorySourcesKey(srcs[:3])
+	reversed := slices.Clone(srcs)
+	slices.Reverse(reversed)
+	if StorySourcesKey(reversed) != base {
+		t.Error("a republished copy or another order changed the key")
+	}
+	if StorySourcesKey(srcs[:2]) == base {
+		t.Error("a story that lost a source kept its key")
+	}
+	edited := slices.Clone(srcs[:3])
+	edited[2].Doc.Body += "\nThe toll rose overnight."
+	if StorySourcesKey(edited) == base {
+		t.Error("an edited source kept the key")
+	}
+}
+
+// The grouper's copy marks are followed, a copy of a copy included; marks
+// that loop are ignored rather than losing the documents.
+func TestStoryFollowsCopyMarks(t *testing.T) {
+	srcs := storyFixture()[:3]
+	// BBC's report marked as a copy of AP's (the grouper's call), and a
+	// copy of that copy.
+	srcs[2].CopyOf = "valmora-ap"
+	again := srcs[2]
+	again.Doc.ID, again.CopyOf, again.Outlet = "valmora-again", "valmora-bbc", "Again"
+	srcs = append(srcs, again)
+	got := distinctSources(srcs)
+	if len(got) != 2 || got[1].doc.ID != "valmora-ap" || len(got[1].copies) != 2 {
+		t.Fatalf("sources = %+v", sourceInfos(got))
+	}
+	// A loop of marks: every document is still somewhere.
+	loop := storyFixture()[:2]
+	loop[0].CopyOf, loop[1].CopyOf = "valmora-ap", "valmora-reuters"
+	got = distinctSources(loop)
+	n := 0
+	for _, s := range got {
+		n += 1 + len(s.copies)
+	}
+	if n != 2 || len(got) != 2 {
+		t.Fatalf("a loop of marks lost documents: %+v", sourceInfos(got))
+	}
+}

@@ -2,6 +2,7 @@ package summarize
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -50,8 +51,19 @@ type Config struct {
 	// SUMMARY_TIMEOUT). When it passes, the answer is the offline Brief if
 	// FallbackOffline, else an error matching context.DeadlineExceeded.
 	Timeout time.Duration
-	Logger  *slog.Logger
-	Now     func() time.Time
+	// Claims, when set, makes replicas sharing one store generate each
+	// Brief once between them: the first claims it, the others wait for it
+	// in the cache (looking every ClaimPoll, default DefaultClaimPoll) and
+	// take over a claim whose holder died. nil: concurrent requests are
+	// shared within this process only.
+	Claims    GenerationClaims
+	ClaimPoll time.Duration
+	// Owner names this replica in its claims (default: a random name, new
+	// each start).
+	Owner  string
+	Logger *slog.Logger
+	// Now is the clock of claims (default time.Now).
+	Now func() time.Time
 }
 
 // DefaultTimeout is the default Config.Timeout: a Discord user should have
@@ -77,6 +89,10 @@ type Summarizer struct {
 	stories flights[StoryBrief]
 
 	counters counters // read by Stats
+
+	// onClaimWait, when set (tests), is called when a Brief starts waiting
+	// for another replica's generation.
+	onClaimWait func()
 }
 
 // New returns a Summarizer. A nil completer means offline; a nil cache
@@ -97,6 +113,12 @@ func New(cfg Config, completer Completer, cache Cache) (*Summarizer, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.ClaimPoll <= 0 {
+		cfg.ClaimPoll = DefaultClaimPoll
+	}
+	if cfg.Owner == "" {
+		cfg.Owner = "summarizer-" + rand.Text()
 	}
 	return &Summarizer{cfg: cfg, llm: completer, cache: cache, prompts: p, log: cfg.Logger}, nil
 }
@@ -126,6 +148,15 @@ func (s *Summarizer) Brief(ctx context.Context, doc corpus.Document, opts Option
 		}
 		ctx, cancel := s.withDeadline(ctx)
 		defer cancel()
+		// Another replica may be generating it already: one claim wins.
+		c, err := claim(ctx, s, key, s.cached)
+		if err != nil {
+			return Brief{}, s.deadlineError(ctx, err)
+		}
+		if c.found {
+			return c.brief, nil
+		}
+		defer c.release() // after the save
 		b, err := s.generate(ctx, doc, opts)
 		if err != nil {
 			return Brief{}, s.deadlineError(ctx, err)

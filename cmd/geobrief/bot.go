@@ -162,6 +162,7 @@ func docsLifetime(age time.Duration) string {
 func schedulerConfig(cfg config.Config, log *slog.Logger) digest.SchedulerConfig {
 	return digest.SchedulerConfig{
 		Window: cfg.Digest.Window, Catchup: cfg.Digest.Catchup, SkipEmpty: cfg.Digest.SkipEmpty,
+		PostsPerSecond: float64(cfg.Digest.PostsPerSecond), Lease: cfg.Digest.Lease,
 		Every: cfg.Digest.CheckEvery, Logger: log,
 	}
 }

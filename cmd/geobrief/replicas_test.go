@@ -40,6 +40,7 @@ type sent struct {
 // each deferred one exactly one edit with the answer, from the replica
 // that took it; every replica took its share.
 func TestReplicasAnswerEveryInteractionOnce(t *testing.T) {
+	t.Parallel() // most of each test is waiting: on processes, on the clock
 	db := replicaDatabase(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
@@ -220,22 +221,13 @@ func replicaDatabase(t *testing.T) func(replica int) []string {
 	return func(int) []string { return []string{"DATABASE_URL=" + url} }
 }
 
-// needsCoord marks a multi-replica promise that waits for the store's
-// cross-replica coordination (issue 12: edition leases and takeover,
-// generation claims for Briefs). Remove the call once it has landed and
-// the test passes.
-func needsCoord(t *testing.T, what string) {
-	t.Helper()
-	t.Skip("needs " + what + " (coord)")
-}
-
 // TestReplicasShareOneSummary: 30 identical /summarize at once, spread by
 // the load balancer over 3 replicas, make one LLM call between them: the
 // first claims the generation in the database and the others wait for its
 // Brief. Every user gets the same summary.
 func TestReplicasShareOneSummary(t *testing.T) {
+	t.Parallel() // most of each test is waiting: on processes, on the clock
 	db := replicaDatabase(t)
-	needsCoord(t, "Brief generation claims across replicas")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	// A slow model, so that all 30 arrive while the first is generating:
@@ -302,7 +294,7 @@ const (
 
 var editionEnv = []string{
 	"DIGEST_CHECK_INTERVAL=1s",
-	"DIGEST_EDITION_LEASE=" + editionLease.String(),
+	"DIGEST_LEASE=" + editionLease.String(),
 }
 
 // TestReplicasPostEveryEditionOnceThroughAKill: three digest schedules in
@@ -314,8 +306,8 @@ var editionEnv = []string{
 // nonces. Each edition reaches its channel exactly once: every message
 // once, every nonce sent to Discord once.
 func TestReplicasPostEveryEditionOnceThroughAKill(t *testing.T) {
+	t.Parallel() // most of each test is waiting: on processes, on the clock
 	db := replicaDatabase(t)
-	needsCoord(t, "edition leases with takeover and DIGEST_CHECK_INTERVAL / DIGEST_EDITION_LEASE")
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	c := startCluster(t, ctx, clusterOptions{replicas: 3, database: db, env: editionEnv})

@@ -6,7 +6,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/geobrief/geobrief/store"
+	"github.com/geobrief/geobrief/app"
 )
 
 // usage prints LLM token usage per day and guild for the last 30 days.
@@ -19,9 +19,10 @@ func (c *cli) usage(ctx context.Context, args []string) error {
 		return err
 	}
 	stdout := c.stdout
-	st, err := store.Open(ctx, cfg.DataDir)
+	// DATABASE_URL's PostgreSQL when set: that is where usage is counted.
+	st, err := app.OpenStore(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("cannot open the data folder (DATA_DIR=%q): %w", cfg.DataDir, err)
+		return err
 	}
 	defer st.Close()
 	since := time.Now().UTC().AddDate(0, 0, -30).Format("2006-01-02")

@@ -1,7 +1,7 @@
 // Command searcheval measures how well the store's Search finds the right
 // article, beside a plain BM25 computed in the same run over the same index.
 //
-//	go run ./cmd/searcheval [-corpus ../shared/corpus] [-misses KIND]
+//	go run ./cmd/searcheval [-corpus ../shared/corpus] [-misses KIND] [-postgres URL [-pg-native]]
 //
 // The development corpus is bbc-news-summary, cnndm-dev and allsides-dev
 // (see the README of each), indexed together as one corpus. Three kinds of
@@ -16,6 +16,14 @@
 // mean of 1/rank, 0 beyond rank 10), overall and per sub-corpus. The
 // baseline ranks the same index with FTS5's bm25() (k1 1.2, b 0.75) with
 // equal weights on title and body, over every word of the query.
+//
+// With -postgres, the store is on that PostgreSQL server (in a schema of its
+// own, dropped at the end), so Search runs as a replica runs it: on its
+// SQLite copy of the shared documents. -pg-native adds two rankings by
+// PostgreSQL's own full-text search over the same documents, which decided
+// against it (BENCHMARKS.md, "PostgreSQL as the store"): ts_rank_cd over a
+// weighted tsvector (title A, body B, English stemming), with the query as
+// websearch_to_tsquery (every word required) and as the OR of its words.
 package main
 
 import (
@@ -32,6 +40,7 @@ import (
 
 	"github.com/geobrief/geobrief/corpus"
 	"github.com/geobrief/geobrief/store"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 )
 
 //go:embed questions.tsv
@@ -40,8 +49,14 @@ var questionsTSV string
 func main() {
 	root := flag.String("corpus", "../shared/corpus", "folder holding bbc-news-summary, cnndm-dev and allsides-dev")
 	misses := flag.String("misses", "", "print the queries of this kind (headline, summary, question) that Search does not rank first")
+	pgURL := flag.String("postgres", "", "run the store on this PostgreSQL database (postgres:// URL), in a schema of its own dropped at the end")
+	pgNative := flag.Bool("pg-native", false, "with -postgres, also rank by PostgreSQL's full-text search (ts_rank_cd)")
 	flag.Parse()
-	if err := run(context.Background(), *root, *misses); err != nil {
+	if *pgNative && *pgURL == "" {
+		fmt.Fprintln(os.Stderr, "searcheval: -pg-native needs -postgres URL")
+		os.Exit(2)
+	}
+	if err := run(context.Background(), *root, *misses, *pgURL, *pgNative); err != nil {
 		fmt.Fprintln(os.Stderr, "searcheval:", err)
 		os.Exit(1)
 	}
@@ -57,7 +72,7 @@ type query struct {
 
 var kinds = []string{"headline", "summary", "question"}
 
-func run(ctx context.Context, root, misses string) (err error) {
+func run(ctx context.Context, root, misses, pgURL string, pgNative bool) (err error) {
 	docs, err := loadCorpus(root)
 	if err != nil {
 		return err
@@ -72,7 +87,21 @@ func run(ctx context.Context, root, misses string) (err error) {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	s, err := store.Open(ctx, dir)
+	var (
+		s        *store.Store
+		pgSchema string // the PostgreSQL URL of the schema made for this run
+	)
+	if pgURL != "" {
+		var drop func() error
+		if pgSchema, drop, err = makeSchema(ctx, pgURL); err != nil {
+			return err
+		}
+		defer func() { err = errors.Join(err, drop()) }()
+		// dir holds the SQLite index of this "replica".
+		s, err = store.OpenPostgres(ctx, pgSchema, dir)
+	} else {
+		s, err = store.Open(ctx, dir)
+	}
 	if err != nil {
 		return err
 	}
@@ -82,6 +111,11 @@ func run(ctx context.Context, root, misses string) (err error) {
 		cdocs[i] = d.doc
 	}
 	if _, err := s.SyncDocuments(ctx, cdocs); err != nil {
+		return err
+	}
+	// On PostgreSQL the index copies the documents at the first search; the
+	// baseline below reads that copy.
+	if _, err := s.Search(ctx, "index", 1); err != nil {
 		return err
 	}
 
@@ -99,6 +133,21 @@ func run(ctx context.Context, root, misses string) (err error) {
 			ids[i] = h.ID
 		}
 		return ids, err
+	}
+
+	rankers := []ranker{{"search", search}, {"bm25", bm25}}
+	if pgNative {
+		pg, err := sql.Open("pgx", pgSchema)
+		if err != nil {
+			return err
+		}
+		defer pg.Close()
+		if err := addTSVector(ctx, pg); err != nil {
+			return err
+		}
+		rankers = append(rankers,
+			ranker{"pg-and", func(q string) ([]string, error) { return pgRank(ctx, pg, pgAllWords, q) }},
+			ranker{"pg-or", func(q string) ([]string, error) { return pgRank(ctx, pg, pgAnyWord, q) }})
 	}
 
 	type score struct {
@@ -121,10 +170,7 @@ func run(ctx context.Context, root, misses string) (err error) {
 		}
 	}
 	for _, q := range queries {
-		for _, r := range []struct {
-			name string
-			rank func(string) ([]string, error)
-		}{{"search", search}, {"bm25", bm25}} {
+		for _, r := range rankers {
 			got, err := r.rank(q.text)
 			if err != nil {
 				return fmt.Errorf("%s %q: %w", r.name, q.text, err)
@@ -149,19 +195,33 @@ func run(ctx context.Context, root, misses string) (err error) {
 	}
 
 	fmt.Printf("corpus: %d documents (%s)\n\n", len(docs), root)
-	fmt.Printf("%-9s %-9s %5s   %-15s %-15s\n", "kind", "corpus", "n", "Search top1 MRR", "BM25 top1 MRR")
+	fmt.Printf("%-9s %-9s %5s", "kind", "corpus", "n")
+	for _, r := range rankers {
+		fmt.Printf("   %-15s", r.name+" top1 MRR")
+	}
+	fmt.Println()
 	for _, kind := range kinds {
 		for _, sub := range []string{"all", "bbc", "cnndm", "allsides"} {
-			a, b := scores[key{"search", kind, sub}], scores[key{"bm25", kind, sub}]
-			if a == nil {
+			first := scores[key{rankers[0].name, kind, sub}]
+			if first == nil {
 				continue
 			}
-			n := float64(a.n)
-			fmt.Printf("%-9s %-9s %5d   %.3f %.3f     %.3f %.3f\n", kind, sub, a.n,
-				float64(a.top1)/n, a.rr/n, float64(b.top1)/n, b.rr/n)
+			n := float64(first.n)
+			fmt.Printf("%-9s %-9s %5d", kind, sub, first.n)
+			for _, r := range rankers {
+				sc := scores[key{r.name, kind, sub}]
+				fmt.Printf("   %.3f %.3f    ", float64(sc.top1)/n, sc.rr/n)
+			}
+			fmt.Println()
 		}
 	}
 	return nil
+}
+
+// ranker ranks the documents for a query: the IDs of the first ten.
+type ranker struct {
+	name string
+	rank func(string) ([]string, error)
 }
 
 // buildQueries derives the headline and summary queries from the documents
