@@ -55,7 +55,10 @@ type replica struct {
 	logs   *watchedLog
 	exited <-chan error
 	alive  atomic.Bool // the proxy sends interactions only to live replicas
-	tap    *httptest.Server
+	// inflight counts the requests the proxy has sent the replica and not
+	// yet seen answered: a deploy waits for none before stopping it.
+	inflight atomic.Int64
+	tap      *httptest.Server
 }
 
 // tapCall is one Discord REST call a replica made.
@@ -152,24 +155,94 @@ func startReplica(t *testing.T, r *replica) <-chan error {
 func (c *cluster) endpoint() string { return c.proxy.URL + "/interactions" }
 
 // roundRobin is the load balancer: each request goes to the next live
-// replica in turn.
+// replica in turn. A request counts as in flight at its replica from the
+// moment the replica is picked until its answer is read, so that a replica
+// taken out (alive false) can be stopped once that count is zero, as a
+// load balancer's connection draining does.
 func (c *cluster) roundRobin() http.Handler {
 	var next atomic.Uint64
 	return &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			for range len(c.replicas) {
 				r := c.replicas[int(next.Add(1)-1)%len(c.replicas)]
-				if r.alive.Load() {
-					u, _ := url.Parse(r.base)
-					pr.SetURL(u)
-					return
+				// Counted before the check: a replica taken out after it
+				// was picked still waits for this request.
+				r.inflight.Add(1)
+				if !r.alive.Load() {
+					r.inflight.Add(-1)
+					continue
 				}
+				u, _ := url.Parse(r.base)
+				pr.SetURL(u)
+				pr.Out = pr.Out.WithContext(context.WithValue(pr.Out.Context(), pickedKey{}, r))
+				return
 			}
 			pr.Out.URL.Host = "" // no replica alive: the error handler answers
 		},
+		Transport: inflightTransport{http.DefaultTransport},
 		ErrorHandler: func(w http.ResponseWriter, _ *http.Request, err error) {
 			http.Error(w, "load balancer: "+err.Error(), http.StatusBadGateway)
 		},
+	}
+}
+
+// pickedKey carries the replica the proxy picked for a request.
+type pickedKey struct{}
+
+// inflightTransport ends a request's count at its replica once the answer
+// is read (or the request failed).
+type inflightTransport struct{ next http.RoundTripper }
+
+func (t inflightTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	r, _ := req.Context().Value(pickedKey{}).(*replica)
+	resp, err := t.next.RoundTrip(req)
+	if r == nil {
+		return resp, err
+	}
+	if err != nil {
+		r.inflight.Add(-1)
+		return nil, err
+	}
+	resp.Body = &countedBody{ReadCloser: resp.Body, done: func() { r.inflight.Add(-1) }}
+	return resp, nil
+}
+
+// countedBody calls done once, when the body is closed.
+type countedBody struct {
+	io.ReadCloser
+	once sync.Once
+	done func()
+}
+
+func (b *countedBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.once.Do(b.done)
+	return err
+}
+
+// drain takes r out of the load balancer, waits until the requests it was
+// sent are answered, then stops it with SIGTERM and waits for its exit,
+// which must be 0: a rolling deploy of one replica.
+func (c *cluster) drain(ctx context.Context, r *replica) error {
+	r.alive.Store(false)
+	for r.inflight.Load() > 0 { // polled; ctx bounds it
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("replica %d: %d requests never answered", r.n, r.inflight.Load())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	if err := r.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		return fmt.Errorf("replica %d: %w", r.n, err)
+	}
+	select {
+	case err := <-r.exited:
+		if err != nil {
+			return fmt.Errorf("replica %d exited with %v after SIGTERM, want 0", r.n, err)
+		}
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("replica %d still running after SIGTERM", r.n)
 	}
 }
 

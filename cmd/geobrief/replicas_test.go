@@ -35,10 +35,11 @@ type sent struct {
 
 // TestReplicasAnswerEveryInteractionOnce: 300 signed interactions of every
 // kind (slash commands, autocomplete, buttons) sent through the load
-// balancer to 3 replicas on one database are each answered exactly once:
-// one HTTP reply of the right type, never a REST callback on top, and for
-// each deferred one exactly one edit with the answer, from the replica
-// that took it; every replica took its share.
+// balancer to 3 replicas on one database, one of which is stopped by a
+// rolling deploy halfway, are each answered exactly once: one HTTP reply
+// of the right type, never a REST callback on top, and for each deferred
+// one exactly one edit with the answer, from the replica that took it;
+// every replica took its share.
 func TestReplicasAnswerEveryInteractionOnce(t *testing.T) {
 	t.Parallel() // most of each test is waiting: on processes, on the clock
 	db := replicaDatabase(t)
@@ -96,11 +97,20 @@ func TestReplicasAnswerEveryInteractionOnce(t *testing.T) {
 	for k := range total {
 		all[k] = kinds[k%len(kinds)](k)
 	}
+	// Halfway, a rolling deploy takes replica 1 out of the load balancer
+	// and stops it (SIGTERM) while the rest keep coming.
+	deployed := make(chan error, 1)
 	for k := range total {
+		if k == total/2 {
+			go func() { deployed <- c.drain(ctx, c.replicas[1]) }()
+		}
 		work <- k
 	}
 	close(work)
 	wg.Wait()
+	if err := <-deployed; err != nil {
+		t.Errorf("rolling deploy: %v", err)
+	}
 
 	for _, s := range all {
 		switch {
