@@ -149,9 +149,14 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 		ContextTokens:   cfg.LLM.ContextTokens,
 		FallbackOffline: cfg.LLM.Fallback == "offline",
 		Timeout:         cfg.LLM.SummaryTimeout,
+		Logger:          log,
+	}
+	if shared(st) {
 		// Replicas on one database generate each Brief once between them.
-		Claims: st,
-		Logger: log,
+		// On SQLite one process owns the file: its in-process flights are
+		// enough, and a claim a crash left behind would only make the first
+		// request after a restart wait it out.
+		scfg.Claims = st
 	}
 	var completer summarize.Completer
 	if cfg.LLM.Enabled() {
@@ -336,4 +341,20 @@ func (a *App) emptyCorpus() error {
 	}
 	a.mu.Unlock()
 	return e
+}
+
+// shared reports whether the store is a database that several replicas use
+// at once (PostgreSQL) rather than a file one process owns (SQLite).
+func shared(st *store.Store) bool { return st.Dialect() == "postgres" }
+
+// SchedulerOwner names this process in the digest editions its scheduler
+// claims. On SQLite one process owns the database, so every start is the
+// same owner and resumes an edition a crash interrupted at once; on
+// PostgreSQL it is "" and the scheduler gives each replica a name of its
+// own, so that a live replica's edition is left to it until its lease ends.
+func (a *App) SchedulerOwner() string {
+	if shared(a.Store) {
+		return ""
+	}
+	return "local"
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/geobrief/geobrief/corpus"
 	"github.com/geobrief/geobrief/extractive"
 	"github.com/geobrief/geobrief/llm"
+	"github.com/geobrief/geobrief/store"
 	"github.com/geobrief/geobrief/summarize"
 )
 
@@ -26,19 +27,42 @@ type Summarizer interface {
 	Topline(ctx context.Context, items []summarize.ToplineItem, guild string) (string, error)
 }
 
-// Item is one document in a digest.
+// Item is one document in a digest, or one story when the Builder groups
+// by story (then DocID is the document its headline and summary come from).
 type Item struct {
-	DocID     string    `json:"doc_id"`
-	Hash      string    `json:"-"`
+	DocID string `json:"doc_id"`
+	Hash  string `json:"-"`
+	// StoryID is the story the item stands for, when grouped by story.
+	StoryID string `json:"story_id,omitempty"`
+	// Sources are the story's distinct sources (a copy counts with its
+	// original), in the order they first covered it.
+	Sources   []string  `json:"sources,omitempty"`
 	Headline  string    `json:"headline"`
 	Sentence  string    `json:"summary"`
 	Source    string    `json:"source,omitempty"`
 	URL       string    `json:"url,omitempty"`
 	Published time.Time `json:"published,omitzero"`
-	// Updated marks a document sent before whose content has changed since.
+	// Updated marks a document sent before whose content has changed
+	// since; by story, a story sent before that has gained sources since
+	// (or one of whose articles sent has been edited).
 	Updated bool `json:"updated,omitempty"`
 	// Offline marks an item whose Brief came from the extractive summarizer.
 	Offline bool `json:"offline,omitempty"`
+
+	// covers are the documents the channel is told about by this item (all
+	// of its story's); empty for a document item, which covers itself.
+	covers []store.SentDoc
+}
+
+// Sent is what posting this item tells the channel: its document, or every
+// document of its story, each with the content hash known for it. The
+// scheduler records them with the edition, in the same transaction, so the
+// next digest knows what the channel already has.
+func (it Item) Sent() []store.SentDoc {
+	if len(it.covers) > 0 {
+		return it.covers
+	}
+	return []store.SentDoc{{DocID: it.DocID, Hash: it.Hash}}
 }
 
 // Digest is what gets posted.
@@ -46,9 +70,12 @@ type Digest struct {
 	Since   time.Time `json:"since"`
 	Topline string    `json:"topline,omitempty"`
 	Items   []Item    `json:"items"`
-	// New counts the documents that were new for the digest; Items shows
-	// the newest of them, at most the builder's maximum.
+	// New counts the documents that were new for the digest (by story: the
+	// stories new or updated); Items shows the first of them, at most the
+	// builder's maximum.
 	New int `json:"new"`
+	// ByStory is set when the items are stories.
+	ByStory bool `json:"by_story,omitempty"`
 	// Offline is true when the Briefs came from the extractive summarizer.
 	Offline bool `json:"offline"`
 }
@@ -57,6 +84,7 @@ type Digest struct {
 type Builder struct {
 	docs     Documents
 	sum      Summarizer
+	stories  StoryIndex
 	maxItems int
 	log      *slog.Logger
 }
@@ -67,6 +95,14 @@ func NewBuilder(docs Documents, sum Summarizer, maxItems int, log *slog.Logger) 
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Builder{docs: docs, sum: sum, maxItems: maxItems, log: log}
+}
+
+// WithStories makes the Builder list stories instead of documents: one
+// item per story, the widest coverage first (see StoryIndex). A nil index
+// keeps one item per document.
+func (b *Builder) WithStories(idx StoryIndex) *Builder {
+	b.stories = idx
+	return b
 }
 
 // briefParallelism bounds the Briefs requested at once. The LLM client has
@@ -95,17 +131,24 @@ func (b *Builder) Build(ctx context.Context, r Request) (Digest, error) {
 	}
 	d := Digest{Since: r.Since}
 	var picked []corpus.Document
-	for _, doc := range docs {
-		hash, sent := r.Sent[doc.ID]
-		if sent && hash == doc.Hash {
-			continue
+	if b.stories != nil {
+		d.ByStory = true
+		if picked, err = b.pickStories(ctx, docs, r.Sent, &d); err != nil {
+			return Digest{}, err
 		}
-		d.New++
-		if len(picked) == b.maxItems {
-			continue
+	} else {
+		for _, doc := range docs {
+			hash, sent := r.Sent[doc.ID]
+			if sent && hash == doc.Hash {
+				continue
+			}
+			d.New++
+			if len(picked) == b.maxItems {
+				continue
+			}
+			picked = append(picked, doc)
+			d.Items = append(d.Items, Item{DocID: doc.ID, Hash: doc.Hash, Source: doc.Source, URL: doc.URL, Published: doc.Published, Updated: sent})
 		}
-		picked = append(picked, doc)
-		d.Items = append(d.Items, Item{DocID: doc.ID, Hash: doc.Hash, Source: doc.Source, URL: doc.URL, Published: doc.Published, Updated: sent})
 	}
 	if len(picked) == 0 {
 		return d, nil

@@ -17,7 +17,11 @@ func Render(d Digest, heading string, skipEmpty bool) []string {
 		if skipEmpty {
 			return nil
 		}
-		return []string{discordfmt.FitContent(fmt.Sprintf("**%s**\nNo new documents since %s.", heading, d.Since.UTC().Format("2 Jan 2006 15:04 MST")))}
+		what := "documents"
+		if d.ByStory {
+			what = "stories"
+		}
+		return []string{discordfmt.FitContent(fmt.Sprintf("**%s**\nNo new %s since %s.", heading, what, d.Since.UTC().Format("2 Jan 2006 15:04 MST")))}
 	}
 	head := "**" + heading + "**"
 	if d.Offline {
@@ -44,7 +48,10 @@ func renderItem(n int, it Item, allOffline bool) string {
 	}
 	b.WriteString("\n" + discordfmt.Escape(discordfmt.Cut(it.Sentence, 600)))
 	var src []string
-	if it.Source != "" {
+	switch {
+	case it.StoryID != "" || len(it.Sources) > 1:
+		src = append(src, discordfmt.Escape(SourceList(it.Sources)))
+	case it.Source != "":
 		src = append(src, discordfmt.Escape(discordfmt.Cut(it.Source, 200)))
 	}
 	if !it.Published.IsZero() {
@@ -56,4 +63,29 @@ func renderItem(n int, it Item, allOffline bool) string {
 	src = append(src, discordfmt.Code(it.DocID))
 	b.WriteString("\n_" + strings.Join(src, " · ") + "_")
 	return b.String()
+}
+
+// maxSourceNames is how many sources a story item names before it only
+// counts the rest: a story covered by forty outlets must not fill the
+// message with their names.
+const maxSourceNames = 6
+
+// SourceList says how many sources covered a story and names them, in
+// plain text: "3 sources: AP, Reuters, CNN".
+func SourceList(sources []string) string {
+	if len(sources) == 0 {
+		return "no named source"
+	}
+	names := make([]string, 0, min(len(sources), maxSourceNames))
+	for _, s := range sources[:min(len(sources), maxSourceNames)] {
+		names = append(names, discordfmt.Cut(s, 60))
+	}
+	list := strings.Join(names, ", ")
+	if rest := len(sources) - len(names); rest > 0 {
+		list += fmt.Sprintf(" and %d more", rest)
+	}
+	if len(sources) == 1 {
+		return "1 source: " + list
+	}
+	return fmt.Sprintf("%d sources: %s", len(sources), list)
 }

@@ -300,9 +300,9 @@ func (s *Scheduler) publish(ctx context.Context, sched Schedule, e Edition, now 
 	for i, m := range msgs {
 		row.Parts = append(row.Parts, store.EditionPart{Index: i, Nonce: e.Nonce(i), Content: m})
 	}
-	items := make([]store.SentDoc, len(d.Items))
-	for i, it := range d.Items {
-		items[i] = store.SentDoc{DocID: it.DocID, Hash: it.Hash}
+	var items []store.SentDoc
+	for _, it := range d.Items {
+		items = append(items, it.Sent()...)
 	}
 	claimed, err := s.st.ClaimEdition(ctx, row, items)
 	if err != nil || !claimed {

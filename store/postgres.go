@@ -43,7 +43,7 @@ func OpenPostgres(ctx context.Context, dbURL, indexDir string) (*Store, error) {
 	}
 	pool := stdlib.OpenDB(*cfg)
 	// Both reads and writes: enough for a burst of commands and the
-	// background work, few enough that ten replicas stay well under the
+	// background work, few enough that ten replicas (80) stay under the
 	// server's default max_connections of 100.
 	pool.SetMaxOpenConns(8)
 	pool.SetMaxIdleConns(8)

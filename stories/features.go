@@ -43,8 +43,9 @@ func words(text string) []word {
 			}
 			break
 		}
-		w := text[i:j]
-		w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+		// One apostrophe, so that "Ma’Khia" and "Ma'Khia" are one word.
+		w := strings.ReplaceAll(text[i:j], "’", "'")
+		w = strings.TrimSuffix(w, "'s")
 		out = append(out, word{text: w, start: start})
 		start = false
 		i = j

@@ -47,7 +47,9 @@ func (v *Vocabulary) id(term string) int32 {
 // add counts one more document with these terms.
 func (v *Vocabulary) add(counts map[string]float64) {
 	v.n++
-	for t := range counts {
+	// In sorted order, so that terms get the same numbers on every run and
+	// sums over them come out the same to the last bit.
+	for _, t := range slices.Sorted(maps.Keys(counts)) {
 		v.dfs[v.id(t)]++
 	}
 }
@@ -55,8 +57,8 @@ func (v *Vocabulary) add(counts map[string]float64) {
 // intern turns counts into features sorted by term number.
 func (v *Vocabulary) intern(counts map[string]float64) []feat {
 	fs := make([]feat, 0, len(counts))
-	for t, c := range counts {
-		fs = append(fs, feat{term: v.id(t), tf: float32(c)})
+	for _, t := range slices.Sorted(maps.Keys(counts)) {
+		fs = append(fs, feat{term: v.id(t), tf: float32(counts[t])})
 	}
 	slices.SortFunc(fs, func(a, b feat) int { return int(a.term - b.term) })
 	return fs

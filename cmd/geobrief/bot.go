@@ -29,7 +29,7 @@ func botCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	defer lib.Close()
 
-	builder := digest.NewBuilder(lib.Store, lib.Summarizer, cfg.Digest.MaxItems, log)
+	builder := digest.NewBuilder(lib.Store, lib.Summarizer, cfg.Digest.MaxItems, log).WithStories(digestStories{lib})
 	bcfg := handlerConfig(cfg, lib, builder, log)
 	bcfg.MetricsAddr = cfg.MetricsAddr
 	// Sharding is the gateway's alone: the HTTP endpoint receives whatever
@@ -51,7 +51,7 @@ func botCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	work, stopWork := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { lib.Run(work) }) // the corpus watcher, the feed poller and pruning
-	scheduler := digest.NewScheduler(lib.Store, builder, b.Channels(), schedulerConfig(cfg, log))
+	scheduler := digest.NewScheduler(lib.Store, builder, b.Channels(), schedulerConfig(cfg, lib, log))
 	wg.Go(func() { scheduler.Run(work) })
 
 	<-ctx.Done()
@@ -159,11 +159,11 @@ func docsLifetime(age time.Duration) string {
 // schedulerConfig is the digest scheduler's settings, the same for both
 // transports: with several replicas on one database, every replica runs a
 // scheduler and the store's edition claims decide who posts.
-func schedulerConfig(cfg config.Config, log *slog.Logger) digest.SchedulerConfig {
+func schedulerConfig(cfg config.Config, lib *app.App, log *slog.Logger) digest.SchedulerConfig {
 	return digest.SchedulerConfig{
 		Window: cfg.Digest.Window, Catchup: cfg.Digest.Catchup, SkipEmpty: cfg.Digest.SkipEmpty,
 		PostsPerSecond: float64(cfg.Digest.PostsPerSecond), Lease: cfg.Digest.Lease,
-		Every: cfg.Digest.CheckEvery, Logger: log,
+		Owner: lib.SchedulerOwner(), Every: cfg.Digest.CheckEvery, Logger: log,
 	}
 }
 

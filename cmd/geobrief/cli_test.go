@@ -203,16 +203,16 @@ func TestEmptyCorpusSaysWhatWasLookedFor(t *testing.T) {
 	}
 }
 
-// The terminal digest is plain text, says how many of the new documents it
+// The terminal digest is plain text, says how many of the new stories it
 // shows, and its top line does not repeat the items below it.
 func TestDigestForATerminal(t *testing.T) {
 	t.Parallel()
-	out, errOut, code := runCLI(t, map[string]string{"DIGEST_MAX_ITEMS": "3"}, "digest", "--since", "2025-01-01")
+	out, errOut, code := runCLI(t, map[string]string{"DIGEST_MAX_ITEMS": "2"}, "digest", "--since", "2025-01-01")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if !strings.Contains(out, "3 of 8 new documents shown") {
-		t.Errorf("no count of the documents shown:\n%s", out)
+	if !strings.Contains(out, "2 of 3 new stories shown") {
+		t.Errorf("no count of the stories shown:\n%s", out)
 	}
 	if strings.Contains(out, "**") || strings.Contains(out, "\\") || strings.Contains(out, "_(") {
 		t.Errorf("Discord markdown in the terminal:\n%s", out)

@@ -40,7 +40,7 @@ func (c *cli) digest(ctx context.Context, args []string) error {
 		since = now.Add(-c.cfg.Digest.Window)
 	}
 	cfg := c.cfg
-	b := digest.NewBuilder(lib.Store, lib.Summarizer, cfg.Digest.MaxItems, c.log)
+	b := digest.NewBuilder(lib.Store, lib.Summarizer, cfg.Digest.MaxItems, c.log).WithStories(digestStories{lib})
 	req := digest.Request{Since: since}
 	if isTerminal(c.stderr) {
 		req.Progress = func(done, total int) { drawProgress(c.stderr, done, total) }
@@ -63,13 +63,17 @@ func (c *cli) digest(ctx context.Context, args []string) error {
 func printDigest(w io.Writer, d digest.Digest, heading string) {
 	fmt.Fprintln(w, heading)
 	fmt.Fprintln(w, strings.Repeat("=", min(len([]rune(heading)), 78)))
+	one, many, first := "document", "documents", "the newest"
+	if d.ByStory {
+		one, many, first = "story", "stories", "the widest coverage"
+	}
 	if len(d.Items) == 0 {
-		fmt.Fprintf(w, "No new documents since %s.\n", d.Since.Local().Format("2 Jan 2006 15:04 MST"))
+		fmt.Fprintf(w, "No new %s since %s.\n", many, d.Since.Local().Format("2 Jan 2006 15:04 MST"))
 		return
 	}
-	count := fmt.Sprintf("%d new %s", d.New, plural(d.New, "document", "documents"))
+	count := fmt.Sprintf("%d new %s", d.New, plural(d.New, one, many))
 	if len(d.Items) < d.New {
-		count = fmt.Sprintf("%d of %d new documents shown (the newest; DIGEST_MAX_ITEMS=%d)", len(d.Items), d.New, len(d.Items))
+		count = fmt.Sprintf("%d of %d new %s shown (%s; DIGEST_MAX_ITEMS=%d)", len(d.Items), d.New, many, first, len(d.Items))
 	}
 	if d.Offline {
 		count += "; offline summaries"
@@ -93,7 +97,10 @@ func printDigest(w io.Writer, d digest.Digest, heading string) {
 		fmt.Fprintln(w, wrap(head, 78, indent))
 		fmt.Fprintln(w, indent+wrap(it.Sentence, 78-len(indent), indent))
 		var src []string
-		if it.Source != "" {
+		switch {
+		case d.ByStory:
+			src = append(src, digest.SourceList(it.Sources))
+		case it.Source != "":
 			src = append(src, it.Source)
 		}
 		if !it.Published.IsZero() {

@@ -191,11 +191,11 @@ func TestInjectionDocument(t *testing.T) {
 
 func TestDigestPreview(t *testing.T) {
 	out, errOut, code := runCLI(t, map[string]string{}, "digest", "--since", "2025-01-01")
-	if code != 0 || !strings.Contains(out, "\n1. ") || !strings.Contains(out, "8 new documents; offline summaries") {
+	if code != 0 || !strings.Contains(out, "\n1. ") || !strings.Contains(out, "3 new stories; offline summaries") {
 		t.Fatalf("exit %d: %s\n%s", code, errOut, out)
 	}
 	out, _, code = runCLI(t, map[string]string{}, "digest", "--since", "24h")
-	if code != 0 || !strings.Contains(out, "No new documents since") {
+	if code != 0 || !strings.Contains(out, "No new stories since") {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
 	_, errOut, code = runCLI(t, map[string]string{}, "digest", "--since", "last week")

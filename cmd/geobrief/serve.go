@@ -94,7 +94,7 @@ func serveCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// The handler is built as botCmd builds it, without the gateway: one
 	// route table for both transports.
 	reg := newMetricsRegistry(lib)
-	builder := digest.NewBuilder(lib.Store, lib.Summarizer, cfg.Digest.MaxItems, log)
+	builder := digest.NewBuilder(lib.Store, lib.Summarizer, cfg.Digest.MaxItems, log).WithStories(digestStories{lib})
 	bcfg := handlerConfig(cfg, lib, builder, log)
 	bcfg.Registry = reg
 	h, err := bot.NewHandler(bcfg, lib, lib.Summarizer)
@@ -146,7 +146,7 @@ func serveCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	work, stopWork := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { lib.Run(work) }) // the corpus watcher, the feed poller and pruning
-	scheduler := digest.NewScheduler(lib.Store, builder, ep, schedulerConfig(cfg, log))
+	scheduler := digest.NewScheduler(lib.Store, builder, ep, schedulerConfig(cfg, lib, log))
 	wg.Go(func() { scheduler.Run(work) })
 
 	var serveErr error

@@ -1,49 +1,44 @@
-// Command searchbench measures the store's search index on a synthetic corpus:
-// index build time, Search and Autocomplete latency, memory, and restart time.
+// Command searchbench measures the store on a synthetic corpus: index build
+// time, Search and Autocomplete latency, a Brief cache hit, a digest edition
+// claim, how soon a new document is searchable, memory, and restart time.
 //
-//	go run ./cmd/searchbench [-docs 100000] [-queries 2000] [-dir DIR] [-seed 1]
+//	go run ./cmd/searchbench [-docs 100000] [-queries 2000] [-dir DIR] [-seed 1] [-postgres URL]
 //
 // The corpus is generated from a fixed seed, so two runs index the same
-// documents and ask the same queries.
+// documents and ask the same queries. SQLite is always measured; with
+// -postgres the same corpus and inputs are measured on PostgreSQL too, in
+// the same run, in a schema of the run's own that is dropped at the end,
+// and the two are compared.
 package main
 
 import (
-	"bufio"
-	"cmp"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"runtime"
-	"slices"
-	"strings"
 	"syscall"
-	"time"
-
-	"github.com/geobrief/geobrief/corpus"
-	"github.com/geobrief/geobrief/store"
 )
 
 func main() {
-	var (
-		ndocs    = flag.Int("docs", 100000, "number of synthetic documents")
-		nqueries = flag.Int("queries", 2000, "number of Search queries and of Autocomplete inputs")
-		dir      = flag.String("dir", "", "database directory (default: a new temporary directory, removed at the end)")
-		seed     = flag.Uint64("seed", 1, "seed of the corpus and query generator")
-	)
+	var cfg config
+	flag.IntVar(&cfg.docs, "docs", 100000, "number of synthetic documents")
+	flag.IntVar(&cfg.queries, "queries", 2000, "number of Search queries, of Autocomplete inputs, of Brief reads and of edition claims")
+	flag.StringVar(&cfg.dir, "dir", "", "folder for the SQLite databases (default: a new temporary folder, removed at the end)")
+	flag.Uint64Var(&cfg.seed, "seed", 1, "seed of the corpus and query generator")
+	flag.StringVar(&cfg.postgres, "postgres", "", "also measure PostgreSQL at this postgres:// URL (a schema bench_<random> is created and dropped)")
 	flag.Parse()
-	if *ndocs < 1 || *nqueries < 1 {
-		fmt.Fprintln(os.Stderr, "searchbench: -docs and -queries must be at least 1")
+	if err := cfg.check(); err != nil {
+		fmt.Fprintln(os.Stderr, "searchbench:", err)
 		os.Exit(2)
 	}
-	// On the first interrupt run returns early and removes its temporary
-	// directory (hundreds of MB at 100,000 documents); a second one kills.
+	// On the first interrupt run returns early, removes its temporary
+	// folder (hundreds of MB at 100,000 documents) and drops its
+	// PostgreSQL schema; a second one kills.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	context.AfterFunc(ctx, stop)
-	err := run(ctx, *ndocs, *nqueries, *dir, *seed)
+	_, err := run(ctx, os.Stdout, cfg)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "searchbench:", err)
@@ -51,205 +46,75 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, ndocs, nqueries int, dir string, seed uint64) (err error) {
-	if dir == "" {
-		tmp, err := os.MkdirTemp("", "searchbench-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(tmp)
-		dir = tmp
-	} else if _, err := os.Stat(filepath.Join(dir, store.FileName)); err == nil {
-		return fmt.Errorf("%s already exists: give an empty -dir", filepath.Join(dir, store.FileName))
-	}
+// config is the command line.
+type config struct {
+	docs, queries int
+	dir           string
+	seed          uint64
+	postgres      string // "" measures SQLite only
+}
 
-	gen := newGenerator(seed)
-	t0 := time.Now()
-	docs := gen.documents(ndocs)
-	fmt.Printf("corpus:        %d documents, %.1f MB of text, generated in %v\n",
-		len(docs), float64(textBytes(docs))/1e6, time.Since(t0).Round(time.Millisecond))
-
-	s, err := store.Open(ctx, dir)
-	if err != nil {
-		return err
+func (c config) check() error {
+	if c.docs < 1 || c.queries < 1 {
+		return fmt.Errorf("-docs and -queries must be at least 1")
 	}
-	// s is nil while the restart has it closed; close it if open at return.
-	defer func() {
-		if s != nil {
-			err = errors.Join(err, s.Close())
-		}
-	}()
-	t0 = time.Now()
-	st, err := s.SyncDocuments(ctx, docs)
-	if err != nil {
-		return err
+	if c.postgres != "" && !isPostgresURL(c.postgres) {
+		return fmt.Errorf("-postgres %q is not a postgres:// URL", c.postgres)
 	}
-	fmt.Printf("index build:   %v (%+v)\n", time.Since(t0).Round(time.Millisecond), st)
-	fmt.Printf("database:      %.1f MB on disk (%s), %.1f MB of WAL\n", fileMB(dir, store.FileName),
-		store.FileName, fileMB(dir, store.FileName+"-wal"))
-
-	queries := gen.queries(nqueries)
-	prefixes := gen.prefixes(docs, nqueries)
-
-	// One untimed pass warms the page cache and the statement caches, as a
-	// running bot would be.
-	for _, q := range queries[:min(100, len(queries))] {
-		if _, err := s.Search(ctx, q, 10); err != nil {
-			return err
-		}
-	}
-
-	// measureHits times find over inputs and reports how many hits came back.
-	measureHits := func(name, unit, units string, inputs []string, find func(string) ([]store.Hit, error)) error {
-		var hitsTotal, empty int
-		timings, err := measure(ctx, inputs, func(in string) error {
-			hits, err := find(in)
-			hitsTotal += len(hits)
-			if len(hits) == 0 {
-				empty++
-			}
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		timings.report(name)
-		fmt.Printf("               %.1f hits per %s, %d %s without a hit\n",
-			float64(hitsTotal)/float64(len(inputs)), unit, empty, units)
-		return nil
-	}
-	if err := measureHits("search", "query", "queries", queries, func(q string) ([]store.Hit, error) { return s.Search(ctx, q, 10) }); err != nil {
-		return err
-	}
-	if err := measureHits("autocomplete", "input", "inputs", prefixes, func(p string) ([]store.Hit, error) { return s.Autocomplete(ctx, p, 25) }); err != nil {
-		return err
-	}
-
-	recent, err := measure(ctx, make([]string, 200), func(string) error {
-		_, err := s.Recent(ctx, 25)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	recent.report("recent")
-
-	// The documents stay in memory, as they do in the bot (the corpus loader
-	// holds them); SQLite's memory is outside the Go heap.
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	fmt.Printf("memory:        VmRSS %s, VmHWM %s after build and queries (live Go heap %.0f MB, mostly the corpus)\n",
-		procStatus("VmRSS"), procStatus("VmHWM"), float64(ms.HeapAlloc)/1e6)
-
-	// Restart: what the bot does on start with an unchanged corpus.
-	closeErr := s.Close()
-	s = nil
-	if closeErr != nil {
-		return closeErr
-	}
-	t0 = time.Now()
-	if s, err = store.Open(ctx, dir); err != nil {
-		return err
-	}
-	tOpen := time.Since(t0)
-	st, err = s.SyncDocuments(ctx, docs)
-	if err != nil {
-		return err
-	}
-	tSync := time.Since(t0) - tOpen
-	if _, err := s.Search(ctx, queries[0], 10); err != nil {
-		return err
-	}
-	tTotal := time.Since(t0)
-	fmt.Printf("restart:       %v (open %v, sync %v %+v, first query %v)\n",
-		tTotal.Round(time.Millisecond), tOpen.Round(time.Millisecond), tSync.Round(time.Millisecond),
-		st, (tTotal - tOpen - tSync).Round(time.Microsecond))
 	return nil
 }
 
-// latencies are the timings of one kind of call, fastest first.
-type latencies struct {
-	sorted  []time.Duration
-	slowest []string // the three slowest inputs with their times, slowest first
-}
-
-// measure times f on each input, in order, until ctx is done.
-func measure(ctx context.Context, inputs []string, f func(string) error) (latencies, error) {
-	type timing struct {
-		in string
-		d  time.Duration
-	}
-	ts := make([]timing, 0, len(inputs))
-	for _, in := range inputs {
-		if err := ctx.Err(); err != nil {
-			return latencies{}, err
+// run measures SQLite, then PostgreSQL when cfg.postgres is set, on the
+// same corpus and inputs, writing the figures to w, and returns them.
+func run(ctx context.Context, w io.Writer, cfg config) (_ []result, err error) {
+	dir := cfg.dir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "searchbench-")
+		if err != nil {
+			return nil, err
 		}
-		t0 := time.Now()
-		if err := f(in); err != nil {
-			return latencies{}, fmt.Errorf("%q: %w", in, err)
-		}
-		ts = append(ts, timing{in, time.Since(t0)})
+		defer os.RemoveAll(tmp)
+		dir = tmp
 	}
-	slices.SortFunc(ts, func(a, b timing) int { return cmp.Compare(a.d, b.d) })
-	var l latencies
-	for _, t := range ts {
-		l.sorted = append(l.sorted, t.d)
-	}
-	for i := len(ts) - 1; i >= 0 && i >= len(ts)-3; i-- {
-		l.slowest = append(l.slowest, fmt.Sprintf("%q %.1f ms", ts[i].in, float64(ts[i].d)/1e6))
-	}
-	return l, nil
-}
+	in := newInputs(w, cfg)
 
-func percentile(sorted []time.Duration, p float64) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	i := int(float64(len(sorted))*p/100+0.5) - 1
-	return sorted[max(0, min(i, len(sorted)-1))]
-}
-
-func (l latencies) report(name string) {
-	if len(l.sorted) == 0 {
-		fmt.Printf("%-14s no calls\n", name+":")
-		return
-	}
-	lat := l.sorted
-	r := func(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/1e6) }
-	fmt.Printf("%-14s %d calls: p50 %s, p90 %s, p99 %s, max %s\n", name+":", len(lat),
-		r(percentile(lat, 50)), r(percentile(lat, 90)), r(percentile(lat, 99)), r(lat[len(lat)-1]))
-	fmt.Printf("               slowest: %s\n", strings.Join(l.slowest, ", "))
-}
-
-func textBytes(docs []corpus.Document) int {
-	n := 0
-	for _, d := range docs {
-		n += len(d.Title) + len(d.Body)
-	}
-	return n
-}
-
-func fileMB(dir, name string) float64 {
-	info, err := os.Stat(filepath.Join(dir, name))
+	sqlite, err := newSQLiteBackend(dir)
 	if err != nil {
-		return 0
+		return nil, err
 	}
-	return float64(info.Size()) / 1e6
-}
-
-// procStatus returns a field of /proc/self/status such as "VmRSS", or "n/a".
-func procStatus(field string) string {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return "n/a"
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
-			return strings.TrimSpace(v)
+	backends := []backend{sqlite}
+	var schema string
+	if cfg.postgres != "" {
+		pg, err := newPostgresBackend(ctx, cfg.postgres, dir)
+		if err != nil {
+			return nil, err
 		}
+		// Dropped whatever happens, after the stores are closed (bench
+		// closes them before it returns).
+		defer func() {
+			if dropErr := pg.drop(); dropErr != nil && err == nil {
+				err = dropErr
+			}
+		}()
+		schema = pg.schema
+		fmt.Fprintf(w, "postgres:      schema %s\n", schema)
+		backends = append(backends, pg.backend)
 	}
-	return "n/a"
+
+	var results []result
+	for _, b := range backends {
+		fmt.Fprintf(w, "\n== %s\n", b.name)
+		r, err := bench(ctx, w, b, in)
+		if b.name == "postgres" {
+			r.schema = schema
+		}
+		if err != nil {
+			return results, fmt.Errorf("%s: %w", b.name, err)
+		}
+		results = append(results, r)
+	}
+	if len(results) == 2 {
+		compare(w, results[0], results[1])
+	}
+	return results, nil
 }

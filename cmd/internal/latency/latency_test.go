@@ -26,3 +26,14 @@ func TestPercentileNearestRank(t *testing.T) {
 		t.Error("empty input")
 	}
 }
+
+func TestNearestRankKeepsMicroseconds(t *testing.T) {
+	t.Parallel()
+	ds := []time.Duration{40 * time.Microsecond, 20 * time.Microsecond, 30 * time.Microsecond}
+	if got := NearestRank(ds, 50); got != 30*time.Microsecond {
+		t.Errorf("p50 = %v, want 30µs", got)
+	}
+	if got := Percentile(ds, 50); got != 0 {
+		t.Errorf("Percentile rounds to 0.1 ms: p50 = %v, want 0", got)
+	}
+}
