@@ -296,11 +296,12 @@ func TestReplicasShareOneSummary(t *testing.T) {
 }
 
 // The scheduler and lease settings that make a takeover happen within a
-// test: schedules checked every second, an edition's lease lost 5 s after
-// its holder stops renewing it.
-const (
-	editionLease = 5 * time.Second
-)
+// test: schedules checked every second, an edition's lease lost 10 s after
+// its holder last renewed it. The holder renews before each post and gives
+// a post up after half the lease, so a live holder renews at least every
+// 6 s: 4 s of margin for a stalled process on a loaded machine before its
+// edition would be (rightly) taken from it.
+const editionLease = 10 * time.Second
 
 var editionEnv = []string{
 	"DIGEST_CHECK_INTERVAL=1s",
