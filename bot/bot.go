@@ -61,6 +61,10 @@ type Config struct {
 	GuildID string
 	// APIURL (DISCORD_API_URL) sends every Discord call to this base URL.
 	APIURL string
+	// ShardID and ShardCount (DISCORD_SHARD_ID, DISCORD_SHARD_COUNT) make
+	// the gateway connection one shard (see discord.Config); 0 and 0: no
+	// sharding. The HTTP endpoint ignores them.
+	ShardID, ShardCount int
 	// UserRatePerMinute is how many summaries one user may ask for a
 	// minute (default 5; negative: no limit).
 	UserRatePerMinute int
@@ -157,7 +161,10 @@ func New(cfg Config, lib Library, briefer Briefer) (*Bot, error) {
 		return nil, errors.New("bot: a library and a briefer are required")
 	}
 	// The gateway first: a Config error must leave the registry as it was.
-	gw, err := discord.New(discord.Config{Token: cfg.Token, GuildID: cfg.GuildID, APIURL: cfg.APIURL, Logger: cfg.Logger})
+	gw, err := discord.New(discord.Config{
+		Token: cfg.Token, GuildID: cfg.GuildID, APIURL: cfg.APIURL, Logger: cfg.Logger,
+		ShardID: cfg.ShardID, ShardCount: cfg.ShardCount,
+	})
 	if err != nil {
 		return nil, err
 	}
