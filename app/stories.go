@@ -293,47 +293,163 @@ func sameSource(a, b string) bool {
 }
 
 // storyIndex is the app's grouper, built on first need.
+//
+// Several processes may group the documents of one database at once
+// (replicas on PostgreSQL; the bot and a command line on one SQLite file),
+// each with a grouper of its own. Each adds documents only in a
+// store.StoryTurn, which one process at a time holds: it first replays the
+// documents the others grouped since it last looked (seq above seen), in
+// the order they were grouped, then adds its own, which take the next
+// seqs. So every grouper sees the same documents in the same order and,
+// being deterministic, extends the same grouping: a document stored by one
+// replica joins the story of a related one stored by another.
 type storyIndex struct {
-	// mu is held while the grouper is built or catches up, so that a
-	// document stored meanwhile waits for it and is not missed.
+	// mu is held while the grouper is built or takes a turn, so that a
+	// document stored meanwhile waits for it and is not missed, and so
+	// that a process waits for the stories lock on one connection.
 	mu      sync.Mutex
 	grouper *stories.Grouper
+	ledger  *storyLedger
+	// seen is the highest seq the grouper has replayed or recorded.
+	seen int64
+	// keep: documents are to join their stories as they are stored (Run
+	// asked for the grouper). A grouper dropped after a failed turn is
+	// then built again by the next document stored.
+	keep bool
 }
+
+// errStoriesDiverged: replaying what another process recorded put a
+// document in another story here than there, so this process's grouper no
+// longer follows the recorded grouping (a document it holds was removed
+// since, or the other runs another version); it is rebuilt from the store.
+var errStoriesDiverged = errors.New("stories: the grouping here differs from the recorded one")
 
 // joinStories puts documents just stored into their stories. It is the
 // one place documents enter the grouper as they are stored (seed sync,
-// feed items, fetched links). When this process has not built the grouper,
-// there is nothing to do: building it groups every stored document. A
-// failure is logged, not returned: the document is stored, and the next
-// story read (or restart) groups it.
+// feed items, fetched links). When this process keeps no grouper, there is
+// nothing to do: building one groups every stored document. A failure is
+// logged, not returned: the document is stored, and the next story read
+// (or restart) groups it.
 func (a *App) joinStories(ctx context.Context, docs ...corpus.Document) {
 	a.stories.mu.Lock()
-	g := a.stories.grouper
-	a.stories.mu.Unlock()
-	if g == nil {
+	defer a.stories.mu.Unlock()
+	if a.stories.grouper == nil && !a.stories.keep {
 		return
 	}
-	for _, d := range docs {
-		in := store.StoryInput{ID: d.ID, Source: d.Source, Title: d.Title, Body: d.Body, Published: d.Published, Added: d.Added}
-		if err := a.addToStory(ctx, g, in); err != nil {
-			a.log.Warn("stories: document not grouped yet", slog.String("doc_id", d.ID), slog.Any("error", err))
-		}
+	ids := make([]string, len(docs))
+	for i, d := range docs {
+		ids[i] = d.ID
+	}
+	if err := a.group(ctx, ids); err != nil {
+		a.log.Warn("stories: documents not grouped yet", slog.Int("documents", len(ids)), slog.Any("error", err))
 	}
 }
 
-// addToStory adds a document to the grouper (which records its story) and
-// records whether it is a copy. A document the grouper has is left as is.
-func (a *App) addToStory(ctx context.Context, g *stories.Grouper, d store.StoryInput) error {
-	if _, known := g.StoryOf(d.ID); known {
-		// Added again only to retry recording its story, if that failed.
-		_, err := g.Add(ctx, storyDoc(d))
+// group puts stored documents that have no story into their stories:
+// those among ids, or all of them when ids is nil. Without a grouper it
+// builds one, which groups them all. a.stories.mu is held.
+func (a *App) group(ctx context.Context, ids []string) error {
+	if a.stories.grouper == nil {
+		return a.buildStories(ctx)
+	}
+	err := a.storyTurn(ctx, ids)
+	if errors.Is(err, errStoriesDiverged) {
+		a.log.Warn("stories: rebuilding the story index", slog.Any("reason", err))
+		return a.buildStories(ctx)
+	}
+	return err
+}
+
+// storyTurn catches the grouper up with what the others recorded, then
+// adds the documents (see group) and records them, all in one turn. When
+// the turn fails the grouper is dropped: it may hold decisions the store
+// does not, and the next need builds it again. a.stories.mu is held.
+func (a *App) storyTurn(ctx context.Context, ids []string) error {
+	ix := &a.stories
+	var top int64
+	err := a.Store.StoryTurn(ctx, func(t store.StoryTurnTx) error {
+		ix.ledger.w = t
+		defer func() { ix.ledger.w = nil }()
+		if err := a.catchUp(ctx, t, true); err != nil {
+			return err
+		}
+		docs, err := t.Ungrouped(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for _, d := range docs {
+			if err := addToStory(ctx, ix.grouper, t, d); err != nil {
+				return err
+			}
+		}
+		top, err = t.Top(ctx)
 		return err
+	})
+	if err != nil {
+		ix.grouper, ix.ledger = nil, nil
+		return fmt.Errorf("app: %w", err)
+	}
+	ix.seen = top
+	return nil
+}
+
+// catchUp replays into the grouper the documents other processes grouped
+// since it last looked, in the order they were grouped. Their stories are
+// recorded already, so the grouper's writes are dropped; with check, its
+// decisions are compared with the recorded ones, and a difference is
+// errStoriesDiverged. A document removed since cannot be replayed (its
+// text is gone) and is skipped: the others' groupers may still hold it,
+// and the check finds out when that changes a decision.
+func (a *App) catchUp(ctx context.Context, t store.StoryTurnTx, check bool) error {
+	ix := &a.stories
+	recs, err := t.InputsSince(ctx, ix.seen)
+	if err != nil || len(recs) == 0 {
+		return err
+	}
+	ix.ledger.replay = true
+	defer func() { ix.ledger.replay = false }()
+	var replayed []store.StoryRecord
+	for _, r := range recs {
+		if r.Removed {
+			continue
+		}
+		if _, known := ix.grouper.StoryOf(r.ID); known {
+			continue
+		}
+		if _, err := ix.grouper.Add(ctx, storyDoc(r.StoryInput)); err != nil {
+			return fmt.Errorf("app: %w", err)
+		}
+		replayed = append(replayed, r)
+	}
+	if !check {
+		return nil
+	}
+	for _, r := range replayed {
+		sid, _ := ix.grouper.StoryOf(r.ID)
+		root, err := t.Resolve(ctx, sid)
+		if err != nil {
+			return err
+		}
+		if root != r.StoryID {
+			return fmt.Errorf("%w: %s is in %s here, in %s as recorded", errStoriesDiverged, r.ID, root, r.StoryID)
+		}
+	}
+	return nil
+}
+
+// addToStory adds a stored document to the grouper (which records its
+// story through w) and records whether it is a copy.
+func addToStory(ctx context.Context, g *stories.Grouper, w store.StoryWriter, d store.StoryInput) error {
+	if sid, known := g.StoryOf(d.ID); known {
+		// Its row was dropped (the document removed, then stored again
+		// under the same ID): record it where the grouper has it.
+		return w.SetStory(ctx, d.ID, sid)
 	}
 	if _, err := g.Add(ctx, storyDoc(d)); err != nil {
-		return err
+		return fmt.Errorf("app: %w", err)
 	}
 	if orig, ok := g.CopyOf(d.ID); ok {
-		return a.Store.SetCopyOf(ctx, d.ID, orig)
+		return w.SetCopyOf(ctx, d.ID, orig)
 	}
 	return nil
 }
@@ -347,122 +463,125 @@ func (a *App) storiesReady(ctx context.Context) error {
 	a.stories.mu.Lock()
 	defer a.stories.mu.Unlock()
 	docs, err := a.Store.Ungrouped(ctx)
-	if err != nil {
+	if err != nil || len(docs) == 0 {
 		return err
 	}
-	g := a.stories.grouper
-	switch {
-	case len(docs) == 0:
-		return nil
-	case g == nil:
-		g, err = a.buildStories(ctx)
-		if err != nil {
-			return err
-		}
-		a.stories.grouper = g
-		return nil
-	}
-	for _, d := range docs {
-		if err := a.addToStory(ctx, g, d); err != nil {
-			return fmt.Errorf("app: %w", err)
-		}
-	}
-	return nil
+	return a.group(ctx, nil)
 }
 
-// storyGrouper returns the grouper, building it the first time (Run builds
-// it at start so that documents join their stories as they are stored).
+// storyGrouper returns the grouper, building it the first time, and keeps
+// it up to date from then on (Run builds it at start so that documents
+// join their stories as they are stored).
 func (a *App) storyGrouper(ctx context.Context) (*stories.Grouper, error) {
 	a.stories.mu.Lock()
 	defer a.stories.mu.Unlock()
+	a.stories.keep = true
 	if g := a.stories.grouper; g != nil {
 		return g, nil
 	}
-	g, err := a.buildStories(ctx)
-	if err != nil {
+	if err := a.buildStories(ctx); err != nil {
 		return nil, err
 	}
-	a.stories.grouper = g
-	return g, nil
+	return a.stories.grouper, nil
 }
 
-// buildStories rebuilds the grouper from the stored documents and writes
-// what changed in one transaction.
+// buildStories builds the grouper from the stored documents, then in one
+// turn writes what changed, catches up with what others grouped
+// meanwhile, and groups the documents that have none. a.stories.mu is
+// held.
 //
-// The documents are replayed in the order they were first assigned (then
-// those never grouped, oldest first): the grouper is deterministic, so the
-// same order gives the same stories under the same IDs, and nothing is
-// written. When it differs (documents removed, a new version of the
-// grouping), the ledger keeps the stored IDs.
-func (a *App) buildStories(ctx context.Context) (*stories.Grouper, error) {
+// The recorded documents are replayed in the order they were first
+// assigned, outside the turn (it is the long part, and on SQLite a turn
+// holds up every writer): the grouper is deterministic, so the same order
+// gives the same stories under the same IDs, and nothing is written. When
+// it differs (documents removed, a new version of the grouping), the
+// ledger keeps the stored IDs.
+func (a *App) buildStories(ctx context.Context) error {
 	start := time.Now()
+	ix := &a.stories
+	ix.grouper, ix.ledger = nil, nil
 	state, err := a.Store.StoryState(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	docs, err := a.Store.StoryInputs(ctx)
+	inputs, err := a.Store.StoryInputs(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	pos := make(map[string]int, len(state.Docs))
 	for i, s := range state.Docs {
 		pos[s.DocID] = i
 	}
-	slices.SortStableFunc(docs, func(x, y store.StoryInput) int {
-		px, okx := pos[x.ID]
-		py, oky := pos[y.ID]
-		switch {
-		case okx && oky:
-			return cmp.Compare(px, py)
-		case okx:
-			return -1
-		case oky:
-			return 1
+	var docs []store.StoryInput
+	for _, d := range inputs {
+		if _, ok := pos[d.ID]; ok {
+			docs = append(docs, d)
 		}
-		return 0 // both new: already oldest first
-	})
+	}
+	slices.SortFunc(docs, func(x, y store.StoryInput) int { return cmp.Compare(pos[x.ID], pos[y.ID]) })
 
-	l := newStoryLedger(a.Store, state)
+	l := newStoryLedger(state)
 	l.batch = true
 	g, err := stories.New(l, stories.DefaultOptions())
 	if err != nil {
-		return nil, fmt.Errorf("app: %w", err)
+		return fmt.Errorf("app: %w", err)
 	}
 	for _, d := range docs {
 		if _, err := g.Add(ctx, storyDoc(d)); err != nil {
-			return nil, fmt.Errorf("app: %w", err)
+			return fmt.Errorf("app: %w", err)
 		}
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	copies := make(map[string]string, len(state.Docs))
-	for _, s := range state.Docs {
-		copies[s.DocID] = s.CopyOf
-	}
 	for _, d := range docs {
-		if orig, _ := g.CopyOf(d.ID); orig != copies[d.ID] {
+		if orig, _ := g.CopyOf(d.ID); orig != state.Docs[pos[d.ID]].CopyOf {
 			l.pending = append(l.pending, storyOp{doc: d.ID, original: orig, copy: true})
 		}
 	}
-	err = a.Store.StoryBatch(ctx, func(w store.StoryWriter) error {
-		for _, op := range l.pending {
-			if err := op.apply(ctx, w); err != nil {
+	l.batch = false
+	pending := l.pending
+	l.pending = nil
+
+	ix.grouper, ix.ledger, ix.seen = g, l, state.Top
+	var top int64
+	added := 0
+	err = a.Store.StoryTurn(ctx, func(t store.StoryTurnTx) error {
+		l.w = t
+		defer func() { l.w = nil }()
+		for _, op := range pending {
+			if err := op.apply(ctx, t); err != nil {
 				return err
 			}
 		}
-		return nil
+		if _, err := t.ForgetRemoved(ctx); err != nil {
+			return err
+		}
+		// Not checked: this grouper has just been built from the store.
+		if err := a.catchUp(ctx, t, false); err != nil {
+			return err
+		}
+		ungrouped, err := t.Ungrouped(ctx, nil)
+		if err != nil {
+			return err
+		}
+		for _, d := range ungrouped {
+			if err := addToStory(ctx, g, t, d); err != nil {
+				return err
+			}
+		}
+		added = len(ungrouped)
+		top, err = t.Top(ctx)
+		return err
 	})
 	if err != nil {
-		return nil, err
+		ix.grouper, ix.ledger = nil, nil
+		return fmt.Errorf("app: %w", err)
 	}
-	l.batch, l.pending = false, nil
-	if _, err := a.Store.ForgetRemovedStoryDocs(ctx); err != nil {
-		return nil, err
-	}
-	a.log.Debug("stories built", slog.Int("documents", len(docs)), slog.Int("stories", len(g.Groups())),
-		slog.Duration("took", time.Since(start)))
-	return g, nil
+	ix.seen = top
+	a.log.Debug("stories built", slog.Int("documents", len(docs)), slog.Int("grouped", added),
+		slog.Int("stories", len(g.Groups())), slog.Duration("took", time.Since(start)))
+	return nil
 }
 
 func storyDoc(d store.StoryInput) stories.Doc {
@@ -484,7 +603,12 @@ func storyDoc(d store.StoryInput) stories.Doc {
 //
 // The grouper calls it under its own lock, one call at a time.
 type storyLedger struct {
-	st *store.Store
+	// w is the turn's transaction the decisions are written to, nil
+	// between turns.
+	w store.StoryWriter
+	// replay: the grouper is replaying documents whose stories are
+	// recorded already (catchUp), so its decisions are not written.
+	replay bool
 	// What the database held when the grouper was built.
 	known   map[string]bool   // every story ID it knew, merged ones too
 	aliases map[string]string // merged ID -> story
@@ -520,9 +644,9 @@ func (op storyOp) apply(ctx context.Context, w store.StoryWriter) error {
 	return w.SetStory(ctx, op.doc, op.story)
 }
 
-func newStoryLedger(st *store.Store, state store.StoryState) *storyLedger {
+func newStoryLedger(state store.StoryState) *storyLedger {
 	l := &storyLedger{
-		st: st, known: map[string]bool{}, aliases: state.Aliases, stored: map[string]string{},
+		known: map[string]bool{}, aliases: state.Aliases, stored: map[string]string{},
 		decided: map[string]bool{}, claimed: map[string]bool{},
 	}
 	for _, s := range state.Docs {
@@ -567,9 +691,14 @@ func (l *storyLedger) resolve(id string) string {
 }
 
 func (l *storyLedger) write(ctx context.Context, op storyOp) error {
-	if l.batch {
+	switch {
+	case l.replay:
+		return nil
+	case l.batch:
 		l.pending = append(l.pending, op)
 		return nil
+	case l.w == nil:
+		return errors.New("a story decision outside a stories turn")
 	}
-	return op.apply(ctx, l.st)
+	return op.apply(ctx, l.w)
 }

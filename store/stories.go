@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -147,6 +148,10 @@ type StoryState struct {
 	Docs []StoryAssignment
 	// Aliases maps each merged story ID to the story it now resolves to.
 	Aliases map[string]string
+	// Top is the highest seq recorded when Docs were read (a removed
+	// document's row counts too): a StoryTurn's InputsSince(Top) gives the
+	// assignments recorded after them.
+	Top int64
 }
 
 // StoryAssignment is one document's story, and the document it copies
@@ -156,18 +161,26 @@ type StoryAssignment struct{ DocID, StoryID, CopyOf string }
 // StoryState reads every assignment of a stored document, and every alias.
 func (s *Store) StoryState(ctx context.Context) (StoryState, error) {
 	st := StoryState{Aliases: map[string]string{}}
-	rows, err := s.read.QueryContext(ctx, `SELECT sd.doc_id, sd.story_id, sd.copy_of FROM story_docs sd
-		JOIN documents d ON d.id = sd.doc_id ORDER BY sd.seq`)
+	// One statement, so that Top and Docs come from one snapshot: a row
+	// recorded later has a higher seq (they are given out under the
+	// stories lock, see StoryTurn).
+	rows, err := s.read.QueryContext(ctx, `SELECT sd.doc_id, sd.story_id, sd.copy_of, sd.seq, d.id IS NULL
+		FROM story_docs sd LEFT JOIN documents d ON d.id = sd.doc_id ORDER BY sd.seq`)
 	if err != nil {
 		return StoryState{}, fmt.Errorf("store: cannot read stories: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var a StoryAssignment
-		if err := rows.Scan(&a.DocID, &a.StoryID, &a.CopyOf); err != nil {
+		var seq int64
+		var removed bool
+		if err := rows.Scan(&a.DocID, &a.StoryID, &a.CopyOf, &seq, &removed); err != nil {
 			return StoryState{}, fmt.Errorf("store: cannot read stories: %w", err)
 		}
-		st.Docs = append(st.Docs, a)
+		st.Top = max(st.Top, seq)
+		if !removed {
+			st.Docs = append(st.Docs, a)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return StoryState{}, fmt.Errorf("store: cannot read stories: %w", err)
@@ -194,12 +207,32 @@ func (s *Store) StoryState(ctx context.Context) (StoryState, error) {
 // stored (removed seed files, pruned web pages). Story IDs and aliases
 // stay: an ID once given out keeps resolving.
 func (s *Store) ForgetRemovedStoryDocs(ctx context.Context) (int, error) {
-	res, err := s.write.ExecContext(ctx, `DELETE FROM story_docs WHERE doc_id NOT IN (SELECT id FROM documents)`)
+	n, err := forgetRemovedStoryDocs(ctx, s.write)
 	if err != nil {
 		return 0, fmt.Errorf("store: cannot forget stories of removed documents: %w", err)
 	}
+	return n, nil
+}
+
+// forgetRemovedStoryDocs keeps the row with the highest seq even when its
+// document is gone: the next seq is the highest plus one, and a seq given
+// out again would be missed by a replica that has already caught up to it.
+func forgetRemovedStoryDocs(ctx context.Context, x execer) (int, error) {
+	res, err := x.ExecContext(ctx, `DELETE FROM story_docs WHERE doc_id NOT IN (SELECT id FROM documents)
+		AND seq < (SELECT max(seq) FROM story_docs)`)
+	if err != nil {
+		return 0, err
+	}
 	n, _ := res.RowsAffected()
 	return int(n), nil
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 // Ungrouped returns the stored documents that have no story yet, oldest
@@ -228,9 +261,13 @@ func (d StoryInput) Time() time.Time {
 	return d.Published
 }
 
-func (s *Store) storyInputs(ctx context.Context, where string) ([]StoryInput, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT d.id, d.source, d.title, d.body, d.published, d.added
-		FROM documents d `+where+` ORDER BY coalesce(d.published, d.added), d.n`)
+func (s *Store) storyInputs(ctx context.Context, where string, args ...any) ([]StoryInput, error) {
+	return storyInputs(ctx, s.read, where, args...)
+}
+
+func storyInputs(ctx context.Context, q querier, where string, args ...any) ([]StoryInput, error) {
+	rows, err := q.QueryContext(ctx, `SELECT d.id, d.source, d.title, d.body, d.published, d.added
+		FROM documents d `+where+` ORDER BY coalesce(d.published, d.added), d.n`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: cannot read documents to group: %w", err)
 	}
@@ -354,4 +391,131 @@ func (s *Store) storyDocs(ctx context.Context, where string, args ...any) ([]Sto
 		return nil, fmt.Errorf("store: cannot read stories: %w", err)
 	}
 	return out, nil
+}
+
+// StoryTurn runs fn in one write transaction that first takes the stories
+// lock, committing what fn wrote when it returns nil and nothing
+// otherwise. Every process that groups documents (the replicas, the bot
+// and a command line on one database) does so in a turn: it reads the
+// assignments the others recorded since it last looked (InputsSince),
+// replays them into its grouper, then adds its own documents, which take
+// the next seqs. So all the groupers see one sequence of documents, and
+// being deterministic, make the same decisions.
+//
+// The lock lives as long as the transaction, not as a named lease: it is
+// released at commit, at rollback and when a connection dies, so a process
+// killed mid-turn blocks nobody, and a waiter queues in the database
+// instead of polling; and the reads, the decisions and their writes are
+// one atomic step. On PostgreSQL it is the table lock EXCLUSIVE on
+// story_docs (readers go on; story writers take turns). On SQLite the
+// write transaction is BEGIN IMMEDIATE, which makes writers of the file
+// take turns, across processes too. A turn should be short: on SQLite
+// other writers wait for it.
+func (s *Store) StoryTurn(ctx context.Context, fn func(t StoryTurnTx) error) error {
+	err := s.inTx(ctx, func(tx *sqlTx) error {
+		if s.dialect == postgres {
+			if _, err := tx.ExecContext(ctx, `LOCK TABLE story_docs IN EXCLUSIVE MODE`); err != nil {
+				return fmt.Errorf("lock stories: %w", err)
+			}
+		}
+		return fn(StoryTurnTx{storyTx{tx}})
+	})
+	if err != nil {
+		return fmt.Errorf("store: stories: %w", err)
+	}
+	return nil
+}
+
+// StoryTurnTx is a StoryTurn's transaction: a StoryWriter that also reads
+// what grouping needs, as it stands in the transaction.
+type StoryTurnTx struct{ storyTx }
+
+// StoryRecord is an assignment recorded by a turn, with the document as
+// grouping reads it.
+type StoryRecord struct {
+	StoryInput
+	Seq     int64
+	StoryID string
+	// Removed: the document is no longer stored (its text is gone, so it
+	// cannot be replayed).
+	Removed bool
+}
+
+// InputsSince returns the assignments with a seq above seq, in seq order:
+// the order their documents entered the grouping. It reads through the
+// index on seq, so asking when nothing changed costs one index probe.
+func (t StoryTurnTx) InputsSince(ctx context.Context, seq int64) ([]StoryRecord, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT sd.seq, sd.doc_id, sd.story_id, d.id IS NULL,
+		coalesce(d.source, ''), coalesce(d.title, ''), coalesce(d.body, ''), d.published, d.added
+		FROM story_docs sd LEFT JOIN documents d ON d.id = sd.doc_id
+		WHERE sd.seq > ? ORDER BY sd.seq`, seq)
+	if err != nil {
+		return nil, fmt.Errorf("read stories since %d: %w", seq, err)
+	}
+	defer rows.Close()
+	var out []StoryRecord
+	for rows.Next() {
+		var r StoryRecord
+		var published, added sql.NullInt64
+		if err := rows.Scan(&r.Seq, &r.ID, &r.StoryID, &r.Removed, &r.Source, &r.Title, &r.Body, &published, &added); err != nil {
+			return nil, fmt.Errorf("read stories since %d: %w", seq, err)
+		}
+		r.Published, r.Added = fromNanos(published), fromNanos(added)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read stories since %d: %w", seq, err)
+	}
+	return out, nil
+}
+
+// Top returns the highest seq given out (0 when none).
+func (t StoryTurnTx) Top(ctx context.Context) (int64, error) {
+	var top int64
+	if err := t.tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM story_docs`).Scan(&top); err != nil {
+		return 0, fmt.Errorf("read the last story seq: %w", err)
+	}
+	return top, nil
+}
+
+// ungroupedChunk bounds the IDs in one query, well under both databases'
+// limits on parameters.
+const ungroupedChunk = 500
+
+// Ungrouped returns the documents among ids that are stored and have no
+// story yet, oldest (published, else added) first; with no ids, every
+// such document.
+func (t StoryTurnTx) Ungrouped(ctx context.Context, ids []string) ([]StoryInput, error) {
+	const none = `NOT EXISTS (SELECT 1 FROM story_docs sd WHERE sd.doc_id = d.id)`
+	if ids == nil {
+		return storyInputs(ctx, t.tx, `WHERE `+none)
+	}
+	var out []StoryInput
+	for chunk := range slices.Chunk(ids, ungroupedChunk) {
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		marks := strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ")
+		docs, err := storyInputs(ctx, t.tx, `WHERE d.id IN (`+marks+`) AND `+none, args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, docs...)
+	}
+	// Chunks are each in order; so is the whole, by the same rule (the
+	// order only decides the order of this turn's seqs).
+	slices.SortStableFunc(out, func(x, y StoryInput) int { return x.Time().Compare(y.Time()) })
+	return out, nil
+}
+
+// Resolve returns the story a story ID now resolves to (itself unless it
+// was merged).
+func (t StoryTurnTx) Resolve(ctx context.Context, storyID string) (string, error) {
+	return resolveStory(ctx, t.tx, storyID)
+}
+
+// ForgetRemoved is ForgetRemovedStoryDocs in the turn.
+func (t StoryTurnTx) ForgetRemoved(ctx context.Context) (int, error) {
+	return forgetRemovedStoryDocs(ctx, t.tx)
 }

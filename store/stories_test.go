@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -166,8 +167,9 @@ func TestStoriesSinceWindow(t *testing.T) {
 		ctx := context.Background()
 		s := b.Open(t, storyDocs(5)...)
 		// Story x: d1 (1h) and d2 (2h); story y: d3 (added at 100h) and d4
-		// (4h); story z: d5 (5h).
-		for _, a := range [][2]string{{"d1", "x"}, {"d2", "x"}, {"d3", "y"}, {"d4", "y"}, {"d5", "z"}} {
+		// (4h); story z: d5 (5h). d4 is grouped last: the row with the
+		// highest seq is never forgotten (see TestStoryTurn).
+		for _, a := range [][2]string{{"d1", "x"}, {"d2", "x"}, {"d3", "y"}, {"d5", "z"}, {"d4", "y"}} {
 			if err := s.SetStory(ctx, a[0], a[1]); err != nil {
 				t.Fatal(err)
 			}
@@ -203,6 +205,187 @@ func TestStoriesSinceWindow(t *testing.T) {
 		m, err := s.StoriesOf(ctx, []string{"d1", "d4", "d9"})
 		if err != nil || len(m) != 2 || m["d1"] != "x" || m["d4"] != "y" {
 			t.Errorf("StoriesOf = %v, %v", m, err)
+		}
+	})
+}
+
+// A turn reads the assignments recorded after a seq in seq order, with
+// their documents' text, marks those whose document is gone, and lists
+// the documents without a story; a seq is never given out twice, even
+// when the row holding the highest is forgotten; a failed turn records
+// nothing.
+func TestStoryTurn(t *testing.T) {
+	t.Parallel()
+	storetest.Backends(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		s := b.Open(t, storyDocs(5)...)
+		turn := func(fn func(tx store.StoryTurnTx) error) {
+			t.Helper()
+			if err := s.StoryTurn(ctx, fn); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var seen int64
+		turn(func(tx store.StoryTurnTx) error {
+			docs, err := tx.Ungrouped(ctx, nil)
+			if err != nil {
+				return err
+			}
+			if len(docs) != 5 {
+				t.Errorf("Ungrouped(all) = %d documents, want 5", len(docs))
+			}
+			docs, err = tx.Ungrouped(ctx, []string{"d4", "d2", "d9"})
+			if err != nil {
+				return err
+			}
+			if len(docs) != 2 || docs[0].ID != "d2" || docs[1].ID != "d4" || docs[0].Body != "Body of d2" {
+				t.Errorf("Ungrouped(d4, d2, d9) = %+v, want d2 then d4 with their text", docs)
+			}
+			for _, a := range [][2]string{{"d2", "x"}, {"d1", "x"}, {"d3", "y"}} {
+				if err := tx.SetStory(ctx, a[0], a[1]); err != nil {
+					return err
+				}
+			}
+			seen, err = tx.Top(ctx)
+			return err
+		})
+		if seen != 3 {
+			t.Fatalf("Top = %d after three assignments, want 3", seen)
+		}
+		// Another turn groups two more, merging x into y.
+		turn(func(tx store.StoryTurnTx) error {
+			if err := tx.SetStory(ctx, "d5", "z"); err != nil {
+				return err
+			}
+			if err := tx.MergeStories(ctx, "x", "y"); err != nil {
+				return err
+			}
+			return tx.SetStory(ctx, "d4", "x")
+		})
+		turn(func(tx store.StoryTurnTx) error {
+			recs, err := tx.InputsSince(ctx, seen)
+			if err != nil {
+				return err
+			}
+			if len(recs) != 2 || recs[0].ID != "d5" || recs[0].StoryID != "z" || recs[0].Seq != 4 ||
+				recs[1].ID != "d4" || recs[1].StoryID != "y" || recs[1].Title != "Title d4" || recs[1].Removed {
+				t.Errorf("InputsSince(%d) = %+v", seen, recs)
+			}
+			if root, err := tx.Resolve(ctx, "x"); err != nil || root != "y" {
+				t.Errorf("Resolve(x) = %q, %v", root, err)
+			}
+			return nil
+		})
+
+		// d4 (the highest seq) and d1 leave the corpus and are forgotten:
+		// d4's row stays, so the next document still takes seq 6.
+		if _, err := s.SyncDocuments(ctx, []corpus.Document{storyDocs(5)[1], storyDocs(5)[2], storyDocs(5)[4]}); err != nil {
+			t.Fatal(err)
+		}
+		turn(func(tx store.StoryTurnTx) error {
+			if n, err := tx.ForgetRemoved(ctx); err != nil || n != 1 {
+				t.Errorf("ForgetRemoved = %d, %v; want 1 (d1; d4 holds the highest seq)", n, err)
+			}
+			recs, err := tx.InputsSince(ctx, seen)
+			if err != nil {
+				return err
+			}
+			if len(recs) != 2 || !recs[1].Removed || recs[0].Removed {
+				t.Errorf("InputsSince after removals = %+v, want d5 then d4 removed", recs)
+			}
+			return nil
+		})
+		if _, err := s.SyncDocuments(ctx, append(storyDocs(5)[1:3], storyDocs(5)[4], storetest.Doc("d6", "Title d6", "Body of d6"))); err != nil {
+			t.Fatal(err)
+		}
+		turn(func(tx store.StoryTurnTx) error {
+			if err := tx.SetStory(ctx, "d6", "w"); err != nil {
+				return err
+			}
+			recs, err := tx.InputsSince(ctx, 5)
+			if err != nil {
+				return err
+			}
+			if len(recs) != 1 || recs[0].ID != "d6" || recs[0].Seq != 6 {
+				t.Errorf("InputsSince(5) = %+v, want d6 at seq 6", recs)
+			}
+			return nil
+		})
+
+		// A failed turn leaves nothing behind.
+		boom := errors.New("boom")
+		err := s.StoryTurn(ctx, func(tx store.StoryTurnTx) error {
+			if err := tx.SetStory(ctx, "d2", "v"); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Errorf("StoryTurn = %v, want boom", err)
+		}
+		if id, err := s.StoryOf(ctx, "d2"); err != nil || id != "y" {
+			t.Errorf("after a failed turn d2 is in %q, %v; want y", id, err)
+		}
+	})
+}
+
+// Turns from two stores on one database (two processes) take turns: of
+// many at once, each sees every assignment the others recorded before it,
+// and every seq is given out once.
+func TestStoryTurnsTakeTurns(t *testing.T) {
+	t.Parallel()
+	storetest.Backends(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		const n = 24
+		var docs []corpus.Document
+		for i := range n {
+			d := storetest.Doc(fmt.Sprintf("t%02d", i), fmt.Sprintf("Title %d", i), fmt.Sprintf("Body %d", i))
+			d.Published = day0.Add(time.Duration(i) * time.Hour)
+			docs = append(docs, d)
+		}
+		where := b.NewDB(t)
+		stores := []*store.Store{b.OpenAt(t, where, docs...), b.OpenAt(t, where)}
+		errs := make(chan error, n)
+		for i := range n {
+			go func() {
+				errs <- stores[i%2].StoryTurn(ctx, func(tx store.StoryTurnTx) error {
+					top, err := tx.Top(ctx)
+					if err != nil {
+						return err
+					}
+					recs, err := tx.InputsSince(ctx, 0)
+					if err != nil {
+						return err
+					}
+					if int64(len(recs)) != top {
+						return fmt.Errorf("a turn sees %d assignments below seq %d", len(recs), top)
+					}
+					return tx.SetStory(ctx, docs[i].ID, "s-"+docs[i].ID)
+				})
+			}()
+		}
+		for range n {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		err := stores[1].StoryTurn(ctx, func(tx store.StoryTurnTx) error {
+			recs, err := tx.InputsSince(ctx, 0)
+			if err != nil {
+				return err
+			}
+			if len(recs) != n {
+				t.Errorf("%d assignments, want %d", len(recs), n)
+			}
+			for i, r := range recs {
+				if r.Seq != int64(i+1) {
+					t.Errorf("assignment %d (%s) has seq %d, want %d: seqs given out twice or skipped", i, r.ID, r.Seq, i+1)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 	})
 }
