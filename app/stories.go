@@ -21,7 +21,11 @@ import (
 // assignment and merge in the store. The app builds it once per process, on
 // first need (the bot at start, a command line only when it asks about
 // stories), from the stored documents and their recorded stories; from then
-// on each document joins its story as it is stored (joinStories).
+// on each document joins its story as it is stored (joinStories). Other
+// processes on the same database (replicas, a command line beside the bot)
+// group documents too: each groups in a turn that first replays what the
+// others grouped meanwhile (see storyIndex), so they all extend one
+// grouping.
 
 // ErrNoSuchStory: no story has the ID asked for (or none of its documents
 // is stored any more).

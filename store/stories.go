@@ -17,7 +17,8 @@ import (
 // shown to a user (in a Discord button) keeps resolving.
 
 // StoryWriter records story assignments and merges. *Store is one (each
-// call its own transaction), and so is the writer StoryBatch hands out.
+// call its own transaction), and so are the writers StoryBatch and
+// StoryTurn hand out.
 // Its first two methods are stories.Store.
 type StoryWriter interface {
 	SetStory(ctx context.Context, docID, storyID string) error
@@ -52,8 +53,17 @@ func (s *Store) SetCopyOf(ctx context.Context, docID, original string) error {
 // StoryBatch runs fn with a writer whose changes are committed together
 // when fn returns nil, and not at all otherwise: rebuilding the stories at
 // start writes thousands of rows in one transaction instead of thousands.
+//
+// It takes the stories lock (see StoryTurn), so that a seq is never given
+// out twice, but reads nothing: a process that groups documents uses
+// StoryTurn, to see first what the others grouped.
 func (s *Store) StoryBatch(ctx context.Context, fn func(w StoryWriter) error) error {
-	err := s.inTx(ctx, func(tx *sqlTx) error { return fn(storyTx{tx}) })
+	err := s.inTx(ctx, func(tx *sqlTx) error {
+		if err := s.lockStories(ctx, tx); err != nil {
+			return err
+		}
+		return fn(storyTx{tx})
+	})
 	if err != nil {
 		return fmt.Errorf("store: cannot record stories: %w", err)
 	}
@@ -413,15 +423,27 @@ func (s *Store) storyDocs(ctx context.Context, where string, args ...any) ([]Sto
 // other writers wait for it.
 func (s *Store) StoryTurn(ctx context.Context, fn func(t StoryTurnTx) error) error {
 	err := s.inTx(ctx, func(tx *sqlTx) error {
-		if s.dialect == postgres {
-			if _, err := tx.ExecContext(ctx, `LOCK TABLE story_docs IN EXCLUSIVE MODE`); err != nil {
-				return fmt.Errorf("lock stories: %w", err)
-			}
+		if err := s.lockStories(ctx, tx); err != nil {
+			return err
 		}
 		return fn(StoryTurnTx{storyTx{tx}})
 	})
 	if err != nil {
 		return fmt.Errorf("store: stories: %w", err)
+	}
+	return nil
+}
+
+// lockStories takes the stories lock for the rest of the transaction: on
+// PostgreSQL the table lock EXCLUSIVE on story_docs, which conflicts with
+// itself and with writers but not with readers; on SQLite the write
+// transaction (BEGIN IMMEDIATE) holds the file's one writer lock already.
+func (s *Store) lockStories(ctx context.Context, tx *sqlTx) error {
+	if s.dialect != postgres {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `LOCK TABLE story_docs IN EXCLUSIVE MODE`); err != nil {
+		return fmt.Errorf("lock stories: %w", err)
 	}
 	return nil
 }
@@ -482,12 +504,18 @@ func (t StoryTurnTx) Top(ctx context.Context) (int64, error) {
 // limits on parameters.
 const ungroupedChunk = 500
 
+// ungroupedScan is the most IDs Ungrouped looks up one by one.
+const ungroupedScan = 8 * ungroupedChunk
+
 // Ungrouped returns the documents among ids that are stored and have no
-// story yet, oldest (published, else added) first; with no ids, every
-// such document.
+// story yet, oldest (published, else added) first; with nil ids (or very
+// many), every such document.
 func (t StoryTurnTx) Ungrouped(ctx context.Context, ids []string) ([]StoryInput, error) {
 	const none = `NOT EXISTS (SELECT 1 FROM story_docs sd WHERE sd.doc_id = d.id)`
-	if ids == nil {
+	if ids == nil || len(ids) > ungroupedScan {
+		// Past a few thousand IDs (a seed folder synced), one pass over
+		// the documents costs less than the lookups; grouping the other
+		// documents without a story on the way does no harm.
 		return storyInputs(ctx, t.tx, `WHERE `+none)
 	}
 	var out []StoryInput
