@@ -356,28 +356,39 @@ func (a *App) group(ctx context.Context, ids []string) error {
 	if a.stories.grouper == nil {
 		return a.buildStories(ctx)
 	}
-	err := a.storyTurn(ctx, ids)
-	if errors.Is(err, errStoriesDiverged) {
-		a.log.Warn("stories: rebuilding the story index", slog.Any("reason", err))
-		return a.buildStories(ctx)
+	for {
+		more, err := a.storyTurn(ctx, ids)
+		if errors.Is(err, errStoriesDiverged) {
+			a.log.Warn("stories: rebuilding the story index", slog.Any("reason", err))
+			return a.buildStories(ctx)
+		}
+		if err != nil || !more {
+			return err
+		}
 	}
-	return err
 }
 
+// storyTurnDocs is the most documents one turn groups. A turn holds the
+// stories lock (on SQLite, the file's writer lock) while it groups, so a
+// large backlog (a first start on a big corpus) is grouped in many short
+// turns, letting the other processes take theirs in between.
+const storyTurnDocs = 200
+
 // storyTurn catches the grouper up with what the others recorded, then
-// adds the documents (see group) and records them, all in one turn. When
-// the turn fails the grouper is dropped: it may hold decisions the store
-// does not, and the next need builds it again. a.stories.mu is held.
-func (a *App) storyTurn(ctx context.Context, ids []string) error {
+// adds up to storyTurnDocs of the documents (see group) and records them,
+// all in one turn; more says that documents may be left. When the turn
+// fails the grouper is dropped: it may hold decisions the store does not,
+// and the next need builds it again. a.stories.mu is held.
+func (a *App) storyTurn(ctx context.Context, ids []string) (more bool, err error) {
 	ix := &a.stories
 	var top int64
-	err := a.Store.StoryTurn(ctx, func(t store.StoryTurnTx) error {
+	err = a.Store.StoryTurn(ctx, func(t store.StoryTurnTx) error {
 		ix.ledger.w = t
 		defer func() { ix.ledger.w = nil }()
 		if err := a.catchUp(ctx, t, true); err != nil {
 			return err
 		}
-		docs, err := t.Ungrouped(ctx, ids)
+		docs, err := t.Ungrouped(ctx, ids, storyTurnDocs)
 		if err != nil {
 			return err
 		}
@@ -386,15 +397,16 @@ func (a *App) storyTurn(ctx context.Context, ids []string) error {
 				return err
 			}
 		}
+		more = len(docs) == storyTurnDocs
 		top, err = t.Top(ctx)
 		return err
 	})
 	if err != nil {
 		ix.grouper, ix.ledger = nil, nil
-		return fmt.Errorf("app: %w", err)
+		return false, fmt.Errorf("app: %w", err)
 	}
 	ix.seen = top
-	return nil
+	return more, nil
 }
 
 // catchUp replays into the grouper the documents other processes grouped
@@ -544,12 +556,19 @@ func (a *App) buildStories(ctx context.Context) error {
 		}
 	}
 	l.batch = false
-	pending := l.pending
+	// A replay that reproduces the recorded stories decides what is
+	// recorded already: only the rest is written (the turn is shorter).
+	var pending []storyOp
+	for _, op := range l.pending {
+		if op.doc != "" && !op.copy && l.resolve(op.story) == l.stored[op.doc] {
+			continue
+		}
+		pending = append(pending, op)
+	}
 	l.pending = nil
 
 	ix.grouper, ix.ledger, ix.seen = g, l, state.Top
 	var top int64
-	added := 0
 	err = a.Store.StoryTurn(ctx, func(t store.StoryTurnTx) error {
 		l.w = t
 		defer func() { l.w = nil }()
@@ -565,16 +584,6 @@ func (a *App) buildStories(ctx context.Context) error {
 		if err := a.catchUp(ctx, t, false); err != nil {
 			return err
 		}
-		ungrouped, err := t.Ungrouped(ctx, nil)
-		if err != nil {
-			return err
-		}
-		for _, d := range ungrouped {
-			if err := addToStory(ctx, g, t, d); err != nil {
-				return err
-			}
-		}
-		added = len(ungrouped)
 		top, err = t.Top(ctx)
 		return err
 	})
@@ -583,7 +592,15 @@ func (a *App) buildStories(ctx context.Context) error {
 		return fmt.Errorf("app: %w", err)
 	}
 	ix.seen = top
-	a.log.Debug("stories built", slog.Int("documents", len(docs)), slog.Int("grouped", added),
+	// Then the documents without a story, a turn at a time.
+	for more := true; more; {
+		if more, err = a.storyTurn(ctx, nil); err != nil {
+			// Not rebuilt again on errStoriesDiverged: another process
+			// disagrees, and it will rebuild when it replays this one.
+			return err
+		}
+	}
+	a.log.Debug("stories built", slog.Int("documents", len(docs)),
 		slog.Int("stories", len(g.Groups())), slog.Duration("took", time.Since(start)))
 	return nil
 }

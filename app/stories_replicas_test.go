@@ -277,3 +277,34 @@ func TestDivergedStoryIndexIsRebuilt(t *testing.T) {
 		grouperAgrees(t, "A", a, dbGrouping(t, a))
 	})
 }
+
+// A backlog larger than one turn (a first start on a big corpus) is
+// grouped in several turns, every document in the end.
+func TestBacklogGroupedInTurns(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	const n = 2*storyTurnDocs + 17
+	for i := range n {
+		storyFile(t, dir, fmt.Sprintf("note-%03d", i), fmt.Sprintf("Council note %d on the Ruvuma ferry", i), "Gazette",
+			"2026-03-10", fmt.Sprintf("Note %d: the Ruvuma ferry timetable changes on day %d.", i, i))
+	}
+	a := openStoryApp(t, dir, t.TempDir(), "")
+	views, err := a.Stories(ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, v := range views {
+		total += len(v.Documents)
+	}
+	if total != n {
+		t.Errorf("%d documents in stories, want %d", total, n)
+	}
+	if left, err := a.Store.Ungrouped(ctx); err != nil || len(left) != 0 {
+		t.Errorf("%d documents left without a story (%v)", len(left), err)
+	}
+	if a.stories.seen != n {
+		t.Errorf("the index has seen up to seq %d, want %d", a.stories.seen, n)
+	}
+}

@@ -276,8 +276,11 @@ func (s *Store) storyInputs(ctx context.Context, where string, args ...any) ([]S
 }
 
 func storyInputs(ctx context.Context, q querier, where string, args ...any) ([]StoryInput, error) {
+	if !strings.Contains(where, "ORDER BY") {
+		where += ` ORDER BY coalesce(d.published, d.added), d.n`
+	}
 	rows, err := q.QueryContext(ctx, `SELECT d.id, d.source, d.title, d.body, d.published, d.added
-		FROM documents d `+where+` ORDER BY coalesce(d.published, d.added), d.n`, args...)
+		FROM documents d `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: cannot read documents to group: %w", err)
 	}
@@ -508,14 +511,17 @@ const ungroupedChunk = 500
 const ungroupedScan = 8 * ungroupedChunk
 
 // Ungrouped returns the documents among ids that are stored and have no
-// story yet, oldest (published, else added) first; with nil ids (or very
-// many), every such document.
-func (t StoryTurnTx) Ungrouped(ctx context.Context, ids []string) ([]StoryInput, error) {
+// story yet, oldest (published, else added) first, at most limit of them
+// when limit > 0; with nil ids (or very many), every such document.
+func (t StoryTurnTx) Ungrouped(ctx context.Context, ids []string, limit int) ([]StoryInput, error) {
 	const none = `NOT EXISTS (SELECT 1 FROM story_docs sd WHERE sd.doc_id = d.id)`
 	if ids == nil || len(ids) > ungroupedScan {
 		// Past a few thousand IDs (a seed folder synced), one pass over
 		// the documents costs less than the lookups; grouping the other
 		// documents without a story on the way does no harm.
+		if limit > 0 {
+			return storyInputs(ctx, t.tx, `WHERE `+none+` ORDER BY coalesce(d.published, d.added), d.n LIMIT ?`, limit)
+		}
 		return storyInputs(ctx, t.tx, `WHERE `+none)
 	}
 	var out []StoryInput
@@ -534,6 +540,9 @@ func (t StoryTurnTx) Ungrouped(ctx context.Context, ids []string) ([]StoryInput,
 	// Chunks are each in order; so is the whole, by the same rule (the
 	// order only decides the order of this turn's seqs).
 	slices.SortStableFunc(out, func(x, y StoryInput) int { return x.Time().Compare(y.Time()) })
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
 	return out, nil
 }
 

@@ -227,19 +227,28 @@ func TestStoryTurn(t *testing.T) {
 		}
 		var seen int64
 		turn(func(tx store.StoryTurnTx) error {
-			docs, err := tx.Ungrouped(ctx, nil)
+			docs, err := tx.Ungrouped(ctx, nil, 0)
 			if err != nil {
 				return err
 			}
 			if len(docs) != 5 {
 				t.Errorf("Ungrouped(all) = %d documents, want 5", len(docs))
 			}
-			docs, err = tx.Ungrouped(ctx, []string{"d4", "d2", "d9"})
+			docs, err = tx.Ungrouped(ctx, []string{"d4", "d2", "d9"}, 0)
 			if err != nil {
 				return err
 			}
 			if len(docs) != 2 || docs[0].ID != "d2" || docs[1].ID != "d4" || docs[0].Body != "Body of d2" {
 				t.Errorf("Ungrouped(d4, d2, d9) = %+v, want d2 then d4 with their text", docs)
+			}
+			for _, ids := range [][]string{nil, {"d4", "d2", "d1"}} {
+				docs, err = tx.Ungrouped(ctx, ids, 2)
+				if err != nil {
+					return err
+				}
+				if len(docs) != 2 || docs[0].ID != "d1" || docs[1].ID != "d2" {
+					t.Errorf("Ungrouped(%v, limit 2) = %+v, want d1 and d2", ids, docs)
+				}
 			}
 			for _, a := range [][2]string{{"d2", "x"}, {"d1", "x"}, {"d3", "y"}} {
 				if err := tx.SetStory(ctx, a[0], a[1]); err != nil {
