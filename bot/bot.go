@@ -46,6 +46,12 @@ type StoryLibrary interface {
 	SearchStories(ctx context.Context, query string, limit int) ([]app.StoryHit, error)
 }
 
+// StoryBriefer makes the brief of a story (the application, over the
+// summarizer).
+type StoryBriefer interface {
+	StoryBrief(ctx context.Context, storyID string, opts summarize.Options) (app.StoryView, summarize.StoryBrief, error)
+}
+
 // Config is what the bot needs besides its dependencies. Zero values get
 // the defaults named on each field.
 type Config struct {
@@ -102,6 +108,9 @@ type Config struct {
 	// under /summarize and /facts which other sources covered the story,
 	// and makes /search list one result per story.
 	Stories StoryLibrary
+	// StoryBriefs, with Stories, makes the story button answer with the
+	// story's brief; without it the button lists the story's documents.
+	StoryBriefs StoryBriefer
 	// AdminUserIDs (DISCORD_ADMIN_USER_IDS) may add and remove feeds with
 	// /feeds; everyone may list them.
 	AdminUserIDs []string

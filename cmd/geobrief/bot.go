@@ -184,6 +184,7 @@ func handlerConfig(cfg config.Config, lib *app.App, builder *digest.Builder, log
 		Digests:           &bot.Digests{Builder: builder, Schedules: lib.Store, Window: cfg.Digest.Window},
 		Feeds:             lib,
 		Stories:           lib,
+		StoryBriefs:       lib,
 		AdminUserIDs:      cfg.Discord.AdminUserIDs,
 	}
 }
