@@ -264,7 +264,10 @@ func (g *Grouper) Add(ctx context.Context, d Doc) (string, error) {
 			continue
 		}
 		cos := g.cosine(rec.feats, o.feats)
-		if cos == 0 {
+		// A pair below the floor even at the running half-life (see
+		// settle) adds nothing to any average: leave it out, and its story
+		// too when it has no other, so that settle looks at fewer stories.
+		if cos*g.decay(o.unix-rec.unix, runningSlowdown*g.opts.HalfLife) < g.opts.Threshold*linkFloor {
 			continue
 		}
 		r := g.find(o.node)
@@ -288,6 +291,11 @@ type match struct {
 // average of two stories, and keeping every faint pair would cost memory
 // for every story near a busy day.
 const linkFloor = 0.25
+
+// runningSlowdown is how many times slower a story that has run for a
+// HalfLife or more decays (see settle): half weight at two days instead of
+// one, a sixteenth at four, though never beyond the window.
+const runningSlowdown = 2
 
 // file records document idx and indexes it for the documents to come: by
 // its terms (originals only) and by its signature's bands.
@@ -333,7 +341,7 @@ func (g *Grouper) settle(ctx context.Context, idx int32, toStory map[int32]float
 		from, to, n, running := g.recent(r, t)
 		hl := g.opts.HalfLife
 		if running >= g.opts.HalfLife {
-			hl *= 2
+			hl *= runningSlowdown
 		}
 		sum := 0.0
 		for _, m := range ms {
