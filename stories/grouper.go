@@ -52,10 +52,14 @@ type Options struct {
 	Threshold float64
 	// Window is the most time between two documents compared at all.
 	// Coverage of one event comes within days; the same names a month
-	// later are a new event.
+	// later are a new event. It bounds two documents, not a story: a
+	// story covered day after day runs on as long as its coverage does.
 	Window time.Duration
 	// HalfLife is the time apart at which two documents' similarity counts
-	// half (see Grouper.decay for the shape).
+	// half (see Grouper.decay for the shape); twice that for a story that
+	// has already run for a HalfLife (see Grouper.settle). It is also the
+	// span of a story's latest coverage that a new document is compared
+	// with (see Grouper.recent).
 	HalfLife time.Duration
 	// CopySimilarity is the estimated shingle Jaccard similarity at which a
 	// document is a copy of another, whatever their times.
