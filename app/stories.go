@@ -14,6 +14,7 @@ import (
 	"github.com/geobrief/geobrief/corpus"
 	"github.com/geobrief/geobrief/store"
 	"github.com/geobrief/geobrief/stories"
+	"github.com/geobrief/geobrief/summarize"
 )
 
 // Stories: the grouper (package stories) lives in memory and records each
@@ -77,15 +78,14 @@ func (v StoryView) DocumentIDs() []string {
 // story's documents, older ones too; every document of the window is in
 // exactly one of them.
 func (a *App) Stories(ctx context.Context, since time.Time) ([]StoryView, error) {
-	g, err := a.storyGrouper(ctx)
-	if err != nil {
+	if err := a.storiesReady(ctx); err != nil {
 		return nil, err
 	}
 	docs, err := a.Store.StoriesSince(ctx, since)
 	if err != nil {
 		return nil, err
 	}
-	views := storyViews(g, docs)
+	views := storyViews(docs)
 	slices.SortFunc(views, func(x, y StoryView) int {
 		return cmp.Or(
 			cmp.Compare(len(y.Sources), len(x.Sources)),
@@ -100,15 +100,14 @@ func (a *App) Stories(ctx context.Context, since time.Time) ([]StoryView, error)
 // the story it went into). The error wraps ErrNoSuchStory when there is
 // none.
 func (a *App) Story(ctx context.Context, storyID string) (StoryView, error) {
-	g, err := a.storyGrouper(ctx)
-	if err != nil {
+	if err := a.storiesReady(ctx); err != nil {
 		return StoryView{}, err
 	}
 	docs, err := a.Store.StoryDocuments(ctx, storyID)
 	if err != nil {
 		return StoryView{}, err
 	}
-	views := storyViews(g, docs)
+	views := storyViews(docs)
 	if len(views) == 0 {
 		return StoryView{}, fmt.Errorf("story %q: %w", storyID, ErrNoSuchStory)
 	}
@@ -118,7 +117,7 @@ func (a *App) Story(ctx context.Context, storyID string) (StoryView, error) {
 // StoryOf returns the story of a stored document (a story of one when no
 // other document covers its event).
 func (a *App) StoryOf(ctx context.Context, docID string) (StoryView, error) {
-	if _, err := a.storyGrouper(ctx); err != nil {
+	if err := a.storiesReady(ctx); err != nil {
 		return StoryView{}, err
 	}
 	id, err := a.Store.StoryOf(ctx, docID)
@@ -157,6 +156,30 @@ func (a *App) StoryDocuments(ctx context.Context, storyID string) ([]corpus.Docu
 	return docs, nil
 }
 
+// StoryBrief makes the brief of a story, by any ID it has had: one summary
+// from all its sources (copies folded into their original), each fact
+// checked against the source it cites. It returns the story as well, as
+// the brief was made from it.
+func (a *App) StoryBrief(ctx context.Context, storyID string, opts summarize.Options) (StoryView, summarize.StoryBrief, error) {
+	v, err := a.Story(ctx, storyID)
+	if err != nil {
+		return StoryView{}, summarize.StoryBrief{}, err
+	}
+	docs, err := a.StoryDocuments(ctx, v.ID)
+	if err != nil {
+		return StoryView{}, summarize.StoryBrief{}, err
+	}
+	sources := make([]summarize.StorySource, len(docs))
+	for i, d := range docs {
+		sources[i] = summarize.StorySource{Doc: d, Outlet: d.Source}
+	}
+	b, err := a.Summarizer.StoryBrief(ctx, sources, opts)
+	if err != nil {
+		return StoryView{}, summarize.StoryBrief{}, fmt.Errorf("app: brief of story %q: %w", v.ID, err)
+	}
+	return v, b, nil
+}
+
 // StoryHit is a search result standing for its story: the best-ranked
 // document of the story.
 type StoryHit struct {
@@ -169,7 +192,7 @@ type StoryHit struct {
 // SearchStories ranks documents for a query like Search, keeping only the
 // best hit of each story: one result per story, up to limit.
 func (a *App) SearchStories(ctx context.Context, query string, limit int) ([]StoryHit, error) {
-	if _, err := a.storyGrouper(ctx); err != nil {
+	if err := a.storiesReady(ctx); err != nil {
 		return nil, err
 	}
 	// More hits than asked for, since several may be one story.
@@ -222,7 +245,7 @@ func (a *App) SearchStories(ctx context.Context, query string, limit int) ([]Sto
 
 // storyViews groups a store's story documents (oldest first) into views,
 // in order of each story's first document.
-func storyViews(g *stories.Grouper, docs []store.StoryDoc) []StoryView {
+func storyViews(docs []store.StoryDoc) []StoryView {
 	var views []StoryView
 	at := map[string]int{}
 	for _, d := range docs {
@@ -233,8 +256,7 @@ func storyViews(g *stories.Grouper, docs []store.StoryDoc) []StoryView {
 			views = append(views, StoryView{ID: d.StoryID, FirstSeen: d.Time(), LastSeen: d.Time()})
 		}
 		v := &views[i]
-		copyOf, _ := g.CopyOf(d.ID)
-		v.Documents = append(v.Documents, StoryDocument{ID: d.ID, Title: d.Title, Source: d.Source, URL: d.URL, Time: d.Time(), CopyOf: copyOf})
+		v.Documents = append(v.Documents, StoryDocument{ID: d.ID, Title: d.Title, Source: d.Source, URL: d.URL, Time: d.Time(), CopyOf: d.CopyOf})
 		if d.Time().Before(v.FirstSeen) {
 			v.FirstSeen = d.Time()
 		}
@@ -293,28 +315,67 @@ func (a *App) joinStories(ctx context.Context, docs ...corpus.Document) {
 	}
 	for _, d := range docs {
 		in := store.StoryInput{ID: d.ID, Source: d.Source, Title: d.Title, Body: d.Body, Published: d.Published, Added: d.Added}
-		if _, err := g.Add(ctx, storyDoc(in)); err != nil {
+		if err := a.addToStory(ctx, g, in); err != nil {
 			a.log.Warn("stories: document not grouped yet", slog.String("doc_id", d.ID), slog.Any("error", err))
 		}
 	}
 }
 
-// storyGrouper returns the grouper, building it the first time; later it
-// first groups the documents stored without a story (by another process:
-// `geobrief ingest` beside the bot, or one whose grouping failed).
+// addToStory adds a document to the grouper (which records its story) and
+// records whether it is a copy. A document the grouper has is left as is.
+func (a *App) addToStory(ctx context.Context, g *stories.Grouper, d store.StoryInput) error {
+	if _, known := g.StoryOf(d.ID); known {
+		// Added again only to retry recording its story, if that failed.
+		_, err := g.Add(ctx, storyDoc(d))
+		return err
+	}
+	if _, err := g.Add(ctx, storyDoc(d)); err != nil {
+		return err
+	}
+	if orig, ok := g.CopyOf(d.ID); ok {
+		return a.Store.SetCopyOf(ctx, d.ID, orig)
+	}
+	return nil
+}
+
+// storiesReady makes sure every stored document has its story before
+// stories are read. A process that has not built the grouper builds it
+// only when some document has none: when the bot is running, it groups
+// every document it stores, and `geobrief stories` then reads without
+// building anything.
+func (a *App) storiesReady(ctx context.Context) error {
+	a.stories.mu.Lock()
+	defer a.stories.mu.Unlock()
+	docs, err := a.Store.Ungrouped(ctx)
+	if err != nil {
+		return err
+	}
+	g := a.stories.grouper
+	switch {
+	case len(docs) == 0:
+		return nil
+	case g == nil:
+		g, err = a.buildStories(ctx)
+		if err != nil {
+			return err
+		}
+		a.stories.grouper = g
+		return nil
+	}
+	for _, d := range docs {
+		if err := a.addToStory(ctx, g, d); err != nil {
+			return fmt.Errorf("app: %w", err)
+		}
+	}
+	return nil
+}
+
+// storyGrouper returns the grouper, building it the first time (Run builds
+// it at start so that documents join their stories as they are stored).
 func (a *App) storyGrouper(ctx context.Context) (*stories.Grouper, error) {
 	a.stories.mu.Lock()
 	defer a.stories.mu.Unlock()
 	if g := a.stories.grouper; g != nil {
-		docs, err := a.Store.Ungrouped(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range docs {
-			if _, err := g.Add(ctx, storyDoc(d)); err != nil {
-				return nil, fmt.Errorf("app: %w", err)
-			}
-		}
 		return g, nil
 	}
 	g, err := a.buildStories(ctx)
@@ -375,6 +436,15 @@ func (a *App) buildStories(ctx context.Context) (*stories.Grouper, error) {
 			return nil, err
 		}
 	}
+	copies := make(map[string]string, len(state.Docs))
+	for _, s := range state.Docs {
+		copies[s.DocID] = s.CopyOf
+	}
+	for _, d := range docs {
+		if orig, _ := g.CopyOf(d.ID); orig != copies[d.ID] {
+			l.pending = append(l.pending, storyOp{doc: d.ID, original: orig, copy: true})
+		}
+	}
 	err = a.Store.StoryBatch(ctx, func(w store.StoryWriter) error {
 		for _, op := range l.pending {
 			if err := op.apply(ctx, w); err != nil {
@@ -433,10 +503,18 @@ var _ stories.Store = (*storyLedger)(nil)
 // Both are a store.StoryWriter (and so a stories.Store).
 var _ stories.Store = (*store.Store)(nil)
 
-type storyOp struct{ doc, story, from, into string }
+// storyOp is one change for the store: a document's story, a merge, or
+// (copy) which document a document copies.
+type storyOp struct {
+	doc, story, from, into, original string
+	copy                             bool
+}
 
 func (op storyOp) apply(ctx context.Context, w store.StoryWriter) error {
-	if op.from != "" {
+	switch {
+	case op.copy:
+		return w.SetCopyOf(ctx, op.doc, op.original)
+	case op.from != "":
 		return w.MergeStories(ctx, op.from, op.into)
 	}
 	return w.SetStory(ctx, op.doc, op.story)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,8 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/geobrief/geobrief/config"
 	"github.com/geobrief/geobrief/feeds"
 	"github.com/geobrief/geobrief/store"
+	"github.com/geobrief/geobrief/store/storetest"
+	"github.com/geobrief/geobrief/summarize"
 )
 
 // storyFile writes a document file with its front matter.
@@ -148,6 +152,22 @@ func TestStoriesFromTheCorpus(t *testing.T) {
 	if want := top.DocumentIDs(); !slices.Equal(got, want) {
 		t.Errorf("StoryDocuments = %v, want %v", got, want)
 	}
+	// The story brief (offline here) is made from the three sources, the
+	// wire copy folded into its original, every shown fact cited from one.
+	sv, brief, err := a.StoryBrief(ctx, top.ID, summarize.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sv.ID != top.ID || len(brief.Sources) != 3 || brief.Summary == "" {
+		t.Errorf("story brief of %s: story %s, %d sources, summary %q", top.ID, sv.ID, len(brief.Sources), brief.Summary)
+	}
+	for _, f := range brief.VerifiedFacts() {
+		for _, c := range f.Citations {
+			if !slices.Contains(top.DocumentIDs(), c.DocID) {
+				t.Errorf("fact %q cites %s, not a document of the story", f.Text, c.DocID)
+			}
+		}
+	}
 	if _, err := a.Story(ctx, "s-nothing"); !errors.Is(err, ErrNoSuchStory) {
 		t.Errorf("Story(unknown) = %v", err)
 	}
@@ -173,69 +193,101 @@ func TestStoriesFromTheCorpus(t *testing.T) {
 	}
 }
 
+// openStoryApp opens the app on the documents of seeds, keeping its data
+// in data, and its documents in PostgreSQL when dbURL is set.
+func openStoryApp(t *testing.T, seeds, data, dbURL string) *App {
+	t.Helper()
+	env := map[string]string{"SEEDS_DIR": seeds, "DATA_DIR": data}
+	if dbURL != "" {
+		env["DATABASE_URL"] = dbURL
+	}
+	cfg, err := config.Load(config.MapLookup(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := Open(context.Background(), cfg, slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	return a
+}
+
 // Story IDs stay as they were across restarts, also when a story's first
 // document (whose ID named it) leaves the corpus, and a document stored
 // later joins its story at once.
 func TestStoryIDsSurviveRestartsAndRemovals(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	seeds, data := storyFolder(t), t.TempDir()
-	since := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	storetest.Backends(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		seeds, data, dbURL := storyFolder(t), t.TempDir(), ""
+		if b.Name == storetest.Postgres.Name {
+			dbURL = b.NewDB(t)
+		}
+		since := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
-	a := openFolderData(t, seeds, data, &bytes.Buffer{})
-	views, err := a.Stories(ctx, since)
-	if err != nil {
-		t.Fatal(err)
-	}
-	before := storyIDsOf(views)
-	harbour := storyOfDoc(t, views, "harbour-times").ID
-	a.Close()
+		a := openStoryApp(t, seeds, data, dbURL)
+		views, err := a.Stories(ctx, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := storyIDsOf(views)
+		harbour := storyOfDoc(t, views, "harbour-times").ID
+		a.Close()
 
-	// The same documents again: the same stories under the same IDs.
-	a = openFolderData(t, seeds, data, &bytes.Buffer{})
-	views, err = a.Stories(ctx, since)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if after := storyIDsOf(views); fmt.Sprint(after) != fmt.Sprint(before) {
-		t.Fatalf("after a restart %v, before %v", after, before)
-	}
-	a.Close()
+		// The same documents again: the same stories under the same IDs.
+		a = openStoryApp(t, seeds, data, dbURL)
+		views, err = a.Stories(ctx, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after := storyIDsOf(views); fmt.Sprint(after) != fmt.Sprint(before) {
+			t.Fatalf("after a restart %v, before %v", after, before)
+		}
+		a.Close()
 
-	// The first document of the harbour story goes, then the app restarts.
-	first := storyOfDoc(t, views, "harbour-times").Documents[0].ID
-	if err := os.Remove(filepath.Join(seeds, first+".md")); err != nil {
-		t.Fatal(err)
-	}
-	a = openFolderData(t, seeds, data, &bytes.Buffer{})
-	views, err = a.Stories(ctx, since)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rest := storyOfDoc(t, views, "island-post")
-	if rest.ID != harbour || len(rest.Documents) != 3 {
-		t.Errorf("without %s the harbour story is %s %v, want %s with 3 documents", first, rest.ID, rest.DocumentIDs(), harbour)
-	}
-	if v, err := a.Story(ctx, harbour); err != nil || v.ID != harbour {
-		t.Errorf("Story(%s) = %v, %v", harbour, v.ID, err)
-	}
+		// The first document of the harbour story goes, then the app restarts.
+		first := storyOfDoc(t, views, "harbour-times").Documents[0].ID
+		if err := os.Remove(filepath.Join(seeds, first+".md")); err != nil {
+			t.Fatal(err)
+		}
+		a = openStoryApp(t, seeds, data, dbURL)
+		views, err = a.Stories(ctx, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.stories.grouper != nil {
+			t.Error("the story index was built though every document had its story")
+		}
+		rest := storyOfDoc(t, views, "island-post")
+		if rest.ID != harbour || len(rest.Documents) != 3 {
+			t.Errorf("without %s the harbour story is %s %v, want %s with 3 documents", first, rest.ID, rest.DocumentIDs(), harbour)
+		}
+		if v, err := a.Story(ctx, harbour); err != nil || v.ID != harbour {
+			t.Errorf("Story(%s) = %v, %v", harbour, v.ID, err)
+		}
 
-	// A web document stored now joins the story as it is stored: its row
-	// is there before any story is asked for again.
-	err = a.saveWeb(ctx, feeds.Doc{
-		ID: "harbour-web-1", Key: "https://news.example/harbour", Link: "https://news.example/harbour", URL: "https://news.example/harbour",
-		Title: "Borg and Mansour end Valletta round of Marsaxlokk harbour talks", Source: "Web Gazette",
-		Published: time.Date(2026, 3, 11, 12, 0, 0, 0, time.UTC),
-		Text: "The Marsaxlokk harbour talks between Malta and Libya ended in Valletta; Maria Borg and Khalid Mansour " +
-			"will meet again about berths for Libyan tankers.",
-		TextHash: "h1",
-	}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if id, err := a.Store.StoryOf(ctx, "harbour-web-1"); err != nil || id != harbour {
-		t.Errorf("the stored web document is in %q (%v), want %s", id, err, harbour)
-	}
+		// With the index built (as Run does at start), a web document joins
+		// its story as it is stored: its row is there before any story is
+		// asked for again.
+		if _, err := a.storyGrouper(ctx); err != nil {
+			t.Fatal(err)
+		}
+		err = a.saveWeb(ctx, feeds.Doc{
+			ID: "harbour-web-1", Key: "https://news.example/harbour", Link: "https://news.example/harbour", URL: "https://news.example/harbour",
+			Title: "Borg and Mansour end Valletta round of Marsaxlokk harbour talks", Source: "Web Gazette",
+			Published: time.Date(2026, 3, 11, 12, 0, 0, 0, time.UTC),
+			Text: "The Marsaxlokk harbour talks between Malta and Libya ended in Valletta; Maria Borg and Khalid Mansour " +
+				"will meet again about berths for Libyan tankers.",
+			TextHash: "h1",
+		}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id, err := a.Store.StoryOf(ctx, "harbour-web-1"); err != nil || id != harbour {
+			t.Errorf("the stored web document is in %q (%v), want %s", id, err, harbour)
+		}
+	})
 }
 
 // A document stored by another process (no story yet) is grouped when
@@ -262,5 +314,42 @@ func TestUngroupedDocumentsAreCaughtUp(t *testing.T) {
 	v := storyOfDoc(t, views, "cod-web")
 	if !slices.Contains(v.DocumentIDs(), "fish-north") || !strings.EqualFold(v.Sources[len(v.Sources)-1], "Other Process") {
 		t.Errorf("cod-web joined %v (sources %v)", v.DocumentIDs(), v.Sources)
+	}
+}
+
+// Documents stored while the index is being built (Run builds it as feeds
+// start storing) all end up in a story, none missed and none left to a
+// later catch-up.
+func TestDocumentsStoredDuringTheBuildJoinStories(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	a := openFolder(t, storyFolder(t), &bytes.Buffer{})
+	const n = 40
+	errs := make(chan error, n+1)
+	go func() {
+		_, err := a.storyGrouper(ctx)
+		errs <- err
+	}()
+	for i := range n {
+		go func() {
+			errs <- a.saveWeb(ctx, feeds.Doc{
+				ID: fmt.Sprintf("web-%02d", i), Key: fmt.Sprintf("k%d", i), URL: fmt.Sprintf("https://news.example/%d", i),
+				Title: fmt.Sprintf("Cod quota talks in Tromso, day %d", i), Source: fmt.Sprintf("Outlet %d", i),
+				Published: time.Date(2026, 3, 11, i%24, 0, 0, 0, time.UTC),
+				Text:      fmt.Sprintf("Ingrid Dahl met Iceland in Tromso on Arctic cod quotas; report number %d.", i), TextHash: fmt.Sprint(i),
+			}, false)
+		}()
+	}
+	for range n + 1 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	left, err := a.Store.Ungrouped(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 0 {
+		t.Errorf("%d documents stored during the build have no story: %v", len(left), left[0].ID)
 	}
 }

@@ -46,6 +46,12 @@ type StoryLibrary interface {
 	SearchStories(ctx context.Context, query string, limit int) ([]app.StoryHit, error)
 }
 
+// StoryBriefer makes the brief of a story (the application, over the
+// summarizer).
+type StoryBriefer interface {
+	StoryBrief(ctx context.Context, storyID string, opts summarize.Options) (app.StoryView, summarize.StoryBrief, error)
+}
+
 // Config is what the bot needs besides its dependencies. Zero values get
 // the defaults named on each field.
 type Config struct {
@@ -55,6 +61,10 @@ type Config struct {
 	GuildID string
 	// APIURL (DISCORD_API_URL) sends every Discord call to this base URL.
 	APIURL string
+	// ShardID and ShardCount (DISCORD_SHARD_ID, DISCORD_SHARD_COUNT) make
+	// the gateway connection one shard (see discord.Config); 0 and 0: no
+	// sharding. The HTTP endpoint ignores them.
+	ShardID, ShardCount int
 	// UserRatePerMinute is how many summaries one user may ask for a
 	// minute (default 5; negative: no limit).
 	UserRatePerMinute int
@@ -98,6 +108,9 @@ type Config struct {
 	// under /summarize and /facts which other sources covered the story,
 	// and makes /search list one result per story.
 	Stories StoryLibrary
+	// StoryBriefs, with Stories, makes the story button answer with the
+	// story's brief; without it the button lists the story's documents.
+	StoryBriefs StoryBriefer
 	// AdminUserIDs (DISCORD_ADMIN_USER_IDS) may add and remove feeds with
 	// /feeds; everyone may list them.
 	AdminUserIDs []string
@@ -148,7 +161,10 @@ func New(cfg Config, lib Library, briefer Briefer) (*Bot, error) {
 		return nil, errors.New("bot: a library and a briefer are required")
 	}
 	// The gateway first: a Config error must leave the registry as it was.
-	gw, err := discord.New(discord.Config{Token: cfg.Token, GuildID: cfg.GuildID, APIURL: cfg.APIURL, Logger: cfg.Logger})
+	gw, err := discord.New(discord.Config{
+		Token: cfg.Token, GuildID: cfg.GuildID, APIURL: cfg.APIURL, Logger: cfg.Logger,
+		ShardID: cfg.ShardID, ShardCount: cfg.ShardCount,
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -11,13 +11,14 @@ import (
 	"github.com/geobrief/geobrief/digest"
 )
 
-// /digest [since]: the documents added recently, with a top line. It is a
+// /digest [since]: the stories of the documents added recently, one item
+// each, with a top line. It is a
 // preview on demand; the channel's scheduled digests are unaffected.
 func (b *Bot) digestCommand() *command {
 	return &command{
 		def: &discordgo.ApplicationCommand{
 			Name:        "digest",
-			Description: "A digest of the news documents added recently",
+			Description: "A digest of the news added recently, one item per story",
 			Options: []*discordgo.ApplicationCommandOption{{
 				Type:        discordgo.ApplicationCommandOptionString,
 				Name:        "since",
@@ -25,7 +26,7 @@ func (b *Bot) digestCommand() *command {
 				MaxLength:   32,
 			}},
 		},
-		help: "`[since]`: the documents added recently, each in a sentence, with a top line.",
+		help: "`[since]`: the news added recently, one item per story with its sources named, each in a sentence, with a top line.",
 		// A digest can summarize several documents: it counts like a summary.
 		limited: true,
 		run: func(ctx context.Context, r *request, opts options) (reply, error) {

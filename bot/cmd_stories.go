@@ -16,6 +16,7 @@ import (
 	"github.com/geobrief/geobrief/digest"
 	"github.com/geobrief/geobrief/discordfmt"
 	"github.com/geobrief/geobrief/store"
+	"github.com/geobrief/geobrief/summarize"
 )
 
 const (
@@ -25,9 +26,9 @@ const (
 	storiesShown = 10
 	// storiesWindow is how far back /stories looks without a since.
 	storiesWindow = 24 * time.Hour
-	// storyBriefPending is said where the story brief will be, until the
-	// summarizer makes story briefs.
-	storyBriefPending = "The story brief (one summary from all its sources) is not ready yet: here are the story's documents; summarize one with its button."
+	// storyBriefPending is said where the story brief would be, when the
+	// bot has no story briefer.
+	storyBriefPending = "Story briefs are off here: these are the story's documents; summarize one with its button."
 )
 
 // /stories [since]
@@ -104,7 +105,7 @@ func storyButtons(views []app.StoryView) []discordgo.MessageComponent {
 			continue // the ID cannot travel in a button
 		}
 		row = append(row, discordgo.Button{
-			Label:    discordfmt.Cut(fmt.Sprintf("%d sources: %s", len(v.Sources), discordfmt.OneLine(v.Headline)), maxLabel),
+			Label:    discordfmt.Cut(fmt.Sprintf("%d %s: %s", len(v.Sources), plural(len(v.Sources), "source", "sources"), discordfmt.OneLine(v.Headline)), maxLabel),
 			Style:    discordgo.SecondaryButton,
 			CustomID: id,
 		})
@@ -129,17 +130,60 @@ func (b *Bot) storyButton() *button {
 	}
 	return &button{
 		prefix: storyButtonPrefix,
-		run: func(ctx context.Context, _ *request, id string) (reply, error) {
-			v, err := b.cfg.Stories.Story(ctx, id)
+		// A brief may ask the LLM: it counts like a summary.
+		limited: b.cfg.StoryBriefs != nil,
+		run: func(ctx context.Context, r *request, id string) (reply, error) {
+			if b.cfg.StoryBriefs == nil {
+				v, err := b.cfg.Stories.Story(ctx, id)
+				if errors.Is(err, app.ErrNoSuchStory) {
+					return reply{content: msgStoryGone}, nil
+				}
+				if err != nil {
+					return reply{}, fmt.Errorf("bot: story %q: %w", id, err)
+				}
+				return storyDocumentsReply(v), nil
+			}
+			v, br, err := b.cfg.StoryBriefs.StoryBrief(ctx, id, summarize.Options{
+				Length:   summarize.Standard,
+				Guild:    r.i.GuildID,
+				Progress: partProgress(r),
+			})
 			if errors.Is(err, app.ErrNoSuchStory) {
-				return reply{content: "That story is no longer in the corpus: its documents were removed. Try `/stories`."}, nil
+				return reply{content: msgStoryGone}, nil
 			}
 			if err != nil {
-				return reply{}, fmt.Errorf("bot: story %q: %w", id, err)
+				return reply{}, fmt.Errorf("bot: brief of story %q: %w", id, err)
 			}
-			return storyDocumentsReply(v), nil
+			return storyBriefReply(v, br), nil
 		},
 	}
+}
+
+const msgStoryGone = "That story is no longer in the corpus: its documents were removed. Try `/stories`."
+
+// storyBriefReply shows a story brief (discordfmt.StoryEmbed: summary,
+// where the sources differ with each side quoted, each verified fact with
+// its sources' words), names the story in the footer, and gives a button
+// to summarize each source.
+func storyBriefReply(v app.StoryView, br summarize.StoryBrief) reply {
+	if strings.TrimSpace(br.Headline) == "" {
+		br.Headline = v.Headline
+	}
+	e := discordfmt.StoryEmbed(br)
+	e.Footer.Text = discordfmt.Cut("Story "+v.ID+" · "+e.Footer.Text, discordfmt.MaxFooter)
+	var sources []string
+	var hits []store.Hit
+	for _, s := range br.Sources {
+		line := discordfmt.Escape(discordfmt.OneLine(firstNonBlank(s.Outlet, s.DocID)))
+		if len(s.Copies) > 0 {
+			line += fmt.Sprintf(" (+%d %s)", len(s.Copies), plural(len(s.Copies), "copy", "copies"))
+		}
+		sources = append(sources, line)
+		hits = append(hits, store.Hit{ID: s.DocID, Title: s.Title})
+	}
+	content := fmt.Sprintf("Story brief from %d %s: %s.", len(br.Sources), plural(len(br.Sources), "source", "sources"),
+		discordfmt.Cut(strings.Join(sources, ", "), 1500))
+	return reply{content: content, embeds: []*discordgo.MessageEmbed{e}, components: summarizeButtons(hits)}
 }
 
 // storyDocumentsReply lists a story's documents, oldest first, with a

@@ -62,11 +62,17 @@ func storyApp(t *testing.T) *app.App {
 	return a
 }
 
-// setupStories builds the bot over the real application, stories on.
-func setupStories(t *testing.T) (*harness, *app.App) {
+// setupStories builds the bot over the real application (its offline
+// summarizer making story briefs when briefs is set), stories on.
+func setupStories(t *testing.T, briefs bool) (*harness, *app.App) {
 	t.Helper()
 	a := storyApp(t)
-	cfg, sum := testConfig(func(c *Config, _ *fakeBriefer) { c.Stories = a })
+	cfg, sum := testConfig(func(c *Config, _ *fakeBriefer) {
+		c.Stories = a
+		if briefs {
+			c.StoryBriefs = a
+		}
+	})
 	b, err := NewHandler(cfg, a, sum)
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +95,7 @@ func checkFits(t *testing.T, m message) {
 
 func TestStoriesCommandListsTopStories(t *testing.T) {
 	t.Parallel()
-	h, a := setupStories(t)
+	h, a := setupStories(t, true)
 	_, ed := h.dispatch(h.slash("stories", "u1", opt("since", "2026-03-01")))
 	m := decodeMessage(t, ed)
 	checkFits(t, m)
@@ -118,6 +124,17 @@ func TestStoriesCommandListsTopStories(t *testing.T) {
 	if got := buttonIDs(m.Components); !slices.Equal(got, want) {
 		t.Errorf("buttons %v, want %v", got, want)
 	}
+	// Each button counts its story's sources in words that agree with the count.
+	var labels []string
+	for _, row := range m.Components {
+		cs, _ := row["components"].([]any)
+		for _, c := range cs {
+			labels = append(labels, c.(map[string]any)["label"].(string))
+		}
+	}
+	if len(labels) != 3 || !strings.HasPrefix(labels[0], "3 sources: ") || !strings.HasPrefix(labels[2], "1 source: ") {
+		t.Errorf("button labels %q", labels)
+	}
 
 	// Nothing in the default window (the last day): said so.
 	_, ed = h.dispatch(h.slash("stories", "u1"))
@@ -130,11 +147,11 @@ func TestStoriesCommandListsTopStories(t *testing.T) {
 	}
 }
 
-// The story button lists the story's documents (the copy marked, a button
-// for each original) and says the brief is not ready: no brief is made up.
-func TestStoryButtonShowsTheDocuments(t *testing.T) {
+// Without a story briefer the story button lists the story's documents
+// (the copy marked, a button for each original) and says briefs are off.
+func TestStoryButtonWithoutBriefsShowsTheDocuments(t *testing.T) {
 	t.Parallel()
-	h, a := setupStories(t)
+	h, a := setupStories(t, false)
 	v, err := a.StoryOf(h.ctx, "island-post")
 	if err != nil {
 		t.Fatal(err)
@@ -167,7 +184,7 @@ func TestStoryButtonShowsTheDocuments(t *testing.T) {
 // nothing of the kind.
 func TestSummaryAndFactsSayWhoElseCovered(t *testing.T) {
 	t.Parallel()
-	h, a := setupStories(t)
+	h, a := setupStories(t, true)
 	v, err := a.StoryOf(h.ctx, "island-post")
 	if err != nil {
 		t.Fatal(err)
@@ -183,7 +200,20 @@ func TestSummaryAndFactsSayWhoElseCovered(t *testing.T) {
 			t.Errorf("/%s buttons %v", cmd, got)
 		}
 	}
-	_, ed := h.dispatch(h.slash("summarize", "u2", opt("article", "glacier")))
+	// Found by words, with alternatives: the story's line comes first, its
+	// button first, the alternatives' line next to their buttons.
+	_, ed := h.dispatch(h.slash("summarize", "u3", opt("article", "Libyan tankers berths Marsaxlokk Valletta talks")))
+	m := decodeMessage(t, ed)
+	if !strings.HasPrefix(m.Content, "Also covered by ") {
+		t.Errorf("by words: content %q", m.Content)
+	}
+	if ids := buttonIDs(m.Components); len(ids) == 0 || ids[0] != "story:"+v.ID {
+		t.Errorf("by words: buttons %v", ids)
+	} else if len(ids) > 1 && !strings.Contains(m.Content, "\nSummarized ") {
+		t.Errorf("alternatives without their line: %q", m.Content)
+	}
+
+	_, ed = h.dispatch(h.slash("summarize", "u2", opt("article", "glacier")))
 	if m := decodeMessage(t, ed); strings.Contains(m.Content, "Also covered") || len(m.Components) != 0 {
 		t.Errorf("single source: %s", ed.Body)
 	}
@@ -193,7 +223,7 @@ func TestSummaryAndFactsSayWhoElseCovered(t *testing.T) {
 // sources counted.
 func TestSearchOneLinePerStory(t *testing.T) {
 	t.Parallel()
-	h, _ := setupStories(t)
+	h, _ := setupStories(t, true)
 	_, ed := h.dispatch(h.slash("search", "u1", opt("query", "Marsaxlokk harbour Valletta")))
 	m := decodeMessage(t, ed)
 	checkFits(t, m)
@@ -203,5 +233,45 @@ func TestSearchOneLinePerStory(t *testing.T) {
 	lines := strings.Split(m.Embeds[0].Description, "\n")
 	if len(lines) != 1 || !strings.HasSuffix(lines[0], "· +2 sources") {
 		t.Errorf("one line for the harbour story with +2 sources:\n%s", m.Embeds[0].Description)
+	}
+}
+
+// The story button answers with the story brief: made from the three
+// sources (the wire copy folded into its original), each shown fact with
+// the words of the source it cites, a button to summarize each source.
+func TestStoryButtonGivesTheBrief(t *testing.T) {
+	t.Parallel()
+	h, a := setupStories(t, true)
+	v, err := a.StoryOf(h.ctx, "coastal-review")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ed := h.dispatch(h.interaction(3, map[string]any{"custom_id": "story:" + v.ID, "component_type": 2}, "u1"))
+	m := decodeMessage(t, ed)
+	checkFits(t, m)
+	if len(m.Embeds) != 1 {
+		t.Fatalf("edit %s", ed.Body)
+	}
+	if !strings.HasPrefix(m.Content, "Story brief from 3 sources: ") || !strings.Contains(m.Content, "(+1 copy)") {
+		t.Errorf("content %q", m.Content)
+	}
+	e := m.Embeds[0]
+	if e.Description == "" || len(e.Fields) == 0 || !strings.Contains(e.Footer.Text, "Story "+v.ID) || !strings.Contains(e.Footer.Text, "offline summary") {
+		t.Errorf("brief embed: %+v (footer %q)", e, e.Footer.Text)
+	}
+	// Which of an original and its same-day copy stands for the pair is
+	// the story brief's choice (its canonical order); either outlet may
+	// be cited.
+	outlets := []string{"Harbour Times", "Wire Daily", "Island Post", "Coastal Review"}
+	for _, f := range e.Fields {
+		if !strings.HasPrefix(f.Value, "> “") || !slices.ContainsFunc(outlets, func(o string) bool { return strings.Contains(f.Value, "("+o+")") }) {
+			t.Errorf("fact %q without a quote from one of the sources: %q", f.Name, f.Value)
+		}
+	}
+	if got := buttonIDs(m.Components); len(got) != 3 || slices.Contains(got, "sum:wire-daily") == slices.Contains(got, "sum:harbour-times") {
+		t.Errorf("buttons %v, want one per source (the copy folded)", got)
+	}
+	if n := h.b.metrics.interactions.get("button:story", "ok"); n != 1 {
+		t.Errorf("button:story/ok counted %d times", n)
 	}
 }

@@ -83,8 +83,9 @@ func (b *Bot) summarize(ctx context.Context, r *request, article string, length 
 		out.components = summarizeButtons(res.Others)
 	}
 	if line, buttons := b.alsoCovered(ctx, res.Doc); line != "" {
-		out.content = strings.TrimSpace(out.content + "\n" + line)
-		out.components = append(out.components, buttons...)
+		// First, so that the alternatives' line stays next to their buttons.
+		out.content = strings.TrimSpace(line + "\n" + out.content)
+		out.components = append(buttons, out.components...)
 	}
 	return out, nil
 }

@@ -105,6 +105,11 @@ type Discord struct {
 	// StillWorkingAfter (DISCORD_STILL_WORKING_AFTER) is how long a reply
 	// may show "thinking…" before the bot says it is still working.
 	StillWorkingAfter time.Duration
+	// ShardID and ShardCount (DISCORD_SHARD_ID, DISCORD_SHARD_COUNT) make
+	// `geobrief bot` one gateway shard of ShardCount, which a bot on the
+	// gateway needs past 2,500 servers. ShardCount is 1 when unsharded;
+	// 0 <= ShardID < ShardCount.
+	ShardID, ShardCount int
 }
 
 // maxWorkers bounds DISCORD_WORKERS: more would only let a burst take
@@ -120,6 +125,9 @@ type Digest struct {
 	MaxItems  int
 	SkipEmpty bool
 	Catchup   time.Duration
+	// CheckEvery (DIGEST_CHECK_INTERVAL) is how often the scheduler looks
+	// for due and unfinished editions.
+	CheckEvery time.Duration
 	// PostsPerSecond caps each process's digest posts to Discord: replicas
 	// × PostsPerSecond must stay under Discord's 50 requests a second.
 	PostsPerSecond int
@@ -208,6 +216,8 @@ func Load(lookup Lookup, checks ...Check) (Config, error) {
 			// Under a second, the notice would replace "thinking…" on
 			// nearly every reply; past 14 minutes the reply's token is gone.
 			StillWorkingAfter: p.duration("DISCORD_STILL_WORKING_AFTER", 3*time.Second, time.Second),
+			ShardID:           p.integer("DISCORD_SHARD_ID", 0, 0),
+			ShardCount:        p.integer("DISCORD_SHARD_COUNT", 1, 1),
 		},
 		Digest: Digest{
 			ChannelID:      p.snowflake("DIGEST_CHANNEL_ID"),
@@ -219,6 +229,9 @@ func Load(lookup Lookup, checks ...Check) (Config, error) {
 			Catchup:        p.duration("DIGEST_CATCHUP", 2*time.Hour, time.Minute),
 			PostsPerSecond: p.integer("DIGEST_POSTS_PER_SECOND", 5, 1),
 			Lease:          p.duration("DIGEST_LEASE", time.Minute, 2*time.Second),
+			// Short values are for tests and demonstrations: each check
+			// reads every schedule from the database.
+			CheckEvery: p.duration("DIGEST_CHECK_INTERVAL", 30*time.Second, time.Second),
 		},
 		Feeds: Feeds{
 			PollInterval:     p.duration("FEEDS_POLL_INTERVAL", 15*time.Minute, time.Minute),
@@ -236,6 +249,20 @@ func Load(lookup Lookup, checks ...Check) (Config, error) {
 	if c.Discord.StillWorkingAfter > 14*time.Minute {
 		p.fail("DISCORD_STILL_WORKING_AFTER", c.Discord.StillWorkingAfter.String(), "must be under 14m (a reply can be edited for 15 minutes)")
 		c.Discord.StillWorkingAfter = 3 * time.Second
+	}
+	p.shards(&c.Discord)
+	// Shards on SQLite each keep a database of their own: a server's
+	// schedules live on its shard, which works, but the environment's
+	// default schedule would be posted once by every shard.
+	if c.Discord.ShardCount > 1 && c.DatabaseURL == "" && c.Digest.ChannelID != "" {
+		p.fail("DIGEST_CHANNEL_ID", c.Digest.ChannelID, "a default digest schedule with DISCORD_SHARD_COUNT > 1 needs DATABASE_URL: without one database shared by the shards, every shard would post it")
+	}
+	// Discord drops a repeated message by its nonce for only a few
+	// minutes: a replica taking over an edition whose holder died mid-post
+	// must resend that post within them.
+	if c.Digest.Lease >= 2*time.Minute {
+		p.fail("DIGEST_LEASE", c.Digest.Lease.String(), "must be under 2m: a replica that takes over an edition must resend its last post while Discord still drops it as a repeat")
+		c.Digest.Lease = time.Minute
 	}
 	if c.LLM.APIKey != "" && c.LLM.BaseURL == "" {
 		c.LLM.BaseURL = openAIURL
@@ -308,11 +335,14 @@ func (c Config) Redacted() []string {
 		"DIGEST_CATCHUP":               c.Digest.Catchup.String(),
 		"DIGEST_POSTS_PER_SECOND":      strconv.Itoa(c.Digest.PostsPerSecond),
 		"DIGEST_LEASE":                 c.Digest.Lease.String(),
+		"DIGEST_CHECK_INTERVAL":        c.Digest.CheckEvery.String(),
 		"DISCORD_ADMIN_USER_IDS":       strings.Join(c.Discord.AdminUserIDs, ","),
 		"INTERACTIONS_ADDR":            c.Discord.InteractionsAddr,
 		"DISCORD_PUBLIC_KEY":           c.Discord.PublicKey,
 		"DISCORD_WORKERS":              strconv.Itoa(c.Discord.Workers),
 		"DISCORD_STILL_WORKING_AFTER":  c.Discord.StillWorkingAfter.String(),
+		"DISCORD_SHARD_ID":             strconv.Itoa(c.Discord.ShardID),
+		"DISCORD_SHARD_COUNT":          strconv.Itoa(c.Discord.ShardCount),
 		"FEEDS_POLL_INTERVAL":          c.Feeds.PollInterval.String(),
 		"FEEDS_OPML":                   c.Feeds.OPML,
 		"FETCH_TIMEOUT":                c.Feeds.FetchTimeout.String(),
@@ -358,6 +388,26 @@ func secret(s string) string {
 	return "(set, redacted)"
 }
 
+// shards checks DISCORD_SHARD_ID against DISCORD_SHARD_COUNT. A shard ID
+// without a count is a mistake, not shard 0 of 1: the operator meant to
+// shard, and a bot that silently ran unsharded would receive every
+// server's interactions on every process.
+func (p *parser) shards(d *Discord) {
+	id, idSet := p.raw("DISCORD_SHARD_ID")
+	_, countSet := p.raw("DISCORD_SHARD_COUNT")
+	switch {
+	case idSet && !countSet:
+		p.fail("DISCORD_SHARD_COUNT", "", "not set, but DISCORD_SHARD_ID is: give the number of shards (DISCORD_SHARD_ID is 0 to DISCORD_SHARD_COUNT-1)")
+		d.ShardID = 0
+	case p.failed("DISCORD_SHARD_ID") || p.failed("DISCORD_SHARD_COUNT"):
+		// Already a problem of its own: comparing a default would only
+		// add a second, misleading one.
+	case d.ShardID >= d.ShardCount:
+		p.fail("DISCORD_SHARD_ID", id, fmt.Sprintf("must be less than DISCORD_SHARD_COUNT (%d): shards are numbered 0 to %d", d.ShardCount, d.ShardCount-1))
+		d.ShardID = 0
+	}
+}
+
 type parser struct {
 	lookup   Lookup
 	problems []Problem
@@ -365,6 +415,16 @@ type parser struct {
 
 func (p *parser) fail(key, val, why string) {
 	p.problems = append(p.problems, Problem{Key: key, Value: val, Why: why})
+}
+
+// failed reports whether key already has a problem.
+func (p *parser) failed(key string) bool {
+	for _, pr := range p.problems {
+		if pr.Key == key {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *parser) raw(key string) (string, bool) {

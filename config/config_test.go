@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -296,6 +297,49 @@ func TestDiscordWorkSettings(t *testing.T) {
 	}
 }
 
+// DISCORD_SHARD_ID and DISCORD_SHARD_COUNT: unsharded by default, a shard
+// ID only with a count and below it, each mistake one problem naming its
+// variable.
+func TestShardSettings(t *testing.T) {
+	t.Parallel()
+	c, err := Load(MapLookup(nil))
+	if err != nil || c.Discord.ShardID != 0 || c.Discord.ShardCount != 1 {
+		t.Fatalf("defaults: shard %d of %d, %v", c.Discord.ShardID, c.Discord.ShardCount, err)
+	}
+	c, err = Load(MapLookup(map[string]string{"DISCORD_SHARD_ID": "2", "DISCORD_SHARD_COUNT": "3"}))
+	if err != nil || c.Discord.ShardID != 2 || c.Discord.ShardCount != 3 {
+		t.Fatalf("set: shard %d of %d, %v", c.Discord.ShardID, c.Discord.ShardCount, err)
+	}
+	shared := map[string]string{"DISCORD_SHARD_ID": "1", "DISCORD_SHARD_COUNT": "2", "DIGEST_CHANNEL_ID": "555", "DIGEST_TIMES": "08:00", "DATABASE_URL": "postgres://db.internal/geobrief"}
+	if _, err := Load(MapLookup(shared)); err != nil {
+		t.Errorf("shards sharing PostgreSQL with a default schedule: %v", err)
+	}
+	if !slices.Contains(c.Redacted(), "DISCORD_SHARD_ID=2") || !slices.Contains(c.Redacted(), "DISCORD_SHARD_COUNT=3") {
+		t.Errorf("check does not show the shard: %v", c.Redacted())
+	}
+	for _, tt := range []struct {
+		env      map[string]string
+		key, why string
+	}{
+		{map[string]string{"DISCORD_SHARD_ID": "3", "DISCORD_SHARD_COUNT": "3"}, "DISCORD_SHARD_ID", "less than DISCORD_SHARD_COUNT (3)"},
+		{map[string]string{"DISCORD_SHARD_ID": "1"}, "DISCORD_SHARD_COUNT", "not set, but DISCORD_SHARD_ID is"},
+		{map[string]string{"DISCORD_SHARD_ID": "-1", "DISCORD_SHARD_COUNT": "2"}, "DISCORD_SHARD_ID", "at least 0"},
+		{map[string]string{"DISCORD_SHARD_ID": "1", "DISCORD_SHARD_COUNT": "0"}, "DISCORD_SHARD_COUNT", "at least 1"},
+		{map[string]string{"DISCORD_SHARD_COUNT": "two"}, "DISCORD_SHARD_COUNT", "not a whole number"},
+		{map[string]string{"DISCORD_SHARD_ID": "0", "DISCORD_SHARD_COUNT": "2", "DIGEST_CHANNEL_ID": "555", "DIGEST_TIMES": "08:00"}, "DIGEST_CHANNEL_ID", "needs DATABASE_URL"},
+	} {
+		_, err := Load(MapLookup(tt.env))
+		var cerr *Error
+		if !errors.As(err, &cerr) || len(cerr.Problems) != 1 {
+			t.Errorf("%v: err = %v, want one problem", tt.env, err)
+			continue
+		}
+		if p := cerr.Problems[0]; p.Key != tt.key || !strings.Contains(p.Why, tt.why) {
+			t.Errorf("%v: problem %s, want %s: ...%s...", tt.env, p, tt.key, tt.why)
+		}
+	}
+}
+
 // DATABASE_URL takes PostgreSQL URLs only, and its password is shown
 // neither in a problem nor by geobrief check.
 func TestDatabaseURL(t *testing.T) {
@@ -328,6 +372,35 @@ func TestDatabaseURL(t *testing.T) {
 		}
 		if strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("the password shows in %q", err)
+		}
+	}
+}
+
+// DIGEST_CHECK_INTERVAL and DIGEST_LEASE have the scheduler's defaults; a
+// lease Discord's nonce memory cannot cover is refused.
+func TestDigestSchedulerSettings(t *testing.T) {
+	t.Parallel()
+	c, err := Load(MapLookup(nil))
+	if err != nil || c.Digest.CheckEvery != 30*time.Second || c.Digest.Lease != time.Minute {
+		t.Fatalf("defaults: %v, %v, %v", c.Digest.CheckEvery, c.Digest.Lease, err)
+	}
+	c, err = Load(MapLookup(map[string]string{"DIGEST_CHECK_INTERVAL": "1s", "DIGEST_LEASE": "5s"}))
+	if err != nil || c.Digest.CheckEvery != time.Second || c.Digest.Lease != 5*time.Second {
+		t.Fatalf("set: %v, %v, %v", c.Digest.CheckEvery, c.Digest.Lease, err)
+	}
+	if !slices.Contains(c.Redacted(), "DIGEST_CHECK_INTERVAL=1s") {
+		t.Errorf("check does not show the interval: %v", c.Redacted())
+	}
+	for _, tt := range []struct{ key, value, why string }{
+		{"DIGEST_CHECK_INTERVAL", "100ms", "at least 1s"},
+		{"DIGEST_CHECK_INTERVAL", "often", "not a duration"},
+		{"DIGEST_LEASE", "1s", "at least 2s"},
+		{"DIGEST_LEASE", "2m", "under 2m"},
+	} {
+		_, err := Load(MapLookup(map[string]string{tt.key: tt.value}))
+		var cerr *Error
+		if !errors.As(err, &cerr) || len(cerr.Problems) != 1 || cerr.Problems[0].Key != tt.key || !strings.Contains(err.Error(), tt.why) {
+			t.Errorf("%s=%s: %v", tt.key, tt.value, err)
 		}
 	}
 }

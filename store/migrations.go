@@ -253,6 +253,16 @@ var migrations = []string{
 	CREATE INDEX token_reservations_day ON token_reservations (day, guild);
 	CREATE INDEX token_reservations_expires ON token_reservations (expires);`,
 
+	// 10: an index on story_docs.seq: each new row takes the highest seq
+	// plus one, which without it scanned the table (rebuilding 10,000
+	// documents' stories spent most of its writing time there).
+	`CREATE INDEX story_docs_seq ON story_docs (seq);`,
+
+	// 11: which document a story's document is a near-identical copy of
+	// ('' for an original), as the grouper found: reading a story's
+	// sources (copies count once) then needs no grouper in the process.
+	`ALTER TABLE story_docs ADD COLUMN copy_of TEXT NOT NULL DEFAULT '';`,
+
 	// Append the next migration here, and its PostgreSQL twin at the end
 	// of pgMigrations under the same number.
 }

@@ -203,6 +203,12 @@ var pgMigrations = []string{
 	CREATE INDEX token_reservations_day ON token_reservations (day, guild);
 	CREATE INDEX token_reservations_expires ON token_reservations (expires);`,
 
+	// 10: the index on story_docs.seq, as on SQLite.
+	`CREATE INDEX story_docs_seq ON story_docs (seq);`,
+
+	// 11: story_docs.copy_of, as on SQLite.
+	`ALTER TABLE story_docs ADD COLUMN copy_of TEXT NOT NULL DEFAULT '';`,
+
 	// Append the next migration here, and its SQLite twin at the end of
 	// migrations under the same number.
 }

@@ -17,10 +17,13 @@ import (
 
 // StoryWriter records story assignments and merges. *Store is one (each
 // call its own transaction), and so is the writer StoryBatch hands out.
-// It has the method set of stories.Store.
+// Its first two methods are stories.Store.
 type StoryWriter interface {
 	SetStory(ctx context.Context, docID, storyID string) error
 	MergeStories(ctx context.Context, from, into string) error
+	// SetCopyOf records that a document (already in a story) is a copy of
+	// original; "" makes it an original.
+	SetCopyOf(ctx context.Context, docID, original string) error
 }
 
 var _ StoryWriter = (*Store)(nil)
@@ -37,6 +40,12 @@ func (s *Store) SetStory(ctx context.Context, docID, storyID string) error {
 // merging a story already merged is a no-op.
 func (s *Store) MergeStories(ctx context.Context, from, into string) error {
 	return s.StoryBatch(ctx, func(w StoryWriter) error { return w.MergeStories(ctx, from, into) })
+}
+
+// SetCopyOf records that the document is a near-identical copy of
+// original ("" for none).
+func (s *Store) SetCopyOf(ctx context.Context, docID, original string) error {
+	return s.StoryBatch(ctx, func(w StoryWriter) error { return w.SetCopyOf(ctx, docID, original) })
 }
 
 // StoryBatch runs fn with a writer whose changes are committed together
@@ -69,6 +78,14 @@ func (t storyTx) SetStory(ctx context.Context, docID, storyID string) error {
 		WHERE story_docs.story_id <> excluded.story_id`, docID, root)
 	if err != nil {
 		return fmt.Errorf("story of %q: %w", docID, err)
+	}
+	return nil
+}
+
+func (t storyTx) SetCopyOf(ctx context.Context, docID, original string) error {
+	_, err := t.tx.ExecContext(ctx, `UPDATE story_docs SET copy_of = ? WHERE doc_id = ? AND copy_of <> ?`, original, docID, original)
+	if err != nil {
+		return fmt.Errorf("copy of %q: %w", docID, err)
 	}
 	return nil
 }
@@ -132,13 +149,14 @@ type StoryState struct {
 	Aliases map[string]string
 }
 
-// StoryAssignment is one document's story.
-type StoryAssignment struct{ DocID, StoryID string }
+// StoryAssignment is one document's story, and the document it copies
+// ("" for an original).
+type StoryAssignment struct{ DocID, StoryID, CopyOf string }
 
 // StoryState reads every assignment of a stored document, and every alias.
 func (s *Store) StoryState(ctx context.Context) (StoryState, error) {
 	st := StoryState{Aliases: map[string]string{}}
-	rows, err := s.read.QueryContext(ctx, `SELECT sd.doc_id, sd.story_id FROM story_docs sd
+	rows, err := s.read.QueryContext(ctx, `SELECT sd.doc_id, sd.story_id, sd.copy_of FROM story_docs sd
 		JOIN documents d ON d.id = sd.doc_id ORDER BY sd.seq`)
 	if err != nil {
 		return StoryState{}, fmt.Errorf("store: cannot read stories: %w", err)
@@ -146,7 +164,7 @@ func (s *Store) StoryState(ctx context.Context) (StoryState, error) {
 	defer rows.Close()
 	for rows.Next() {
 		var a StoryAssignment
-		if err := rows.Scan(&a.DocID, &a.StoryID); err != nil {
+		if err := rows.Scan(&a.DocID, &a.StoryID, &a.CopyOf); err != nil {
 			return StoryState{}, fmt.Errorf("store: cannot read stories: %w", err)
 		}
 		st.Docs = append(st.Docs, a)
@@ -238,6 +256,9 @@ type StoryDoc struct {
 	StoryID                string
 	ID, Title, Source, URL string
 	Published, Added       time.Time
+	// CopyOf is the document this one is a near-identical copy of; "" for
+	// an original.
+	CopyOf string
 }
 
 // Time is when the document was published, else when it was added.
@@ -248,7 +269,7 @@ func (d StoryDoc) Time() time.Time {
 	return d.Published
 }
 
-const storyDocColumns = `sd.story_id, d.id, d.title, d.source, d.url, d.published, d.added`
+const storyDocColumns = `sd.story_id, d.id, d.title, d.source, d.url, d.published, d.added, sd.copy_of`
 
 // StoriesSince returns the documents of every story that has a document
 // published (else added) at or after since: all of each such story's
@@ -323,7 +344,7 @@ func (s *Store) storyDocs(ctx context.Context, where string, args ...any) ([]Sto
 	for rows.Next() {
 		var d StoryDoc
 		var published, added sql.NullInt64
-		if err := rows.Scan(&d.StoryID, &d.ID, &d.Title, &d.Source, &d.URL, &published, &added); err != nil {
+		if err := rows.Scan(&d.StoryID, &d.ID, &d.Title, &d.Source, &d.URL, &published, &added, &d.CopyOf); err != nil {
 			return nil, fmt.Errorf("store: cannot read stories: %w", err)
 		}
 		d.Published, d.Added = fromNanos(published), fromNanos(added)

@@ -44,8 +44,8 @@ func TestStoriesMergeAndResolveAcrossRestart(t *testing.T) {
 	t.Parallel()
 	storetest.Backends(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
-		dir := b.NewDB(t)
-		s := b.OpenAt(t, dir, storyDocs(5)...)
+		where := b.NewDB(t)
+		s := b.OpenAt(t, where, storyDocs(5)...)
 		for _, a := range [][2]string{{"d1", "s1"}, {"d2", "s2"}, {"d3", "s3"}} {
 			if err := s.SetStory(ctx, a[0], a[1]); err != nil {
 				t.Fatal(err)
@@ -68,7 +68,7 @@ func TestStoriesMergeAndResolveAcrossRestart(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		s = b.OpenAt(t, dir)
+		s = b.OpenAt(t, where)
 		for _, old := range []string{"s1", "s2", "s3"} {
 			got, err := s.StoryDocuments(ctx, old)
 			if err != nil {
@@ -121,6 +121,18 @@ func TestStoryStateOrderAndBatch(t *testing.T) {
 		want := []store.StoryAssignment{{DocID: "d3", StoryID: "b"}, {DocID: "d1", StoryID: "a"}, {DocID: "d2", StoryID: "b"}}
 		if !slices.Equal(st.Docs, want) {
 			t.Errorf("state %v, want %v", st.Docs, want)
+		}
+
+		// A copy is recorded on its row, and read back with its story.
+		if err := s.SetCopyOf(ctx, "d2", "d3"); err != nil {
+			t.Fatal(err)
+		}
+		docs, err := s.StoryDocuments(ctx, "b")
+		if err != nil || len(docs) != 2 || docs[0].ID != "d2" || docs[0].CopyOf != "d3" || docs[1].CopyOf != "" {
+			t.Errorf("StoryDocuments(b) = %+v, %v; want d2 a copy of d3", docs, err)
+		}
+		if st, err := s.StoryState(ctx); err != nil || st.Docs[2] != (store.StoryAssignment{DocID: "d2", StoryID: "b", CopyOf: "d3"}) {
+			t.Errorf("state %+v, %v", st.Docs, err)
 		}
 
 		boom := errors.New("boom")

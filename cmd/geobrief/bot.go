@@ -32,6 +32,9 @@ func botCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	builder := digest.NewBuilder(lib.Store, lib.Summarizer, cfg.Digest.MaxItems, log).WithStories(digestStories{lib})
 	bcfg := handlerConfig(cfg, lib, builder, log)
 	bcfg.MetricsAddr = cfg.MetricsAddr
+	// Sharding is the gateway's alone: the HTTP endpoint receives whatever
+	// the load balancer sends it.
+	bcfg.ShardID, bcfg.ShardCount = cfg.Discord.ShardID, cfg.Discord.ShardCount
 	bcfg.Registry = newMetricsRegistry(lib)
 	b, err := bot.New(bcfg, lib, lib.Summarizer)
 	if err != nil {
@@ -48,11 +51,7 @@ func botCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	work, stopWork := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { lib.Run(work) }) // the corpus watcher, the feed poller and pruning
-	scheduler := digest.NewScheduler(lib.Store, builder, b.Channels(), digest.SchedulerConfig{
-		Window: cfg.Digest.Window, Catchup: cfg.Digest.Catchup, SkipEmpty: cfg.Digest.SkipEmpty, Logger: log,
-		PostsPerSecond: float64(cfg.Digest.PostsPerSecond), Lease: cfg.Digest.Lease,
-		Owner: lib.SchedulerOwner(),
-	})
+	scheduler := digest.NewScheduler(lib.Store, builder, b.Channels(), schedulerConfig(cfg, lib, log))
 	wg.Go(func() { scheduler.Run(work) })
 
 	<-ctx.Done()
@@ -157,6 +156,17 @@ func docsLifetime(age time.Duration) string {
 	return age.String()
 }
 
+// schedulerConfig is the digest scheduler's settings, the same for both
+// transports: with several replicas on one database, every replica runs a
+// scheduler and the store's edition claims decide who posts.
+func schedulerConfig(cfg config.Config, lib *app.App, log *slog.Logger) digest.SchedulerConfig {
+	return digest.SchedulerConfig{
+		Window: cfg.Digest.Window, Catchup: cfg.Digest.Catchup, SkipEmpty: cfg.Digest.SkipEmpty,
+		PostsPerSecond: float64(cfg.Digest.PostsPerSecond), Lease: cfg.Digest.Lease,
+		Owner: lib.SchedulerOwner(), Every: cfg.Digest.CheckEvery, Logger: log,
+	}
+}
+
 // handlerConfig is the part of the bot's settings both transports share
 // (the gateway of `geobrief bot`, the HTTP endpoint of `geobrief serve`), so
 // that /feeds, the worker pool and /help cannot differ between them.
@@ -174,6 +184,7 @@ func handlerConfig(cfg config.Config, lib *app.App, builder *digest.Builder, log
 		Digests:           &bot.Digests{Builder: builder, Schedules: lib.Store, Window: cfg.Digest.Window},
 		Feeds:             lib,
 		Stories:           lib,
+		StoryBriefs:       lib,
 		AdminUserIDs:      cfg.Discord.AdminUserIDs,
 	}
 }

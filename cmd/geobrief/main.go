@@ -29,9 +29,11 @@ Usage:
   geobrief search [--limit N] [--json] QUERY
   geobrief check        show the configuration and test the LLM endpoint
   geobrief digest [--since 24h|7d|DATE] [--json]
-                        a digest of the documents added recently (a preview: records nothing)
+                        a digest of the stories added recently (a preview: records nothing)
   geobrief stories [--since 24h|7d|DATE] [--json]
                         the stories (one event, every source that covered it) active recently
+  geobrief story [--length ...] [--json] STORY_ID|DOCUMENT_ID
+                        a story's brief: one summary from all its sources, facts checked per source
   geobrief usage        LLM token usage per day and guild
   geobrief feeds add URL [--name NAME] | list [--json] | remove URL
   geobrief feeds import FILE.opml | export | poll [--json]
@@ -129,6 +131,8 @@ func (c *cli) run(ctx context.Context, args []string) error {
 		return c.search(ctx, rest)
 	case "stories":
 		return c.stories(ctx, rest)
+	case "story":
+		return c.story(ctx, rest)
 	case "check":
 		return c.check(ctx, rest)
 	case "usage":

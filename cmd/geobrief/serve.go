@@ -25,15 +25,41 @@ import (
 // Discord's 3 s: a client that takes longer to send one is not Discord.
 // The write timeout covers a request waiting for its first answer
 // (discord.EndpointConfig.AckTimeout, 3 s) with room to spare.
-const (
-	serveReadHeaderTimeout = 5 * time.Second
-	serveReadTimeout       = 10 * time.Second
-	serveWriteTimeout      = 15 * time.Second
-	serveIdleTimeout       = 2 * time.Minute
-	// serveDrainTimeout bounds the shutdown: requests answered, then the
-	// work of deferred interactions (their edits) finished.
-	serveDrainTimeout = 20 * time.Second
-)
+var serveLimits = httpLimits{
+	readHeader: 5 * time.Second,
+	read:       10 * time.Second,
+	write:      15 * time.Second,
+	idle:       2 * time.Minute,
+	// Discord's headers are well under 1 KiB; Go's default allows 1 MiB
+	// per request before any signature is checked.
+	maxHeaderBytes: 16 << 10,
+}
+
+// serveDrainTimeout bounds the shutdown: requests answered, then the work
+// of deferred interactions (their edits) finished.
+const serveDrainTimeout = 20 * time.Second
+
+// httpLimits bound what one client can hold of the server: time to send
+// its headers and body, to read the answer, between requests on a kept
+// connection, and header bytes.
+type httpLimits struct {
+	readHeader, read, write, idle time.Duration
+	maxHeaderBytes                int
+}
+
+// newHTTPServer is the interactions server with its limits; its errors
+// (a client cut off by a timeout, a TLS-less probe) are logged at warn.
+func newHTTPServer(h http.Handler, lim httpLimits, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: lim.readHeader,
+		ReadTimeout:       lim.read,
+		WriteTimeout:      lim.write,
+		IdleTimeout:       lim.idle,
+		MaxHeaderBytes:    lim.maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
 
 // serve is `geobrief serve`: it takes no arguments.
 func (c *cli) serve(ctx context.Context, args []string) error {
@@ -105,14 +131,7 @@ func serveCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return &exitError{code: 2, err: fmt.Errorf("INTERACTIONS_ADDR=%s: %w", cfg.Discord.InteractionsAddr, err)}
 	}
 	var ready atomic.Bool
-	srv := &http.Server{
-		Handler:           serveMux(ep, reg, lib, &ready, log),
-		ReadHeaderTimeout: serveReadHeaderTimeout,
-		ReadTimeout:       serveReadTimeout,
-		WriteTimeout:      serveWriteTimeout,
-		IdleTimeout:       serveIdleTimeout,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	srv := newHTTPServer(serveMux(ep, reg, lib, &ready, log), serveLimits, log)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	log.Info("interactions endpoint listening", slog.String("addr", ln.Addr().String()), slog.String("path", "/interactions"))
@@ -127,11 +146,7 @@ func serveCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	work, stopWork := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { lib.Run(work) }) // the corpus watcher, the feed poller and pruning
-	scheduler := digest.NewScheduler(lib.Store, builder, ep, digest.SchedulerConfig{
-		Window: cfg.Digest.Window, Catchup: cfg.Digest.Catchup, SkipEmpty: cfg.Digest.SkipEmpty, Logger: log,
-		PostsPerSecond: float64(cfg.Digest.PostsPerSecond), Lease: cfg.Digest.Lease,
-		Owner: lib.SchedulerOwner(),
-	})
+	scheduler := digest.NewScheduler(lib.Store, builder, ep, schedulerConfig(cfg, lib, log))
 	wg.Go(func() { scheduler.Run(work) })
 
 	var serveErr error

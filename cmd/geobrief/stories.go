@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/geobrief/geobrief/app"
 	"github.com/geobrief/geobrief/digest"
+	"github.com/geobrief/geobrief/summarize"
 )
 
 // storyJSON is one story in `geobrief stories --json`.
@@ -77,7 +79,7 @@ func printStories(w io.Writer, views []app.StoryView, since time.Time) {
 		if len(v.Sources) > 0 {
 			sources += ": " + strings.Join(v.Sources, ", ")
 		}
-		fmt.Fprintln(w, wrap("   "+sources, 78, "   "))
+		fmt.Fprintln(w, "   "+wrap(sources, 75, "   "))
 		fmt.Fprintf(w, "   %d %s, %s · story %s\n", len(v.Documents), plural(len(v.Documents), "document", "documents"),
 			seenSpan(v.FirstSeen, v.LastSeen), v.ID)
 	}
@@ -98,4 +100,109 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// story prints the brief of a story, named by its ID or by the ID of one of
+// its documents.
+func (c *cli) story(ctx context.Context, args []string) error {
+	cl := newCmdLine("story", "geobrief story [--length short|standard|detailed] [--json] STORY_ID|DOCUMENT_ID", 1, 1)
+	asJSON := cl.flags.Bool("json", false, "print the story and its brief as JSON")
+	lengthFlag := cl.flags.String("length", "standard", "short, standard or detailed")
+	words, err := cl.parse(args, c.stdout)
+	if err != nil {
+		return err
+	}
+	length, err := summarize.ParseLength(*lengthFlag)
+	if err != nil {
+		return cl.usageErr("%v", err)
+	}
+	id := strings.TrimSpace(words[0])
+
+	lib, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer lib.Close()
+	v, err := lib.Story(ctx, id)
+	if errors.Is(err, app.ErrNoSuchStory) {
+		// Not a story's ID: perhaps one of its documents'.
+		var nf *app.NotFoundError
+		if v, err = lib.StoryOf(ctx, id); errors.As(err, &nf) {
+			return fmt.Errorf("no story or document has the ID %s (geobrief stories lists the stories)", clipQuote(id))
+		}
+	}
+	if err != nil {
+		return err
+	}
+	_, brief, err := lib.StoryBrief(ctx, v.ID, summarize.Options{
+		Length:       length,
+		WaitingAfter: c.waitNotice,
+		Waiting: func() {
+			fmt.Fprintf(c.stderr, "geobrief: waiting for the LLM (%s at %s)...\n", c.cfg.LLM.Model, c.cfg.LLM.BaseURL)
+		},
+	})
+	if err != nil {
+		return explainLLMError(err)
+	}
+	if *asJSON {
+		out := struct {
+			Story storyJSON            `json:"story"`
+			Brief summarize.StoryBrief `json:"brief"`
+		}{
+			Story: storyJSON{ID: v.ID, Headline: v.Headline, Documents: v.DocumentIDs(), Sources: nonNil(v.Sources), FirstSeen: v.FirstSeen, LastSeen: v.LastSeen},
+			Brief: brief,
+		}
+		enc := json.NewEncoder(c.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	printStoryBrief(c.stdout, v, brief)
+	return nil
+}
+
+// printStoryBrief writes a story brief for a person at a terminal: each
+// fact with the words of every source that backs it, and where the
+// sources differ, each side.
+func printStoryBrief(w io.Writer, v app.StoryView, b summarize.StoryBrief) {
+	headline := strings.TrimSpace(b.Headline)
+	if headline == "" {
+		headline = v.Headline
+	}
+	fmt.Fprintln(w, headline)
+	fmt.Fprintln(w, strings.Repeat("=", min(len([]rune(headline)), 78)))
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, wrap(b.Summary, 78, ""))
+	for _, d := range b.Disagreements {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, wrap("! "+d.String(), 78, "  "))
+		for _, s := range d.Sides {
+			fmt.Fprintln(w, "  "+wrap(s.Outlet+": “"+s.Quote+"”", 76, "    "))
+		}
+	}
+	fmt.Fprintln(w)
+	facts := b.VerifiedFacts()
+	fmt.Fprintf(w, "Key facts (%d of %d checked against the source they cite):\n", len(facts), len(b.Facts))
+	if len(facts) == 0 {
+		fmt.Fprintln(w, "  (none could be checked)")
+	}
+	for _, f := range facts {
+		fmt.Fprintln(w, wrap("- "+f.Text, 78, "  "))
+		for _, c := range f.Citations {
+			if c.Quote != f.Text {
+				fmt.Fprintln(w, "  "+wrap(c.Outlet+": “"+c.Quote+"”", 76, "    "))
+			} else {
+				fmt.Fprintln(w, "  ("+c.Outlet+")")
+			}
+		}
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "Sources (%d):\n", len(b.Sources))
+	for _, s := range b.Sources {
+		line := fmt.Sprintf("- %s: %s [%s]", s.Outlet, s.Title, s.DocID)
+		for _, cp := range s.Copies {
+			line += fmt.Sprintf("; copied by %s [%s]", cp.Outlet, cp.DocID)
+		}
+		fmt.Fprintln(w, wrap(line, 78, "  "))
+	}
+	fmt.Fprintf(w, "Story %s · made by: %s\n", v.ID, describeMaker(b.Meta))
 }

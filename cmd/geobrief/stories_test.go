@@ -132,7 +132,7 @@ func TestStoriesCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, w := range []string{"1. Malta and Libya resume Marsaxlokk harbour talks in Valletta", "3 sources: Harbour Times, Island Post, Coastal Review", "4 documents", "story " + top.ID} {
+	for _, w := range []string{"1. Malta and Libya resume Marsaxlokk harbour talks in Valletta", "\n   3 sources: Harbour Times, Island Post, Coastal Review", "\n   4 documents", "story " + top.ID} {
 		if !strings.Contains(out, w) {
 			t.Errorf("no %q in:\n%s", w, out)
 		}
@@ -161,5 +161,52 @@ func TestStoriesCommandMistakes(t *testing.T) {
 		if code != 2 || !strings.Contains(errOut, c.want) || out != "" {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 2 with %q", c.args, code, out, errOut, c.want)
 		}
+	}
+}
+
+// `geobrief story` gives a story's brief, named by the story's ID or by one
+// of its documents': made from its three sources, the wire copy folded in.
+func TestStoryCommand(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"SEEDS_DIR": storyCorpus(t), "DATA_DIR": t.TempDir()}
+	out, errOut, code := runCLI(t, env, "story", "--json", "coastal-review")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var got struct {
+		Story storyJSON `json:"story"`
+		Brief struct {
+			Summary string `json:"summary"`
+			Sources []struct {
+				DocID  string `json:"doc_id"`
+				Copies []struct {
+					DocID string `json:"doc_id"`
+				} `json:"copies"`
+			} `json:"sources"`
+		} `json:"brief"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !slices.Contains(got.Story.Documents, "coastal-review") || len(got.Story.Documents) != 4 {
+		t.Errorf("story %+v", got.Story)
+	}
+	copies := 0
+	for _, s := range got.Brief.Sources {
+		copies += len(s.Copies)
+	}
+	if len(got.Brief.Sources) != 3 || copies != 1 || got.Brief.Summary == "" {
+		t.Errorf("brief from %d sources with %d copies, summary %q", len(got.Brief.Sources), copies, got.Brief.Summary)
+	}
+
+	// By the story's own ID, for a terminal.
+	out, errOut, code = runCLI(t, env, "story", got.Story.ID)
+	if code != 0 || !strings.Contains(out, "Key facts (") || !strings.Contains(out, "Story "+got.Story.ID) {
+		t.Errorf("exit %d, %s\n%s", code, errOut, out)
+	}
+
+	_, errOut, code = runCLI(t, env, "story", "nothing-here")
+	if code != 1 || !strings.Contains(errOut, `no story or document has the ID "nothing-here"`) {
+		t.Errorf("unknown ID: exit %d, %q", code, errOut)
 	}
 }

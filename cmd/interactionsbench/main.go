@@ -1,5 +1,5 @@
 // Command interactionsbench measures how fast geobrief acknowledges
-// interactions on its two transports, side by side in one process: the
+// interactions on its two transports, side by side on one machine: the
 // HTTP interactions endpoint (`geobrief serve`: signed POSTs from a small
 // load tool on loopback, the reply is the acknowledgement) and the gateway
 // (`geobrief bot`: INTERACTION_CREATE frames from the fake Discord, the
@@ -9,15 +9,26 @@
 // its own.
 //
 //	go run ./cmd/interactionsbench
+//	go run ./cmd/interactionsbench -replicas 1,3      # needs PostgreSQL
 //
-// Each round sends a burst of -n /summarize to each transport in turn
-// (which goes first alternates), waits until every one is answered with
-// its summary, and prints, per transport, acknowledgements per second (n
+// Without -replicas, the endpoint and the gateway bot both run in this
+// process on one SQLite store. With -replicas, the endpoint is the real
+// `geobrief serve` binary (built by the command): for each size in the
+// list, a cluster of that many processes on a PostgreSQL schema of its own
+// (-database-url, default $GEOBRIEF_TEST_DATABASE_URL; dropped at the end)
+// behind a round-robin reverse proxy in this process, every replica
+// loading the same generated documents from a SEEDS_DIR. The gateway bot
+// stays in this process on SQLite, as the baseline of the same run.
+//
+// Each round sends a burst of -n /summarize to each target in turn (which
+// goes first turns with the rounds), waits until every one is answered
+// with its summary, and prints, per target, acknowledgements per second (n
 // over the time from the first send to the last acknowledgement) and the
 // acknowledgement p50 and p99; at the end the medians over the rounds. An
 // HTTP acknowledgement is timed from when the request is written to its
-// connection to its reply; a gateway one from when the fake starts writing
-// the frame to when the deferred callback reaches it.
+// connection (the proxy's, with replicas) to its reply; a gateway one from
+// when the fake starts writing the frame to when the deferred callback
+// reaches it.
 package main
 
 import (
@@ -35,8 +46,10 @@ import (
 	"net/http/httptest"
 	"net/http/httptrace"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -58,29 +71,66 @@ func main() {
 	rounds := flag.Int("rounds", 5, "rounds (a warm-up round is not counted)")
 	conns := flag.Int("conns", 64, "HTTP connections the load tool keeps to the endpoint (a load balancer's pool)")
 	latency := flag.Duration("latency", 200*time.Millisecond, "mock LLM latency per call")
+	replicas := flag.String("replicas", "", "measure `geobrief serve` processes instead of the in-process endpoint: a cluster of each size in the list (e.g. 1,3), each on a PostgreSQL schema of its own behind a round-robin proxy")
+	dbURL := flag.String("database-url", os.Getenv("GEOBRIEF_TEST_DATABASE_URL"), "the PostgreSQL server for -replicas (default $GEOBRIEF_TEST_DATABASE_URL); a schema is created per cluster and dropped at the end")
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("interactionsbench: ")
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+	sizes, err := parseSizes(*replicas)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if len(sizes) > 0 && *dbURL == "" {
+		log.Fatal("-replicas needs PostgreSQL: set -database-url or GEOBRIEF_TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable)")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
-	if err := run(ctx, *n, *rounds, *conns, *latency); err != nil {
+	if err := run(ctx, options{n: *n, rounds: *rounds, conns: *conns, latency: *latency, replicas: sizes, dbURL: *dbURL}); err != nil {
 		log.Fatal(err)
 	}
 }
 
-type rig struct {
-	fake     *discordfake.Server
-	docs     []corpus.Document
-	next     int
-	endpoint string
-	client   *http.Client
+type options struct {
+	n, rounds, conns int
+	latency          time.Duration
+	replicas         []int // serve cluster sizes; none: the in-process endpoint
+	dbURL            string
 }
 
-func run(ctx context.Context, n, rounds, conns int, latency time.Duration) error {
+// parseSizes reads "1,3".
+func parseSizes(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		k, err := strconv.Atoi(f)
+		if err != nil || k < 1 || k > 16 {
+			return nil, fmt.Errorf("-replicas: %q is not a number of replicas from 1 to 16", f)
+		}
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+type rig struct {
+	fake *discordfake.Server
+	docs []corpus.Document
+	next int
+}
+
+// A target is one way of delivering the bursts: the gateway bot, or an
+// HTTP endpoint (in process, or replicas behind a proxy).
+type target struct {
+	name  string
+	burst func(ctx context.Context, n int) (result, error)
+}
+
+func run(ctx context.Context, o options) error {
 	fmt.Printf("interactionsbench  %s  %d CPUs (GOMAXPROCS %d)  %s\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version())
-	fmt.Printf("burst of %d /summarize per transport and round; mock LLM %s a call; HTTP load tool with %d connections\n\n", n, latency, conns)
+	fmt.Printf("burst of %d /summarize per transport and round; mock LLM %s a call; HTTP load tool with %d connections\n", o.n, o.latency, o.conns)
 	quiet := slog.New(slog.DiscardHandler)
-	mock := httptest.NewServer(mockllm.New(mockllm.Options{Latency: latency}))
+	mock := httptest.NewServer(mockllm.New(mockllm.Options{Latency: o.latency}))
 	defer mock.Close()
 	dir, err := os.MkdirTemp("", "interactionsbench")
 	if err != nil {
@@ -92,7 +142,11 @@ func run(ctx context.Context, n, rounds, conns int, latency time.Duration) error
 		return err
 	}
 	defer st.Close()
-	r := &rig{fake: discordfake.New(), docs: documents(2 * n * (rounds + 1))}
+	targets := 2
+	if len(o.replicas) > 0 {
+		targets = 1 + len(o.replicas)
+	}
+	r := &rig{fake: discordfake.New(), docs: documents(targets * o.n * (o.rounds + 1))}
 	defer r.fake.Close()
 	if _, err := st.SyncDocuments(ctx, r.docs); err != nil {
 		return err
@@ -106,7 +160,7 @@ func run(ctx context.Context, n, rounds, conns int, latency time.Duration) error
 	errLog := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	cfg := bot.Config{Token: "gateway-token", GuildID: "700000000000000001", APIURL: r.fake.URL(), Workers: 64, UserRatePerMinute: -1, Logger: errLog}
 
-	// The gateway bot.
+	// The gateway bot, in this process on SQLite: the baseline of every run.
 	gw, err := bot.New(cfg, app.New(st, nil, quiet), sum)
 	if err != nil {
 		return err
@@ -115,52 +169,83 @@ func run(ctx context.Context, n, rounds, conns int, latency time.Duration) error
 		return err
 	}
 	defer closeBot(gw)
+	gateway := target{name: "gateway (bot)", burst: r.gatewayBurst}
 
-	// The same handler behind the HTTP endpoint.
-	cfg.Token = "http-token"
-	h, err := bot.NewHandler(cfg, app.New(st, nil, quiet), sum)
-	if err != nil {
-		return err
-	}
-	defer closeBot(h)
-	ep, err := discord.NewEndpoint(discord.EndpointConfig{Token: cfg.Token, PublicKey: r.fake.PublicKey(), GuildID: cfg.GuildID, APIURL: r.fake.URL(), Logger: errLog})
-	if err != nil {
-		return err
-	}
-	if err := ep.Open(ctx, h); err != nil {
-		return err
-	}
-	srv := httptest.NewServer(ep)
-	defer srv.Close()
-	r.endpoint = srv.URL
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxConnsPerHost, tr.MaxIdleConnsPerHost = conns, conns
-	r.client = &http.Client{Transport: tr, Timeout: time.Minute}
-
-	var httpRes, gwRes []result
-	for round := range rounds + 1 {
-		var a, b result
-		if round%2 == 0 {
-			if a, err = r.httpBurst(ctx, n); err == nil {
-				b, err = r.gatewayBurst(ctx, n)
-			}
-		} else {
-			if b, err = r.gatewayBurst(ctx, n); err == nil {
-				a, err = r.httpBurst(ctx, n)
-			}
-		}
+	tr.MaxConnsPerHost, tr.MaxIdleConnsPerHost = o.conns, o.conns
+	httpClient := &http.Client{Transport: tr, Timeout: time.Minute}
+	var list []target
+	if len(o.replicas) == 0 {
+		fmt.Println()
+		// The same handler behind the HTTP endpoint, in this process.
+		cfg.Token = "http-token"
+		h, err := bot.NewHandler(cfg, app.New(st, nil, quiet), sum)
 		if err != nil {
 			return err
+		}
+		defer closeBot(h)
+		ep, err := discord.NewEndpoint(discord.EndpointConfig{Token: cfg.Token, PublicKey: r.fake.PublicKey(), GuildID: cfg.GuildID, APIURL: r.fake.URL(), Logger: errLog})
+		if err != nil {
+			return err
+		}
+		if err := ep.Open(ctx, h); err != nil {
+			return err
+		}
+		srv := httptest.NewServer(ep)
+		defer srv.Close()
+		list = []target{{name: "HTTP endpoint", burst: r.httpBurster(srv.URL, httpClient)}, gateway}
+	} else {
+		fmt.Printf("geobrief serve replicas: %v, each cluster on its own PostgreSQL schema behind a round-robin proxy\n\n", o.replicas)
+		bin, err := buildGeobrief(ctx, dir)
+		if err != nil {
+			return err
+		}
+		seeds := filepath.Join(dir, "seeds")
+		if err := os.Mkdir(seeds, 0o755); err != nil {
+			return err
+		}
+		if err := writeSeeds(seeds, r.docs); err != nil {
+			return err
+		}
+		list = []target{gateway}
+		for _, size := range o.replicas {
+			c, err := startCluster(ctx, size, clusterConfig{
+				bin: bin, seeds: seeds, dbURL: o.dbURL, discordURL: r.fake.URL(), publicKey: r.fake.PublicKey(),
+				llmURL: mock.URL + "/v1", workers: cfg.Workers,
+			})
+			if err != nil {
+				return err
+			}
+			defer c.stop()
+			list = append(list, target{name: fmt.Sprintf("serve x%d", size), burst: r.httpBurster(c.endpoint(), httpClient)})
+		}
+	}
+
+	results := make([][]result, len(list))
+	for round := range o.rounds + 1 {
+		// Which target goes first turns with the rounds.
+		line := make([]string, len(list))
+		for k := range list {
+			i := (round + k) % len(list)
+			res, err := list[i].burst(ctx, o.n)
+			if err != nil {
+				return fmt.Errorf("%s: %w", list[i].name, err)
+			}
+			line[i] = fmt.Sprintf("%s %s", list[i].name, res)
+			if round > 0 {
+				results[i] = append(results[i], res)
+			}
 		}
 		label := fmt.Sprintf("round %d", round)
 		if round == 0 {
 			label = "warm-up"
-		} else {
-			httpRes, gwRes = append(httpRes, a), append(gwRes, b)
 		}
-		fmt.Printf("%-8s  HTTP endpoint %s   gateway %s\n", label, a, b)
+		fmt.Printf("%-8s  %s\n", label, strings.Join(line, "   "))
 	}
-	fmt.Printf("\nmedian over %d rounds:\n  HTTP endpoint  %s\n  gateway        %s\n", rounds, median(httpRes), median(gwRes))
+	fmt.Printf("\nmedian over %d rounds:\n", o.rounds)
+	for i, t := range list {
+		fmt.Printf("  %-15s %s\n", t.name, median(results[i]))
+	}
 	return nil
 }
 
@@ -213,7 +298,11 @@ func (r *rig) summarize() (id string, payload map[string]any) {
 // httpBurst POSTs n signed /summarize at once (signed beforehand: signing
 // is Discord's work) and times each from the moment it is written to its
 // reply.
-func (r *rig) httpBurst(ctx context.Context, n int) (result, error) {
+func (r *rig) httpBurster(endpoint string, client *http.Client) func(ctx context.Context, n int) (result, error) {
+	return func(ctx context.Context, n int) (result, error) { return r.httpBurst(ctx, endpoint, client, n) }
+}
+
+func (r *rig) httpBurst(ctx context.Context, endpoint string, client *http.Client, n int) (result, error) {
 	type signed struct {
 		id       string
 		body     []byte
@@ -235,7 +324,7 @@ func (r *rig) httpBurst(ctx context.Context, n int) (result, error) {
 	start := time.Now()
 	for _, s := range reqs {
 		wg.Go(func() {
-			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, r.endpoint, bytes.NewReader(s.body))
+			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(s.body))
 			req.Header.Set("X-Signature-Ed25519", s.sig)
 			req.Header.Set("X-Signature-Timestamp", s.ts)
 			s.start = time.Now()
@@ -245,7 +334,7 @@ func (r *rig) httpBurst(ctx context.Context, n int) (result, error) {
 			req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
 				WroteRequest: func(httptrace.WroteRequestInfo) { s.wrote = time.Now() },
 			}))
-			resp, err := r.client.Do(req)
+			resp, err := client.Do(req)
 			if err != nil {
 				s.err = err
 				return

@@ -132,7 +132,10 @@ type result struct {
 	// write is, per round, the time to write followDocs new documents;
 	// follow the time of the first Search after them, which found them all.
 	write, follow []time.Duration
-	restart       time.Duration
+	// otherOpen is the opening of the second store that writes them, on
+	// PostgreSQL: a new replica, whose empty index copies every document.
+	otherOpen time.Duration
+	restart   time.Duration
 }
 
 // bench measures one backend. It closes every store it opens.
@@ -160,7 +163,11 @@ func bench(ctx context.Context, w io.Writer, b backend, in inputs) (r result, er
 		return r, err
 	}
 	r.firstSearch = time.Since(t0)
-	fmt.Fprintf(w, "first search:  %v (on PostgreSQL, the replica's index copies the documents)\n", r.firstSearch.Round(time.Millisecond))
+	note := ""
+	if b.openOther != nil {
+		note = " (the replica's index copies the documents)"
+	}
+	fmt.Fprintf(w, "first search:  %v%s\n", r.firstSearch.Round(time.Millisecond), note)
 	fmt.Fprintf(w, "database:      %s\n", b.size(ctx))
 
 	// One untimed pass warms the page cache and the statement caches, as a
@@ -212,7 +219,7 @@ func bench(ctx context.Context, w io.Writer, b backend, in inputs) (r result, er
 	if r.claim, err = measureClaims(ctx, w, s, in); err != nil {
 		return r, err
 	}
-	if r.write, r.follow, err = measureFollow(ctx, w, b, s, in); err != nil {
+	if r.write, r.follow, r.otherOpen, err = measureFollow(ctx, w, b, s, in); err != nil {
 		return r, err
 	}
 
@@ -303,26 +310,29 @@ func measureClaims(ctx context.Context, w io.Writer, s *store.Store, in inputs) 
 // the same database (on SQLite, which one process owns, through s itself)
 // and times s's first Search after each round, which must find them all.
 // On PostgreSQL that Search is when s's index copies the new documents.
-func measureFollow(ctx context.Context, w io.Writer, b backend, s *store.Store, in inputs) (write, follow []time.Duration, err error) {
+func measureFollow(ctx context.Context, w io.Writer, b backend, s *store.Store, in inputs) (write, follow []time.Duration, open time.Duration, err error) {
 	writer := s
 	if b.openOther != nil {
+		t0 := time.Now()
 		if writer, err = b.openOther(ctx); err != nil {
-			return nil, nil, err
+			return nil, nil, 0, err
 		}
+		open = time.Since(t0)
 		defer func() { err = errors.Join(err, writer.Close()) }()
+		fmt.Fprintf(w, "new replica:   opened in %v (a store with an empty index folder)\n", open.Round(time.Millisecond))
 	}
 	for r, round := range in.follow {
 		t0 := time.Now()
 		for _, d := range round {
 			if err := writer.SaveWebDocument(ctx, d, t0); err != nil {
-				return nil, nil, err
+				return nil, nil, 0, err
 			}
 		}
 		write = append(write, time.Since(t0))
 		t0 = time.Now()
 		hits, err := s.Search(ctx, followMarker(r), store.MaxLimit)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, 0, err
 		}
 		follow = append(follow, time.Since(t0))
 		found := 0
@@ -332,7 +342,7 @@ func measureFollow(ctx context.Context, w io.Writer, b backend, s *store.Store, 
 			}
 		}
 		if found != len(round) {
-			return nil, nil, fmt.Errorf("new documents: the first search after round %d found %d of its %d documents", r, found, len(round))
+			return nil, nil, 0, fmt.Errorf("new documents: the first search after round %d found %d of its %d documents", r, found, len(round))
 		}
 	}
 	who := "another store (a second replica with its own index)"
@@ -343,7 +353,7 @@ func measureFollow(ctx context.Context, w io.Writer, b backend, s *store.Store, 
 	fmt.Fprintf(w, "               writing a round: %s; first search after it (finds all): %s\n", durations(write), durations(follow))
 	slices.Sort(write)
 	slices.Sort(follow)
-	return write, follow, nil
+	return write, follow, open, nil
 }
 
 func durations(ds []time.Duration) string {
@@ -404,11 +414,11 @@ func (l latencies) report(w io.Writer, name string) {
 func compare(w io.Writer, lite, pg result) {
 	fmt.Fprintf(w, "\n== comparison\n%-44s %12s %12s %10s\n", "figure", lite.backend, pg.backend, "pg/sqlite")
 	row := func(name string, a, b time.Duration) {
-		ratio := "n/a"
+		ratio, as := "n/a", "n/a"
 		if a > 0 {
-			ratio = fmt.Sprintf("%.2f", float64(b)/float64(a))
+			ratio, as = fmt.Sprintf("%.2f", float64(b)/float64(a)), fmtDur(a)
 		}
-		fmt.Fprintf(w, "%-44s %12s %12s %10s\n", name, fmtDur(a), fmtDur(b), ratio)
+		fmt.Fprintf(w, "%-44s %12s %12s %10s\n", name, as, fmtDur(b), ratio)
 	}
 	p := latency.NearestRank
 	row("build (SyncDocuments)", lite.build, pg.build)
@@ -425,6 +435,7 @@ func compare(w io.Writer, lite, pg result) {
 	row("edition claim p99", p(lite.claim, 99), p(pg.claim, 99))
 	row(fmt.Sprintf("write %d new docs (median round)", followDocs), p(lite.write, 50), p(pg.write, 50))
 	row("first search after them (median round)", p(lite.follow, 50), p(pg.follow, 50))
+	row("open a new replica (empty index)", lite.otherOpen, pg.otherOpen)
 	row("restart (open, unchanged sync, query)", lite.restart, pg.restart)
 }
 

@@ -25,7 +25,7 @@ func main() {
 	var cfg config
 	flag.IntVar(&cfg.docs, "docs", 100000, "number of synthetic documents")
 	flag.IntVar(&cfg.queries, "queries", 2000, "number of Search queries, of Autocomplete inputs, of Brief reads and of edition claims")
-	flag.StringVar(&cfg.dir, "dir", "", "folder for the SQLite databases (default: a new temporary folder, removed at the end)")
+	flag.StringVar(&cfg.dir, "dir", "", "folder for the SQLite database (in DIR/sqlite) and, with -postgres, the replicas' search indexes (default: a new temporary folder, removed at the end)")
 	flag.Uint64Var(&cfg.seed, "seed", 1, "seed of the corpus and query generator")
 	flag.StringVar(&cfg.postgres, "postgres", "", "also measure PostgreSQL at this postgres:// URL (a schema bench_<random> is created and dropped)")
 	flag.Parse()

@@ -1,0 +1,221 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver, for the schemas
+
+	"github.com/geobrief/geobrief/corpus"
+)
+
+// A serveCluster is N `geobrief serve` processes (the real binary) on one
+// PostgreSQL schema, behind a round-robin reverse proxy: what issue 12
+// deploys, on loopback.
+type serveCluster struct {
+	n     int
+	procs []*exec.Cmd
+	exits []chan error
+	proxy *httptest.Server
+	drop  func() // drops the schema
+}
+
+// buildGeobrief builds the geobrief binary into dir.
+func buildGeobrief(ctx context.Context, dir string) (string, error) {
+	bin := filepath.Join(dir, "geobrief")
+	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/geobrief/geobrief/cmd/geobrief").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("go build ./cmd/geobrief: %v\n%s", err, out)
+	}
+	return bin, nil
+}
+
+// newSchema creates an empty schema on the server dbURL names and returns
+// a URL whose connections work in it, and a function that drops it.
+func newSchema(ctx context.Context, dbURL string) (string, func(), error) {
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		return "", nil, fmt.Errorf("database URL: %w", err)
+	}
+	db, err := sql.Open("pgx", dbURL)
+	if err != nil {
+		return "", nil, err
+	}
+	schema := "bench_" + strings.ToLower(rand.Text()[:12])
+	if _, err := db.ExecContext(ctx, `CREATE SCHEMA "`+schema+`"`); err != nil {
+		db.Close()
+		return "", nil, fmt.Errorf("cannot create a schema on %s: %w", u.Redacted(), err)
+	}
+	drop := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := db.ExecContext(ctx, `DROP SCHEMA "`+schema+`" CASCADE`); err != nil {
+			fmt.Fprintf(os.Stderr, "interactionsbench: cannot drop schema %s: %v\n", schema, err)
+		}
+		db.Close()
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String(), drop, nil
+}
+
+// writeSeeds writes docs as a SEEDS_DIR folder (one file each, with front
+// matter), so that every replica loads the same documents.
+func writeSeeds(dir string, docs []corpus.Document) error {
+	for _, d := range docs {
+		text := fmt.Sprintf("---\ntitle: %s\nsource: %s\nurl: %s\npublished: %s\n---\n%s\n",
+			d.Title, d.Source, d.URL, d.Published.UTC().Format(time.RFC3339), d.Body)
+		if err := os.WriteFile(filepath.Join(dir, d.ID+".md"), []byte(text), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// clusterConfig is what every replica of a cluster shares.
+type clusterConfig struct {
+	bin, seeds, dbURL, discordURL, publicKey, llmURL string
+	workers                                          int
+}
+
+// startCluster starts n replicas on a fresh schema and returns once every
+// one is ready (/healthz 200).
+func startCluster(ctx context.Context, n int, cfg clusterConfig) (*serveCluster, error) {
+	dbURL, drop, err := newSchema(ctx, cfg.dbURL)
+	if err != nil {
+		return nil, err
+	}
+	c := &serveCluster{n: n, drop: drop}
+	backends := make([]*url.URL, n)
+	for k := range n {
+		addr, err := freeAddr()
+		if err != nil {
+			c.stop()
+			return nil, err
+		}
+		dir, err := os.MkdirTemp("", "interactionsbench-replica")
+		if err != nil {
+			c.stop()
+			return nil, err
+		}
+		cmd := exec.Command(cfg.bin, "serve")
+		cmd.Dir = dir
+		cmd.Env = []string{
+			"PATH=" + os.Getenv("PATH"),
+			"HOME=" + dir,
+			"DATA_DIR=" + filepath.Join(dir, "data"),
+			"DATABASE_URL=" + dbURL,
+			"SEEDS_DIR=" + cfg.seeds,
+			"SEEDS_POLL_INTERVAL=1h", // the folder does not change during the run
+			"DISCORD_TOKEN=serve-token",
+			"DISCORD_API_URL=" + cfg.discordURL,
+			"DISCORD_GUILD_ID=700000000000000001",
+			"DISCORD_PUBLIC_KEY=" + cfg.publicKey,
+			"DISCORD_WORKERS=" + fmt.Sprint(cfg.workers),
+			"DISCORD_USER_RATE_PER_MINUTE=1000",
+			"INTERACTIONS_ADDR=" + addr,
+			"OPENAI_BASE_URL=" + cfg.llmURL,
+			"LLM_MODEL=mock",
+			"LLM_MAX_CONCURRENCY=64",
+			"LOG_LEVEL=error",
+		}
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Start(); err != nil {
+			c.stop()
+			return nil, err
+		}
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait(); os.RemoveAll(dir) }()
+		c.procs, c.exits = append(c.procs, cmd), append(c.exits, exited)
+		backends[k] = &url.URL{Scheme: "http", Host: addr}
+	}
+	for k, b := range backends {
+		if err := waitReady(ctx, b.String()+"/healthz", c.exits[k]); err != nil {
+			c.stop()
+			return nil, fmt.Errorf("replica %d of %d: %w", k+1, n, err)
+		}
+	}
+	// The load balancer: each request to the next replica in turn, over
+	// kept connections.
+	var next atomic.Uint64
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 256
+	c.proxy = httptest.NewServer(&httputil.ReverseProxy{
+		Transport: tr,
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.SetURL(backends[int(next.Add(1)-1)%n])
+		},
+	})
+	return c, nil
+}
+
+// endpoint is the load balancer's /interactions URL.
+func (c *serveCluster) endpoint() string { return c.proxy.URL + "/interactions" }
+
+// stop ends every replica as a deploy does (SIGTERM, then its drain) and
+// drops the schema.
+func (c *serveCluster) stop() {
+	if c.proxy != nil {
+		c.proxy.Close()
+	}
+	for _, p := range c.procs {
+		_ = p.Process.Signal(syscall.SIGTERM)
+	}
+	for k, e := range c.exits {
+		select {
+		case <-e:
+		case <-time.After(40 * time.Second):
+			_ = c.procs[k].Process.Kill()
+			<-e
+		}
+	}
+	c.drop()
+}
+
+// waitReady polls a replica's /healthz until 200, its exit, or ctx's end.
+func waitReady(ctx context.Context, url string, exited <-chan error) error {
+	for {
+		resp, err := http.Get(url)
+		if err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case err := <-exited:
+			return fmt.Errorf("exited before it was ready: %v", err)
+		case <-ctx.Done():
+			return errors.New("not ready in time")
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// freeAddr is a loopback address no one listens on right now.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
