@@ -6,8 +6,11 @@
 // Two documents are alike by the cosine of their weighted words and names
 // (title and lead, each weighted by its rarity among the documents seen so
 // far) times a decay with the time between them. A document joins the
-// story whose recent originals it is, on average, most alike, when that
-// average reaches a threshold, else it starts a story; a story then merges
+// story whose recent originals (its latest day of coverage) it is, on
+// average, most alike, when that average reaches a threshold, else it
+// starts a story; a story that has already run a day or more decays half
+// as fast, so that an event covered day after day stays one story, while
+// the same names a month later are a new one. A story then merges
 // with another when the average over all their pairs reaches the threshold
 // (average linkage: one article touching two neighbouring events does not
 // chain them into one). A near-identical copy (MinHash of word shingles)
@@ -49,10 +52,14 @@ type Options struct {
 	Threshold float64
 	// Window is the most time between two documents compared at all.
 	// Coverage of one event comes within days; the same names a month
-	// later are a new event.
+	// later are a new event. It bounds two documents, not a story: a
+	// story covered day after day runs on as long as its coverage does.
 	Window time.Duration
 	// HalfLife is the time apart at which two documents' similarity counts
-	// half (see Grouper.decay for the shape).
+	// half (see Grouper.decay for the shape); twice that for a story that
+	// has already run for a HalfLife (see Grouper.settle). It is also the
+	// span of a story's latest coverage that a new document is compared
+	// with (see Grouper.recent).
 	HalfLife time.Duration
 	// CopySimilarity is the estimated shingle Jaccard similarity at which a
 	// document is a copy of another, whatever their times.
@@ -252,6 +259,7 @@ func (g *Grouper) Add(ctx context.Context, d Doc) (string, error) {
 	}
 	window := int64(g.opts.Window / time.Second)
 	toStory := map[int32]float64{}
+	near := map[int32][]match{}
 	// In filing order, so that the sums, and the grouping, come out the
 	// same on every run (a map's order would change the last bits).
 	for _, c := range slices.Sorted(maps.Keys(cands)) {
@@ -259,12 +267,27 @@ func (g *Grouper) Add(ctx context.Context, d Doc) (string, error) {
 		if abs(o.unix-rec.unix) > window {
 			continue
 		}
-		if s := g.cosine(rec.feats, o.feats) * g.decay(o.unix-rec.unix); s >= g.opts.Threshold*linkFloor {
-			toStory[g.find(o.node)] += s
+		cos := g.cosine(rec.feats, o.feats)
+		// A pair below the floor even at the running half-life (see
+		// settle) adds nothing to any average: leave it out, and its story
+		// too when it has no other, so that settle looks at fewer stories.
+		if cos*g.decay(o.unix-rec.unix, runningSlowdown*g.opts.HalfLife) < g.opts.Threshold*linkFloor {
+			continue
+		}
+		r := g.find(o.node)
+		near[r] = append(near[r], match{unix: o.unix, cos: cos})
+		if s := cos * g.decay(o.unix-rec.unix, g.opts.HalfLife); s >= g.opts.Threshold*linkFloor {
+			toStory[r] += s
 		}
 	}
 	g.file(idx, rec, sig, bands, hasSig, true)
-	return g.settle(ctx, idx, toStory)
+	return g.settle(ctx, idx, toStory, near)
+}
+
+// match is the similarity of a new document to one earlier original.
+type match struct {
+	unix int64
+	cos  float64
 }
 
 // linkFloor is the share of the threshold below which the similarity of
@@ -272,6 +295,11 @@ func (g *Grouper) Add(ctx context.Context, d Doc) (string, error) {
 // average of two stories, and keeping every faint pair would cost memory
 // for every story near a busy day.
 const linkFloor = 0.25
+
+// runningSlowdown is how many times slower a story that has run for a
+// HalfLife or more decays (see settle): half weight at two days instead of
+// one, a sixteenth at four, though never beyond the window.
+const runningSlowdown = 2
 
 // file records document idx and indexes it for the documents to come: by
 // its terms (originals only) and by its signature's bands.
@@ -294,16 +322,40 @@ func (g *Grouper) file(idx int32, rec docRec, sig signature, bands []uint64, has
 }
 
 // settle puts original document idx into the story it is most like on
-// average over the story's originals, if that average reaches the
-// threshold, or else into a new story; then merges the story with any
-// other whose average similarity to it has come to reach the threshold.
-// Comparing with a story's average, rather than with its single most
-// similar document, keeps two neighbouring events apart when one article
-// happens to touch both: a single link would chain them.
-func (g *Grouper) settle(ctx context.Context, idx int32, toStory map[int32]float64) (string, error) {
+// average over the story's recent originals (see recent), if that average
+// reaches the threshold, or else into a new story; then merges the story
+// with any other whose average similarity to it has come to reach the
+// threshold. Comparing with a story's average, rather than with its single
+// most similar document, keeps two neighbouring events apart when one
+// article happens to touch both: a single link would chain them.
+//
+// near holds, per story, the cosines of the document with the story's
+// originals within the window; the time decay is applied here, since it
+// depends on the story: one that has already run for a day or more (its
+// originals span at least HalfLife) counts time apart at twice the
+// half-life. Coverage that has carried over from one day to the next is
+// likely to carry over again, so the next day's article joins it on
+// somewhat less likeness, while a story of one day is held to the strict
+// decay that keeps the next day's different event of the same topic (the
+// jobs report, then its analysis) apart.
+func (g *Grouper) settle(ctx context.Context, idx int32, toStory map[int32]float64, near map[int32][]match) (string, error) {
 	best, bestAvg := int32(-1), 0.0
-	for r, sum := range toStory {
-		avg := sum / float64(g.active(r, g.docs[idx].unix))
+	t := g.docs[idx].unix
+	for r, ms := range near {
+		from, to, n, running := g.recent(r, t)
+		hl := g.opts.HalfLife
+		if running >= g.opts.HalfLife {
+			hl *= runningSlowdown
+		}
+		sum := 0.0
+		for _, m := range ms {
+			if m.unix >= from && m.unix <= to {
+				if s := m.cos * g.decay(m.unix-t, hl); s >= g.opts.Threshold*linkFloor {
+					sum += s
+				}
+			}
+		}
+		avg := sum / float64(n)
 		if avg >= g.opts.Threshold && (avg > bestAvg || (avg == bestAvg && r < best)) {
 			best, bestAvg = r, avg
 		}
@@ -353,19 +405,42 @@ func (g *Grouper) settle(ctx context.Context, idx int32, toStory map[int32]float
 	}
 }
 
-// active returns how many originals of story r are within the window of
-// time t: the ones a new document at t is compared with. A story that runs
-// for weeks, one day's coverage after another, is judged by its recent
-// documents, not diluted by its first ones.
-func (g *Grouper) active(r int32, t int64) int {
+// recent returns the part of story r a new document at time t is compared
+// with: the originals within one HalfLife (a day of coverage) of the
+// story's original nearest in time to t, and within the window of t, as the
+// span [from, to] and their number; and how long the story has run (first
+// to last original). A story that runs for days, one day's coverage after
+// another, is thus judged by its latest day, not by its first days, whose
+// words the news has moved on from and which are further away in time
+// (measured from the first, a story covered daily would split into one
+// story a day). For a story of one day, as most are, this is the whole
+// story.
+func (g *Grouper) recent(r int32, t int64) (from, to int64, n int, running time.Duration) {
 	window := int64(g.opts.Window / time.Second)
-	n := 0
+	nearest, gap := int64(0), int64(-1)
+	first, last := int64(math.MaxInt64), int64(math.MinInt64)
 	for _, i := range g.members[r] {
-		if d := &g.docs[i]; d.copyOf < 0 && abs(d.unix-t) <= window {
+		d := &g.docs[i]
+		if d.copyOf >= 0 {
+			continue
+		}
+		first, last = min(first, d.unix), max(last, d.unix)
+		if dt := abs(d.unix - t); dt <= window && (gap < 0 || dt < gap) {
+			nearest, gap = d.unix, dt
+		}
+	}
+	if gap < 0 {
+		return t, t, 1, 0
+	}
+	running = time.Duration(last-first) * time.Second
+	span := int64(g.opts.HalfLife / time.Second)
+	from, to = max(nearest-span, t-window), min(nearest+span, t+window)
+	for _, i := range g.members[r] {
+		if d := &g.docs[i]; d.copyOf < 0 && d.unix >= from && d.unix <= to {
 			n++
 		}
 	}
-	return max(n, 1)
+	return from, to, max(n, 1), running
 }
 
 // decay is how much the similarity of two documents dt seconds apart
@@ -373,8 +448,8 @@ func (g *Grouper) active(r int32, t int64) int {
 // twice that. A bell rather than an exponential: two reports of one event
 // a few hours apart are as alike as two at the same hour, while the next
 // day's round of the same talks is a new event.
-func (g *Grouper) decay(dt int64) float64 {
-	x := float64(abs(dt)) / g.opts.HalfLife.Seconds()
+func (g *Grouper) decay(dt int64, halfLife time.Duration) float64 {
+	x := float64(abs(dt)) / halfLife.Seconds()
 	return math.Exp2(-x * x)
 }
 

@@ -27,16 +27,8 @@ import (
 // command in one PUT, answers /summarize with a deferral and then the
 // embed, serves /healthz, and exits 0 on SIGTERM.
 func TestBotProcessEndToEnd(t *testing.T) {
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("the go tool is not on PATH: cannot build the geobrief binary for the end-to-end test")
-	}
+	bin := geobriefBinary(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "geobrief")
-	build := exec.Command(goTool, "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
 
 	fake := discordfake.New()
 	defer fake.Close()

@@ -118,15 +118,8 @@ func (g *gatedLLM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // on SIGTERM a drain that finishes an interaction held mid-summary before
 // exiting 0.
 func TestServeProcessEndToEnd(t *testing.T) {
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("the go tool is not on PATH: cannot build the geobrief binary for the end-to-end test")
-	}
+	bin := geobriefBinary(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "geobrief")
-	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
 
 	fake := discordfake.New()
 	defer fake.Close()

@@ -44,6 +44,11 @@ func TestBotProcessIdentifiesAsItsShard(t *testing.T) {
 	if err := logs.wait(ctx, "discord bot ready"); err != nil {
 		t.Fatalf("the bot never became ready: %v", err)
 	}
+	// The fake records an Identify just after it sends READY: wait for
+	// the connection it records with it.
+	if err := fake.WaitConnected(ctx); err != nil {
+		t.Fatalf("the fake never recorded the connection: %v", err)
+	}
 	ids := fake.Identifies()
 	if len(ids) != 1 {
 		t.Fatalf("%d identifies, want 1", len(ids))

@@ -300,3 +300,37 @@ func TestDispatchTimedAndConnections(t *testing.T) {
 		t.Errorf("Connections() = %d, want 1 or 2", n)
 	}
 }
+
+// A client that has its READY finds its Identify on record, and READY names
+// the shard it identified as (a sharded bot checks both).
+func TestReadyAfterIdentifyIsRecorded(t *testing.T) {
+	f := discordfake.New()
+	defer f.Close()
+	s, err := discordgo.New("Bot shard-token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Client = f.Client()
+	s.Identify.Intents = discordgo.IntentsNone
+	s.ShardID, s.ShardCount = 1, 2
+	if err := s.Open(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		s.ShouldReconnectOnError = false
+		_ = s.Close()
+	}()
+	ids := f.Identifies()
+	if len(ids) != 1 {
+		t.Fatalf("identifies on record once READY arrived: %d", len(ids))
+	}
+	var id struct {
+		Shard [2]int `json:"shard"`
+	}
+	if err := json.Unmarshal(ids[0], &id); err != nil || id.Shard != [2]int{1, 2} {
+		t.Errorf("identify %s: shard %v (%v)", ids[0], id.Shard, err)
+	}
+	if r := s.State.Ready.Shard; r == nil || *r != [2]int{1, 2} {
+		t.Errorf("READY shard = %v, want [1 2]", r)
+	}
+}

@@ -77,6 +77,23 @@ func (f *Server) websocket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = ws.SetReadDeadline(time.Time{})
+	var ident struct {
+		Token string `json:"token"`
+		Shard []int  `json:"shard"`
+	}
+	_ = json.Unmarshal(id.D, &ident)
+	c.token = ident.Token
+	shard := []int{0, 1}
+	if len(ident.Shard) == 2 {
+		shard = ident.Shard
+	}
+	// The Identify is on record before READY goes out, so that a client
+	// that has seen READY finds its Identify in Identifies. The connection
+	// joins those that dispatches go to only after READY, which Discord
+	// sends first.
+	f.mu.Lock()
+	f.identify = append(f.identify, id.D)
+	f.mu.Unlock()
 	ready, _ := json.Marshal(map[string]any{
 		"v":          9,
 		"session_id": "fake-session-" + f.NewID(),
@@ -86,18 +103,12 @@ func (f *Server) websocket(w http.ResponseWriter, r *http.Request) {
 			"flags": 0,
 		},
 		"guilds": []any{},
-		"shard":  []int{0, 1},
+		"shard":  shard,
 	})
 	if _, err := c.dispatch("READY", ready); err != nil {
 		return
 	}
-	var ident struct {
-		Token string `json:"token"`
-	}
-	_ = json.Unmarshal(id.D, &ident)
-	c.token = ident.Token
 	f.mu.Lock()
-	f.identify = append(f.identify, id.D)
 	f.conns = append(f.conns, c)
 	f.notify()
 	f.mu.Unlock()
