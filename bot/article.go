@@ -19,6 +19,8 @@ const (
 	maxChoiceName = 100
 	maxCustomID   = 100
 	maxLabel      = 80
+	maxRowButtons = 5 // buttons in one action row
+	maxButtonRows = 5 // action rows under one message
 )
 
 // articleOption is the autocompleted "article" option of /summarize and /facts.
@@ -95,32 +97,46 @@ func hitDate(h store.Hit) time.Time {
 
 // summarizeButtons offers one "summarize this instead" button per hit.
 func summarizeButtons(hits []store.Hit) []discordgo.MessageComponent {
-	var rows []discordgo.MessageComponent
-	var row []discordgo.MessageComponent
+	var buttons []discordgo.Button
 	for _, h := range hits {
-		id := summarizeButtonPrefix + ":" + h.ID
-		if utf8.RuneCountInString(id) > maxCustomID {
+		id, ok := buttonCustomID(summarizeButtonPrefix, h.ID)
+		if !ok {
 			continue // the ID cannot travel in a button
 		}
 		label := discordfmt.OneLine(h.Title)
 		if label == "" {
 			label = h.ID
 		}
-		row = append(row, discordgo.Button{
+		buttons = append(buttons, discordgo.Button{
 			Label:    discordfmt.Cut("Summarize: "+label, maxLabel),
 			Style:    discordgo.SecondaryButton,
 			CustomID: id,
 		})
-		if len(row) == 5 {
-			rows = append(rows, discordgo.ActionsRow{Components: row})
-			row = nil
-			if len(rows) == 5 {
-				return rows
-			}
-		}
 	}
-	if len(row) > 0 {
+	return buttonRows(buttons)
+}
+
+// buttonCustomID is the custom ID "<prefix>:<id>" of a button that acts on
+// id, and false when it is longer than Discord accepts: such an ID cannot
+// travel in a button, so the caller offers none for it.
+func buttonCustomID(prefix, id string) (string, bool) {
+	customID := prefix + ":" + id
+	return customID, utf8.RuneCountInString(customID) <= maxCustomID
+}
+
+// buttonRows lays buttons out as Discord allows under one message: five to
+// an action row, five rows at the most. The buttons past the 25th are left
+// out rather than failing the whole reply, which Discord would reject.
+func buttonRows(buttons []discordgo.Button) []discordgo.MessageComponent {
+	var rows []discordgo.MessageComponent
+	for len(buttons) > 0 && len(rows) < maxButtonRows {
+		n := min(len(buttons), maxRowButtons)
+		row := make([]discordgo.MessageComponent, n)
+		for i, b := range buttons[:n] {
+			row[i] = b
+		}
 		rows = append(rows, discordgo.ActionsRow{Components: row})
+		buttons = buttons[n:]
 	}
 	return rows
 }

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -97,30 +96,19 @@ func storySummaryLine(v app.StoryView) string {
 
 // storyButtons makes a "story:<id>" button per story, five to a row.
 func storyButtons(views []app.StoryView) []discordgo.MessageComponent {
-	var rows []discordgo.MessageComponent
-	var row []discordgo.MessageComponent
+	var buttons []discordgo.Button
 	for _, v := range views {
-		id := storyButtonPrefix + ":" + v.ID
-		if utf8.RuneCountInString(id) > maxCustomID {
+		id, ok := buttonCustomID(storyButtonPrefix, v.ID)
+		if !ok {
 			continue // the ID cannot travel in a button
 		}
-		row = append(row, discordgo.Button{
+		buttons = append(buttons, discordgo.Button{
 			Label:    discordfmt.Cut(fmt.Sprintf("%d %s: %s", len(v.Sources), plural(len(v.Sources), "source", "sources"), discordfmt.OneLine(v.Headline)), maxLabel),
 			Style:    discordgo.SecondaryButton,
 			CustomID: id,
 		})
-		if len(row) == 5 {
-			rows = append(rows, discordgo.ActionsRow{Components: row})
-			row = nil
-			if len(rows) == 5 {
-				return rows
-			}
-		}
 	}
-	if len(row) > 0 {
-		rows = append(rows, discordgo.ActionsRow{Components: row})
-	}
-	return rows
+	return buttonRows(buttons)
 }
 
 // The "story:<id>" button under /stories, /summarize and /facts.
@@ -244,8 +232,8 @@ func (b *Bot) alsoCovered(ctx context.Context, doc corpus.Document) (string, []d
 	}
 	line := fmt.Sprintf("Also covered by %d %s: %s.", n, plural(n, "source", "sources"),
 		discordfmt.Escape(discordfmt.Cut(discordfmt.OneLine(strings.Join(others, ", ")), 300)))
-	id := storyButtonPrefix + ":" + v.ID
-	if utf8.RuneCountInString(id) > maxCustomID {
+	id, ok := buttonCustomID(storyButtonPrefix, v.ID)
+	if !ok {
 		return line, nil
 	}
 	return line, []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
