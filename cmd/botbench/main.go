@@ -22,6 +22,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -39,6 +40,7 @@ import (
 
 	"github.com/geobrief/geobrief/app"
 	"github.com/geobrief/geobrief/bot"
+	"github.com/geobrief/geobrief/cmd/internal/hostinfo"
 	"github.com/geobrief/geobrief/cmd/internal/latency"
 	"github.com/geobrief/geobrief/corpus"
 	"github.com/geobrief/geobrief/discord/discordfake"
@@ -104,7 +106,7 @@ func run(ctx context.Context, o options) error {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
 	fmt.Printf("botbench  %s  %s, %d CPUs (GOMAXPROCS %d), load average %s  %s\n",
-		time.Now().Format("2006-01-02 15:04"), cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), loadAverage(), runtime.Version())
+		time.Now().Format("2006-01-02 15:04"), cmp.Or(hostinfo.CPUModel(), runtime.GOARCH), runtime.NumCPU(), runtime.GOMAXPROCS(0), loadAverage(), runtime.Version())
 	if o.sleepBriefer {
 		fmt.Printf("summarizer replaced by a %s wait (-sleep-summarizer); bot and fake Discord in this process\n\n", o.latency)
 	} else {

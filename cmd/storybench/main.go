@@ -10,6 +10,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -18,10 +19,10 @@ import (
 	"os"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
+	"github.com/geobrief/geobrief/cmd/internal/hostinfo"
 	"github.com/geobrief/geobrief/cmd/internal/latency"
 	"github.com/geobrief/geobrief/corpus"
 	"github.com/geobrief/geobrief/llm"
@@ -38,7 +39,7 @@ func main() {
 	ctx := context.Background()
 
 	srcs := story()
-	fmt.Printf("storybench  latency=%s  runs=%d  machine: %s\n", *lat, *runs, hostInfo())
+	fmt.Printf("storybench  latency=%s  runs=%d  machine: %s\n", *lat, *runs, cmp.Or(hostinfo.CPUModel(), "unknown"))
 	fmt.Printf("story: %d documents (%d sources + 1 wire copy), %d characters of text\n\n", len(srcs), len(srcs)-1, textSize(srcs))
 
 	fmt.Println("| scenario | LLM calls | map requests | wall p50 | LLM busy p50 | beyond the LLM p50 / max |")
@@ -241,17 +242,6 @@ func offline(srcs []summarize.StorySource) {
 	}
 	fmt.Printf("offline story brief (no LLM), 50 runs: p50 %s, p99 %s; %d sources, %d of %d facts verified, %d disagreement(s)\n",
 		latency.Percentile(times, 50), latency.Percentile(times, 99), len(b.Sources), b.Meta.FactsVerified, b.Meta.FactsGiven, len(b.Disagreements))
-}
-
-func hostInfo() string {
-	b, _ := os.ReadFile("/proc/cpuinfo")
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "model name") {
-			_, v, _ := strings.Cut(line, ":")
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown"
 }
 
 func check(err error) {

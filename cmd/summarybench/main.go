@@ -7,6 +7,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/geobrief/geobrief/cmd/internal/hostinfo"
 	"github.com/geobrief/geobrief/corpus"
 	"github.com/geobrief/geobrief/digest"
 	"github.com/geobrief/geobrief/llm"
@@ -36,7 +38,7 @@ func main() {
 	flag.Parse()
 	ctx := context.Background()
 
-	fmt.Printf("summarybench  latency=%s  go test machine: %s\n\n", *latency, hostInfo())
+	fmt.Printf("summarybench  latency=%s  go test machine: %s\n\n", *latency, cmp.Or(hostinfo.CPUModel(), "unknown"))
 	addedLatency(ctx, *latency, *misses)
 	singleflight(ctx, *latency)
 	repeatedWorkload(ctx)
@@ -242,17 +244,6 @@ func pct(ds []time.Duration, p int) time.Duration {
 	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
 	i := (len(s) - 1) * p / 100
 	return s[i].Round(10 * time.Microsecond)
-}
-
-func hostInfo() string {
-	b, _ := os.ReadFile("/proc/cpuinfo")
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "model name") {
-			_, v, _ := strings.Cut(line, ":")
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown"
 }
 
 func check(err error) {
