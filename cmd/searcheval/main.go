@@ -281,10 +281,17 @@ func plainBM25(ctx context.Context, db *sql.DB, q string) ([]string, error) {
 	for i, w := range words {
 		words[i] = `"` + w + `"`
 	}
-	rows, err := db.QueryContext(ctx, `SELECT d.id FROM documents_fts AS f
+	return rankedIDs(ctx, db, `SELECT d.id FROM documents_fts AS f
 		JOIN documents AS d ON d.n = f.rowid
 		WHERE documents_fts MATCH ? ORDER BY bm25(documents_fts, 1.0, 1.0) LIMIT 10`,
 		strings.Join(words, " OR "))
+}
+
+// rankedIDs runs a ranking query whose one column is a document ID, and
+// returns the IDs in the query's order: what every ranker compared here
+// (SQLite's bm25, PostgreSQL's ts_rank_cd) hands to the scoring.
+func rankedIDs(ctx context.Context, db *sql.DB, query string, args ...any) ([]string, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

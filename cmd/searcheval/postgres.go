@@ -82,19 +82,6 @@ func pgRank(ctx context.Context, db *sql.DB, tsquery, q string) ([]string, error
 		}
 		arg = strings.Join(words, " | ")
 	}
-	rows, err := db.QueryContext(ctx, `SELECT id FROM documents, `+tsquery+` AS q
+	return rankedIDs(ctx, db, `SELECT id FROM documents, `+tsquery+` AS q
 		WHERE tsv @@ q ORDER BY ts_rank_cd(tsv, q, 1) DESC, n DESC LIMIT 10`, arg)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
