@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -50,9 +49,7 @@ func (c *cli) digest(ctx context.Context, args []string) error {
 		return explainLLMError(err)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(c.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(d)
+		return printJSON(c.stdout, d)
 	}
 	printDigest(c.stdout, d, "News digest · since "+since.Local().Format("Mon 2 Jan 2006 15:04"))
 	return nil

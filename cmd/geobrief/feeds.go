@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -317,10 +315,4 @@ func (c *cli) extract(ctx context.Context, args []string) error {
 func toArticleJSON(a extract.Article) articleJSON {
 	return articleJSON{Title: a.Title, Byline: a.Byline, Published: rfc3339(a.Published), Language: a.Language,
 		Site: a.Site, URL: a.URL, Text: a.Text}
-}
-
-func printJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }

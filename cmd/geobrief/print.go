@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -9,6 +10,14 @@ import (
 	"github.com/geobrief/geobrief/corpus"
 	"github.com/geobrief/geobrief/summarize"
 )
+
+// printJSON writes v as indented JSON, as every --json of the command line
+// does, so that scripts see one format.
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
 
 // printBrief writes a Brief for a person reading a terminal.
 func printBrief(w io.Writer, b summarize.Brief, doc corpus.Document) {

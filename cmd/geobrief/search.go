@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -53,9 +52,7 @@ func (c *cli) search(ctx context.Context, args []string) error {
 			}
 			out = append(out, r)
 		}
-		enc := json.NewEncoder(c.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return printJSON(c.stdout, out)
 	}
 	if len(hits) == 0 {
 		if err := lib.EmptyCorpus(ctx); err != nil {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -22,6 +21,15 @@ type storyJSON struct {
 	Sources   []string  `json:"sources"`
 	FirstSeen time.Time `json:"first_seen"`
 	LastSeen  time.Time `json:"last_seen"`
+}
+
+// toStoryJSON is v as `geobrief stories --json` lists it and `geobrief
+// story --json` heads its brief with it: one shape for both.
+func toStoryJSON(v app.StoryView) storyJSON {
+	return storyJSON{
+		ID: v.ID, Headline: v.Headline, Documents: v.DocumentIDs(), Sources: nonNil(v.Sources),
+		FirstSeen: v.FirstSeen, LastSeen: v.LastSeen,
+	}
 }
 
 // stories lists the stories active in a window, the widest coverage first.
@@ -50,14 +58,9 @@ func (c *cli) stories(ctx context.Context, args []string) error {
 	if *asJSON {
 		out := make([]storyJSON, 0, len(views))
 		for _, v := range views {
-			out = append(out, storyJSON{
-				ID: v.ID, Headline: v.Headline, Documents: v.DocumentIDs(), Sources: nonNil(v.Sources),
-				FirstSeen: v.FirstSeen, LastSeen: v.LastSeen,
-			})
+			out = append(out, toStoryJSON(v))
 		}
-		enc := json.NewEncoder(c.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return printJSON(c.stdout, out)
 	}
 	printStories(c.stdout, views, since)
 	return nil
@@ -134,13 +137,7 @@ func (c *cli) story(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, brief, err := lib.StoryBrief(ctx, v.ID, summarize.Options{
-		Length:       length,
-		WaitingAfter: c.waitNotice,
-		Waiting: func() {
-			fmt.Fprintf(c.stderr, "geobrief: waiting for the LLM (%s at %s)...\n", c.cfg.LLM.Model, c.cfg.LLM.BaseURL)
-		},
-	})
+	_, brief, err := lib.StoryBrief(ctx, v.ID, c.summaryOptions(length))
 	if err != nil {
 		return explainLLMError(err)
 	}
@@ -149,12 +146,10 @@ func (c *cli) story(ctx context.Context, args []string) error {
 			Story storyJSON            `json:"story"`
 			Brief summarize.StoryBrief `json:"brief"`
 		}{
-			Story: storyJSON{ID: v.ID, Headline: v.Headline, Documents: v.DocumentIDs(), Sources: nonNil(v.Sources), FirstSeen: v.FirstSeen, LastSeen: v.LastSeen},
+			Story: toStoryJSON(v),
 			Brief: brief,
 		}
-		enc := json.NewEncoder(c.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return printJSON(c.stdout, out)
 	}
 	printStoryBrief(c.stdout, v, brief)
 	return nil

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -44,24 +43,29 @@ func (c *cli) summarize(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	brief, err := lib.Summarizer.Brief(ctx, doc, summarize.Options{
-		Length: length,
-		// A model that takes a minute should not look like a hang.
-		WaitingAfter: c.waitNotice,
-		Waiting: func() {
-			fmt.Fprintf(c.stderr, "geobrief: waiting for the LLM (%s at %s)...\n", c.cfg.LLM.Model, c.cfg.LLM.BaseURL)
-		},
-	})
+	brief, err := lib.Summarizer.Brief(ctx, doc, c.summaryOptions(length))
 	if err != nil {
 		return explainLLMError(err)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(c.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(brief)
+		return printJSON(c.stdout, brief)
 	}
 	printBrief(c.stdout, brief, doc)
 	return nil
+}
+
+// summaryOptions are the options of a summary asked for at the terminal
+// (a Brief, a story brief): the length asked for, and a line on stderr
+// once the LLM has taken waitNotice, so that a model that takes a minute
+// does not look like a hang.
+func (c *cli) summaryOptions(length summarize.Length) summarize.Options {
+	return summarize.Options{
+		Length:       length,
+		WaitingAfter: c.waitNotice,
+		Waiting: func() {
+			fmt.Fprintf(c.stderr, "geobrief: waiting for the LLM (%s at %s)...\n", c.cfg.LLM.Model, c.cfg.LLM.BaseURL)
+		},
+	}
 }
 
 // findDocument picks the document: by ID when given, else the best match.
