@@ -11,9 +11,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -103,12 +101,7 @@ func startCluster(t *testing.T, ctx context.Context, o clusterOptions) *cluster 
 		r := &replica{n: n, base: "http://" + addrs[n], logs: newWatchedLog()}
 		r.tap = httptest.NewServer(c.tapHandler(n))
 		t.Cleanup(r.tap.Close)
-		dir := t.TempDir()
-		r.cmd = exec.Command(bin, "serve")
-		r.cmd.Dir = dir // no .env from the source tree
-		r.cmd.Env = append([]string{
-			"PATH=" + os.Getenv("PATH"),
-			"HOME=" + dir,
+		env := append([]string{
 			"DISCORD_TOKEN=replica-token",
 			"DISCORD_API_URL=" + r.tap.URL,
 			"DISCORD_GUILD_ID=" + clusterGuild,
@@ -119,10 +112,9 @@ func startCluster(t *testing.T, ctx context.Context, o clusterOptions) *cluster 
 			"INTERACTIONS_ADDR=" + addrs[n],
 			"OPENAI_BASE_URL=" + llmSrv.URL + "/v1",
 			"LLM_MODEL=mock",
-			"DATA_DIR=" + filepath.Join(dir, "data"),
 			"LOG_LEVEL=debug",
 		}, o.database(n)...)
-		r.cmd.Env = append(r.cmd.Env, o.env...)
+		r.cmd = geobriefCommand(bin, "serve", t.TempDir(), append(env, o.env...)...)
 		r.exited = startReplica(t, r)
 		c.replicas = append(c.replicas, r)
 	}
@@ -232,18 +224,10 @@ func (c *cluster) drain(ctx context.Context, r *replica) error {
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
-	if err := r.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := terminate(ctx, r.cmd, r.exited); err != nil {
 		return fmt.Errorf("replica %d: %w", r.n, err)
 	}
-	select {
-	case err := <-r.exited:
-		if err != nil {
-			return fmt.Errorf("replica %d exited with %v after SIGTERM, want 0", r.n, err)
-		}
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("replica %d still running after SIGTERM", r.n)
-	}
+	return nil
 }
 
 // tapHandler forwards replica n's Discord calls to the fake, recording

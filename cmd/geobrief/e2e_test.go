@@ -7,12 +7,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -37,20 +33,15 @@ func TestBotProcessEndToEnd(t *testing.T) {
 	metricsAddr := freeAddr(t)
 
 	const guild = "700000000000000001"
-	cmd := exec.Command(bin, "bot")
-	cmd.Dir = dir // no .env from the source tree
-	cmd.Env = []string{
-		"PATH=" + os.Getenv("PATH"),
-		"HOME=" + dir,
+	cmd := geobriefCommand(bin, "bot", dir,
 		"DISCORD_TOKEN=e2e-token",
-		"DISCORD_API_URL=" + fake.URL(),
-		"DISCORD_GUILD_ID=" + guild,
-		"OPENAI_BASE_URL=" + llmSrv.URL + "/v1",
+		"DISCORD_API_URL="+fake.URL(),
+		"DISCORD_GUILD_ID="+guild,
+		"OPENAI_BASE_URL="+llmSrv.URL+"/v1",
 		"LLM_MODEL=mock",
-		"DATA_DIR=" + filepath.Join(dir, "data"),
-		"METRICS_ADDR=" + metricsAddr,
+		"METRICS_ADDR="+metricsAddr,
 		"LOG_LEVEL=debug",
-	}
+	)
 	logs := newWatchedLog()
 	exited := startProcess(t, cmd, logs)
 
@@ -139,16 +130,10 @@ func TestBotProcessEndToEnd(t *testing.T) {
 		t.Errorf("edit without an empty allowed_mentions.parse: %s", ed.Body)
 	}
 
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("geobrief bot exited with %v after SIGTERM, want 0", err)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("geobrief bot still running 15 s after SIGTERM")
+	stopCtx, stop := context.WithTimeout(context.Background(), 15*time.Second)
+	defer stop()
+	if err := terminate(stopCtx, cmd, exited); err != nil {
+		t.Fatalf("geobrief bot: %v", err)
 	}
 	// The fake notices the closed websocket on its own goroutine.
 	deadline := time.Now().Add(2 * time.Second)

@@ -3,11 +3,50 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 )
+
+// geobriefCommand is `geobrief <subcommand>` run as a process of its own
+// in dir, with an environment of PATH, HOME and DATA_DIR (both in dir)
+// and then env: nothing of the developer's environment, or of a .env in
+// the source tree, reaches it, so every process test sees only the
+// settings it names. A later entry of env wins over an earlier one.
+func geobriefCommand(bin, subcommand, dir string, env ...string) *exec.Cmd {
+	cmd := exec.Command(bin, subcommand)
+	cmd.Dir = dir // no .env from the source tree
+	cmd.Env = append([]string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + dir,
+		"DATA_DIR=" + filepath.Join(dir, "data"),
+	}, env...)
+	return cmd
+}
+
+// terminate stops cmd as a deploy or Ctrl-C does (SIGTERM) and waits, for
+// as long as ctx allows, for its exit on exited, which must be 0: the
+// shutdown path drains and closes everything before it returns.
+func terminate(ctx context.Context, cmd *exec.Cmd, exited <-chan error) error {
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		return err
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			return fmt.Errorf("exited with %v after SIGTERM, want 0", err)
+		}
+		return nil
+	case <-ctx.Done():
+		return errors.New("still running after SIGTERM")
+	}
+}
 
 // startProcess starts cmd with its output collected in logs and returns
 // the channel its exit arrives on. When the test ends, a process still

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -131,21 +130,16 @@ func TestServeProcessEndToEnd(t *testing.T) {
 	base := "http://" + addr
 
 	const guild = "700000000000000001"
-	cmd := exec.Command(bin, "serve")
-	cmd.Dir = dir
-	cmd.Env = []string{
-		"PATH=" + os.Getenv("PATH"),
-		"HOME=" + dir,
+	cmd := geobriefCommand(bin, "serve", dir,
 		"DISCORD_TOKEN=e2e-token",
-		"DISCORD_API_URL=" + fake.URL(),
-		"DISCORD_GUILD_ID=" + guild,
-		"DISCORD_PUBLIC_KEY=" + fake.PublicKey(),
-		"INTERACTIONS_ADDR=" + addr,
-		"OPENAI_BASE_URL=" + llmSrv.URL + "/v1",
+		"DISCORD_API_URL="+fake.URL(),
+		"DISCORD_GUILD_ID="+guild,
+		"DISCORD_PUBLIC_KEY="+fake.PublicKey(),
+		"INTERACTIONS_ADDR="+addr,
+		"OPENAI_BASE_URL="+llmSrv.URL+"/v1",
 		"LLM_MODEL=mock",
-		"DATA_DIR=" + filepath.Join(dir, "data"),
 		"LOG_LEVEL=debug",
-	}
+	)
 	logs := newWatchedLog()
 	exited := startProcess(t, cmd, logs)
 

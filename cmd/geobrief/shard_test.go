@@ -4,11 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -24,18 +20,13 @@ func TestBotProcessIdentifiesAsItsShard(t *testing.T) {
 	fake := discordfake.New()
 	defer fake.Close()
 
-	cmd := exec.Command(bin, "bot")
-	cmd.Dir = dir
-	cmd.Env = []string{
-		"PATH=" + os.Getenv("PATH"),
-		"HOME=" + dir,
+	cmd := geobriefCommand(bin, "bot", dir,
 		"DISCORD_TOKEN=shard-token",
-		"DISCORD_API_URL=" + fake.URL(),
+		"DISCORD_API_URL="+fake.URL(),
 		"DISCORD_GUILD_ID=700000000000000001",
 		"DISCORD_SHARD_ID=1",
 		"DISCORD_SHARD_COUNT=2",
-		"DATA_DIR=" + filepath.Join(dir, "data"),
-	}
+	)
 	logs := newWatchedLog()
 	exited := startProcess(t, cmd, logs)
 
@@ -67,16 +58,8 @@ func TestBotProcessIdentifiesAsItsShard(t *testing.T) {
 	if !strings.Contains(logs.String(), "shard_id=1 shard_count=2") {
 		t.Error("the ready line does not say which shard this is")
 	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := terminate(ctx, cmd, exited); err != nil {
 		t.Fatal(err)
-	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("exit after SIGTERM: %v", err)
-		}
-	case <-ctx.Done():
-		t.Fatal("still running after SIGTERM")
 	}
 }
 
