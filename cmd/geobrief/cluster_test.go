@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -19,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/geobrief/geobrief/cmd/internal/loopback"
 	"github.com/geobrief/geobrief/discord/discordfake"
 	"github.com/geobrief/geobrief/mockllm"
 )
@@ -328,24 +328,12 @@ func (l *countingLLM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	l.next.ServeHTTP(w, r)
 }
 
-// freeAddrs returns n distinct loopback addresses no one listens on: all
-// are held open until all are picked, so no two are the same port.
+// freeAddrs returns n distinct loopback addresses no one listens on.
 func freeAddrs(t *testing.T, n int) []string {
 	t.Helper()
-	var lns []net.Listener
-	defer func() {
-		for _, ln := range lns {
-			_ = ln.Close()
-		}
-	}()
-	addrs := make([]string, n)
-	for i := range addrs {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		lns = append(lns, ln)
-		addrs[i] = ln.Addr().String()
+	addrs, err := loopback.FreeAddrs(n)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return addrs
 }

@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -14,6 +11,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/geobrief/geobrief/cmd/internal/loopback"
 	"github.com/geobrief/geobrief/discord/discordfake"
 	"github.com/geobrief/geobrief/mockllm"
 )
@@ -152,39 +150,12 @@ func TestBotProcessEndToEnd(t *testing.T) {
 // freeAddr returns a loopback address no one listens on right now.
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	return addr
+	return freeAddrs(t, 1)[0]
 }
 
 // waitHealthy polls url until it answers 200 or ctx ends.
 func waitHealthy(ctx context.Context, url string) error {
-	var last error
-	for {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		if err != nil {
-			return err
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err == nil {
-			_, _ = io.Copy(io.Discard, resp.Body)
-			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-			err = errors.New(resp.Status)
-		}
-		last = err
-		select {
-		case <-ctx.Done():
-			return last
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
+	return loopback.WaitHealthy(ctx, url, nil)
 }
 
 // ctxDone returns a context that is already cancelled.

@@ -4,10 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -22,6 +19,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver, for the schemas
 
+	"github.com/geobrief/geobrief/cmd/internal/loopback"
 	"github.com/geobrief/geobrief/corpus"
 )
 
@@ -103,13 +101,13 @@ func startCluster(ctx context.Context, n int, cfg clusterConfig) (*serveCluster,
 		return nil, err
 	}
 	c := &serveCluster{n: n, drop: drop}
+	addrs, err := loopback.FreeAddrs(n)
+	if err != nil {
+		c.stop()
+		return nil, err
+	}
 	backends := make([]*url.URL, n)
-	for k := range n {
-		addr, err := freeAddr()
-		if err != nil {
-			c.stop()
-			return nil, err
-		}
+	for k, addr := range addrs {
 		dir, err := os.MkdirTemp("", "interactionsbench-replica")
 		if err != nil {
 			c.stop()
@@ -147,7 +145,7 @@ func startCluster(ctx context.Context, n int, cfg clusterConfig) (*serveCluster,
 		backends[k] = &url.URL{Scheme: "http", Host: addr}
 	}
 	for k, b := range backends {
-		if err := waitReady(ctx, b.String()+"/healthz", c.exits[k]); err != nil {
+		if err := loopback.WaitHealthy(ctx, b.String()+"/healthz", c.exits[k]); err != nil {
 			c.stop()
 			return nil, fmt.Errorf("replica %d of %d: %w", k+1, n, err)
 		}
@@ -187,35 +185,4 @@ func (c *serveCluster) stop() {
 		}
 	}
 	c.drop()
-}
-
-// waitReady polls a replica's /healthz until 200, its exit, or ctx's end.
-func waitReady(ctx context.Context, url string, exited <-chan error) error {
-	for {
-		resp, err := http.Get(url)
-		if err == nil {
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		select {
-		case err := <-exited:
-			return fmt.Errorf("exited before it was ready: %v", err)
-		case <-ctx.Done():
-			return errors.New("not ready in time")
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-}
-
-// freeAddr is a loopback address no one listens on right now.
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
 }
