@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -12,14 +10,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver, for the schemas
-
 	"github.com/geobrief/geobrief/cmd/internal/loopback"
+	"github.com/geobrief/geobrief/cmd/internal/pgschema"
 	"github.com/geobrief/geobrief/corpus"
 )
 
@@ -27,11 +23,11 @@ import (
 // PostgreSQL schema, behind a round-robin reverse proxy: what issue 12
 // deploys, on loopback.
 type serveCluster struct {
-	n     int
-	procs []*exec.Cmd
-	exits []chan error
-	proxy *httptest.Server
-	drop  func() // drops the schema
+	n      int
+	procs  []*exec.Cmd
+	exits  []chan error
+	proxy  *httptest.Server
+	schema *pgschema.Schema // the replicas' store
 }
 
 // buildGeobrief builds the geobrief binary into dir.
@@ -42,36 +38,6 @@ func buildGeobrief(ctx context.Context, dir string) (string, error) {
 		return "", fmt.Errorf("go build ./cmd/geobrief: %v\n%s", err, out)
 	}
 	return bin, nil
-}
-
-// newSchema creates an empty schema on the server dbURL names and returns
-// a URL whose connections work in it, and a function that drops it.
-func newSchema(ctx context.Context, dbURL string) (string, func(), error) {
-	u, err := url.Parse(dbURL)
-	if err != nil {
-		return "", nil, fmt.Errorf("database URL: %w", err)
-	}
-	db, err := sql.Open("pgx", dbURL)
-	if err != nil {
-		return "", nil, err
-	}
-	schema := "bench_" + strings.ToLower(rand.Text()[:12])
-	if _, err := db.ExecContext(ctx, `CREATE SCHEMA "`+schema+`"`); err != nil {
-		db.Close()
-		return "", nil, fmt.Errorf("cannot create a schema on %s: %w", u.Redacted(), err)
-	}
-	drop := func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := db.ExecContext(ctx, `DROP SCHEMA "`+schema+`" CASCADE`); err != nil {
-			fmt.Fprintf(os.Stderr, "interactionsbench: cannot drop schema %s: %v\n", schema, err)
-		}
-		db.Close()
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String(), drop, nil
 }
 
 // writeSeeds writes docs as a SEEDS_DIR folder (one file each, with front
@@ -96,11 +62,12 @@ type clusterConfig struct {
 // startCluster starts n replicas on a fresh schema and returns once every
 // one is ready (/healthz 200).
 func startCluster(ctx context.Context, n int, cfg clusterConfig) (*serveCluster, error) {
-	dbURL, drop, err := newSchema(ctx, cfg.dbURL)
+	schema, err := pgschema.Create(ctx, cfg.dbURL, "bench")
 	if err != nil {
 		return nil, err
 	}
-	c := &serveCluster{n: n, drop: drop}
+	dbURL := schema.URL
+	c := &serveCluster{n: n, schema: schema}
 	addrs, err := loopback.FreeAddrs(n)
 	if err != nil {
 		c.stop()
@@ -184,5 +151,7 @@ func (c *serveCluster) stop() {
 			<-e
 		}
 	}
-	c.drop()
+	if err := c.schema.Drop(context.Background()); err != nil {
+		fmt.Fprintf(os.Stderr, "interactionsbench: %v\n", err)
+	}
 }

@@ -2,16 +2,13 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/geobrief/geobrief/cmd/internal/pgschema"
 	"github.com/geobrief/geobrief/store"
 )
 
@@ -60,22 +57,11 @@ func isPostgresURL(u string) bool { return store.IsPostgresURL(u) }
 // Each store keeps its search index in a folder of its own under dir, as
 // each replica does on its own disk.
 func newPostgresBackend(ctx context.Context, baseURL, dir string) (*pgBackend, error) {
-	u, err := url.Parse(baseURL)
+	schema, err := pgschema.Create(ctx, baseURL, "bench")
 	if err != nil {
 		return nil, fmt.Errorf("-postgres: %w", err)
 	}
-	b := make([]byte, 6)
-	if _, err := rand.Read(b); err != nil {
-		return nil, err
-	}
-	schema := "bench_" + hex.EncodeToString(b)
-	if err := pgExec(ctx, baseURL, `CREATE SCHEMA `+schema); err != nil {
-		return nil, err
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	schemaURL := u.String()
+	schemaURL := schema.URL
 
 	indexDir := filepath.Join(dir, "postgres-index")
 	otherDir := filepath.Join(dir, "postgres-other-index")
@@ -89,7 +75,7 @@ func newPostgresBackend(ctx context.Context, baseURL, dir string) (*pgBackend, e
 				return store.OpenPostgres(ctx, schemaURL, otherDir)
 			},
 			size: func(ctx context.Context) string {
-				bytes, err := schemaBytes(ctx, baseURL, schema)
+				bytes, err := schemaBytes(ctx, baseURL, schema.Name)
 				if err != nil {
 					return fmt.Sprintf("schema size unknown (%v); search index %.1f MB", err, fileMB(indexDir, store.FileName))
 				}
@@ -99,28 +85,11 @@ func newPostgresBackend(ctx context.Context, baseURL, dir string) (*pgBackend, e
 					float64(bytes)/1e6, fileMB(indexDir, store.FileName), store.FileName, fileMB(indexDir, store.FileName+"-wal"))
 			},
 		},
-		schema: schema,
-		drop: func() error {
-			// Not the run's context: an interrupt has cancelled it, and
-			// the schema must go all the same.
-			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 60*time.Second)
-			defer cancel()
-			return pgExec(ctx, baseURL, `DROP SCHEMA `+schema+` CASCADE`)
-		},
+		schema: schema.Name,
+		// Drop outlives the run's context: an interrupt has cancelled
+		// it, and the schema must go all the same.
+		drop: func() error { return schema.Drop(ctx) },
 	}, nil
-}
-
-// pgExec runs one statement on a connection of its own.
-func pgExec(ctx context.Context, dbURL, stmt string) error {
-	conn, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		return fmt.Errorf("postgres: %w", err)
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.Exec(ctx, stmt); err != nil {
-		return fmt.Errorf("postgres: %s: %w", stmt, err)
-	}
-	return nil
 }
 
 // schemaBytes is what the tables of schema take, with their indexes and

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/geobrief/geobrief/cmd/internal/pgschema"
 )
 
 // testDatabaseEnv names the PostgreSQL server the tests may use, as in the
@@ -129,14 +129,8 @@ func checkResult(t *testing.T, r result) {
 
 func schemaExists(t *testing.T, dbURL, schema string) bool {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dbURL)
+	ok, err := pgschema.Exists(context.Background(), dbURL, schema)
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	var ok bool
-	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)`, schema).Scan(&ok); err != nil {
 		t.Fatal(err)
 	}
 	return ok

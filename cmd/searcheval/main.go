@@ -38,9 +38,11 @@ import (
 	"strings"
 	"unicode"
 
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+
+	"github.com/geobrief/geobrief/cmd/internal/pgschema"
 	"github.com/geobrief/geobrief/corpus"
 	"github.com/geobrief/geobrief/store"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 )
 
 //go:embed questions.tsv
@@ -92,11 +94,12 @@ func run(ctx context.Context, root, misses, pgURL string, pgNative bool) (err er
 		pgSchema string // the PostgreSQL URL of the schema made for this run
 	)
 	if pgURL != "" {
-		var drop func() error
-		if pgSchema, drop, err = makeSchema(ctx, pgURL); err != nil {
-			return err
+		var schema *pgschema.Schema
+		if schema, err = pgschema.Create(ctx, pgURL, "searcheval"); err != nil {
+			return fmt.Errorf("-postgres: %w", err)
 		}
-		defer func() { err = errors.Join(err, drop()) }()
+		pgSchema = schema.URL
+		defer func() { err = errors.Join(err, schema.Drop(ctx)) }()
 		// dir holds the SQLite index of this "replica".
 		s, err = store.OpenPostgres(ctx, pgSchema, dir)
 	} else {

@@ -2,47 +2,11 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
-	"net/url"
 	"strings"
 	"unicode"
 )
-
-// makeSchema creates an empty schema on the server at base and returns
-// base with its search_path set to it, and a function dropping it.
-func makeSchema(ctx context.Context, base string) (string, func() error, error) {
-	u, err := url.Parse(base)
-	if err != nil {
-		return "", nil, fmt.Errorf("-postgres: %w", err)
-	}
-	b := make([]byte, 6)
-	if _, err := rand.Read(b); err != nil {
-		return "", nil, err
-	}
-	schema := "searcheval_" + hex.EncodeToString(b)
-	db, err := sql.Open("pgx", base)
-	if err != nil {
-		return "", nil, err
-	}
-	if _, err := db.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
-		db.Close()
-		return "", nil, fmt.Errorf("-postgres: cannot create a schema: %w", err)
-	}
-	drop := func() error {
-		defer db.Close()
-		if _, err := db.ExecContext(context.WithoutCancel(ctx), `DROP SCHEMA `+schema+` CASCADE`); err != nil {
-			return fmt.Errorf("cannot drop schema %s: %w", schema, err)
-		}
-		return nil
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String(), drop, nil
-}
 
 // addTSVector gives the documents PostgreSQL's full-text representation:
 // title words weighted A, body words B, stemmed as English, with a GIN
