@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/geobrief/geobrief/summarize"
 )
 
 // cmdLine is one subcommand's command line: its flags, its usage line and
@@ -56,6 +58,20 @@ func (c *cmdLine) parse(args []string, help io.Writer) ([]string, error) {
 		return nil, c.usageErr("unexpected %s", clipQuote(strings.Join(words[c.maxWords:], " ")))
 	}
 	return words, nil
+}
+
+// lengthFlag adds --length, the summary length of the subcommands that
+// summarize (summarize, story), and returns how to read it once parse has
+// run: a length summarize does not know is a usage mistake, exit code 2.
+func (c *cmdLine) lengthFlag() func() (summarize.Length, error) {
+	v := c.flags.String("length", "standard", "short, standard or detailed")
+	return func() (summarize.Length, error) {
+		length, err := summarize.ParseLength(*v)
+		if err != nil {
+			return "", c.usageErr("%v", err)
+		}
+		return length, nil
+	}
 }
 
 // usageErr is a mistake on this subcommand's command line, followed by how

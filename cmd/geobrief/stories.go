@@ -110,14 +110,14 @@ func nonNil(s []string) []string {
 func (c *cli) story(ctx context.Context, args []string) error {
 	cl := newCmdLine("story", "geobrief story [--length short|standard|detailed] [--json] STORY_ID|DOCUMENT_ID", 1, 1)
 	asJSON := cl.flags.Bool("json", false, "print the story and its brief as JSON")
-	lengthFlag := cl.flags.String("length", "standard", "short, standard or detailed")
+	lengthFlag := cl.lengthFlag()
 	words, err := cl.parse(args, c.stdout)
 	if err != nil {
 		return err
 	}
-	length, err := summarize.ParseLength(*lengthFlag)
+	length, err := lengthFlag()
 	if err != nil {
-		return cl.usageErr("%v", err)
+		return err
 	}
 	id := strings.TrimSpace(words[0])
 

@@ -17,14 +17,14 @@ func (c *cli) summarize(ctx context.Context, args []string) error {
 	cl := newCmdLine("summarize", "geobrief summarize [--length short|standard|detailed] [--json] QUERY | --doc ID", 0, -1)
 	docID := cl.flags.String("doc", "", "summarize the document with this ID (instead of a QUERY)")
 	asJSON := cl.flags.Bool("json", false, "print the Brief as JSON")
-	lengthFlag := cl.flags.String("length", "standard", "short, standard or detailed")
+	lengthFlag := cl.lengthFlag()
 	words, err := cl.parse(args, c.stdout)
 	if err != nil {
 		return err
 	}
-	length, err := summarize.ParseLength(*lengthFlag)
+	length, err := lengthFlag()
 	if err != nil {
-		return cl.usageErr("%v", err)
+		return err
 	}
 	query := strings.TrimSpace(strings.Join(words, " "))
 	switch {
