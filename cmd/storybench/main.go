@@ -159,40 +159,45 @@ func (s *sample) row(name string, runs int) {
 		latency.Percentile(s.wall, 50), latency.Percentile(s.busy, 50), latency.Percentile(s.beyond, 50), latency.Percentile(s.beyond, 100))
 }
 
+// measure times runs calls of summary (one Brief or story brief, which
+// returns its number of parts) and prints the table's row: the baseline
+// and every story run are measured alike, so that their rows compare.
+func (r *rig) measure(name string, runs int, summary func() (parts int)) {
+	var smp sample
+	for range runs {
+		start := time.Now()
+		parts := summary()
+		smp.add(time.Since(start), r.clock.take())
+		smp.parts = parts
+	}
+	smp.calls = r.mock.Calls()
+	smp.row(name, runs)
+}
+
 // baseline is one document's Brief with the same mock and latency.
 func baseline(ctx context.Context, lat time.Duration, runs int, doc corpus.Document) {
 	r := newRig(lat)
 	defer r.close()
 	s := r.summarizer(8192, nil)
-	var smp sample
-	for range runs {
-		start := time.Now()
+	r.measure("baseline: one document's Brief", runs, func() int {
 		b, err := s.Brief(ctx, doc, summarize.Options{})
 		check(err)
-		smp.add(time.Since(start), r.clock.take())
-		smp.parts = b.Meta.Parts
-	}
-	smp.calls = r.mock.Calls()
-	smp.row("baseline: one document's Brief", runs)
+		return b.Meta.Parts
+	})
 }
 
 func storyRun(ctx context.Context, name string, lat time.Duration, runs, contextTokens int, srcs []summarize.StorySource) {
 	r := newRig(lat)
 	defer r.close()
 	s := r.summarizer(contextTokens, nil)
-	var smp sample
-	for range runs {
-		start := time.Now()
+	r.measure(name, runs, func() int {
 		b, err := s.StoryBrief(ctx, srcs, summarize.Options{})
 		check(err)
-		smp.add(time.Since(start), r.clock.take())
-		smp.parts = b.Meta.Parts
 		if len(b.Sources) != 8 || b.Meta.Offline || b.Meta.FactsVerified == 0 {
 			log.Fatalf("%s: %d sources, meta %+v", name, len(b.Sources), b.Meta)
 		}
-	}
-	smp.calls = r.mock.Calls()
-	smp.row(name, runs)
+		return b.Meta.Parts
+	})
 }
 
 // cacheHit: the same set of documents in another order, from the real
