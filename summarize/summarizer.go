@@ -466,11 +466,19 @@ const (
 )
 
 func (b *Brief) countFacts() {
-	b.Meta.FactsGiven = len(b.Facts)
-	b.Meta.FactsVerified = 0
-	for _, f := range b.Facts {
-		if f.Verified {
-			b.Meta.FactsVerified++
+	b.Meta.setFactCounts(len(b.Facts), func(i int) bool { return b.Facts[i].Verified })
+}
+
+// setFactCounts records how many facts a brief gives and how many of them
+// are verified, for a Brief and a story brief alike: the bot, the CLI and
+// the benches show both kinds by the same two figures. verified(i) tells
+// about fact i.
+func (m *Meta) setFactCounts(given int, verified func(i int) bool) {
+	m.FactsGiven = given
+	m.FactsVerified = 0
+	for i := range given {
+		if verified(i) {
+			m.FactsVerified++
 		}
 	}
 }
