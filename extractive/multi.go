@@ -70,18 +70,8 @@ type MultiSummary struct {
 // Sources should be distinct articles, not copies of one: a copy would count
 // as agreement.
 func Multi(sources []Source, opts Options) MultiSummary {
-	if opts.SummarySentences <= 0 {
-		opts.SummarySentences = defaultSummarySentences
-	}
-	if opts.Facts < 0 {
-		opts.Facts = 0
-	} else if opts.Facts == 0 {
-		opts.Facts = defaultFacts
-	}
-	tuning := DefaultTuning()
-	if opts.Tuning != nil {
-		tuning = *opts.Tuning
-	}
+	opts = opts.withDefaults()
+	tuning := *opts.Tuning
 	var out MultiSummary
 	cands := multiCandidates(sources, tuning)
 	groups := groupNearCopies(cands)

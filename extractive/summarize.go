@@ -27,6 +27,25 @@ const (
 	maxEntities             = 10
 )
 
+// withDefaults fills in what the caller left unset, the same way for one
+// article (Summarize) and for a story (Multi): the default counts, no facts
+// for a negative Facts, and DefaultTuning. Tuning is never nil after it.
+func (o Options) withDefaults() Options {
+	if o.SummarySentences <= 0 {
+		o.SummarySentences = defaultSummarySentences
+	}
+	if o.Facts < 0 {
+		o.Facts = 0
+	} else if o.Facts == 0 {
+		o.Facts = defaultFacts
+	}
+	if o.Tuning == nil {
+		t := DefaultTuning()
+		o.Tuning = &t
+	}
+	return o
+}
+
 // Summary is an extractive brief of one article. Every sentence in Summary
 // and Facts is verbatim text of the body, so a fact's quote is the fact.
 type Summary struct {
@@ -51,20 +70,10 @@ type Summary struct {
 // sentences, and one that leans on the sentence before it ("But ...",
 // "He ...") is taken only right after that sentence.
 func Summarize(title, body string, opts Options) Summary {
-	if opts.SummarySentences <= 0 {
-		opts.SummarySentences = defaultSummarySentences
-	}
-	if opts.Facts < 0 {
-		opts.Facts = 0
-	} else if opts.Facts == 0 {
-		opts.Facts = defaultFacts
-	}
+	opts = opts.withDefaults()
 	title = strings.TrimSpace(title)
 	doc := newDocument(title, Sentences(body))
-	tuning := DefaultTuning()
-	if opts.Tuning != nil {
-		tuning = *opts.Tuning
-	}
+	tuning := *opts.Tuning
 	scores := doc.rank(tuning)
 	summary := doc.selectSummary(scores, opts.SummarySentences, tuning)
 	facts := doc.selectFacts(scores, opts.Facts, summary)

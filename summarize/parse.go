@@ -132,6 +132,36 @@ func dropTrailingCommas(s string) []byte {
 	return out
 }
 
+// decodeAnswer finds the JSON object in a model's answer and decodes it
+// into T, the shape the prompt asked for; on error T is zero. The error says
+// what is wrong in words a model can act on in a repair request.
+func decodeAnswer[T any](answer string) (T, error) {
+	var v T
+	raw, err := extractJSON(answer)
+	if err != nil {
+		return v, err
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		var zero T // a half-decoded answer is not returned
+		return zero, fmt.Errorf("invalid JSON: %w", err)
+	}
+	return v, nil
+}
+
+// trimHeadlineSummary trims the two fields every brief the model writes must
+// have, single-document or story, and says which one is missing.
+func trimHeadlineSummary(headline, summary *string) error {
+	*headline = strings.TrimSpace(*headline)
+	*summary = strings.TrimSpace(*summary)
+	switch {
+	case *headline == "":
+		return errors.New(`"headline" is missing or empty`)
+	case *summary == "":
+		return errors.New(`"summary" is missing or empty`)
+	}
+	return nil
+}
+
 // modelBrief is the JSON shape the prompts ask for.
 type modelBrief struct {
 	Headline      string      `json:"headline"`
@@ -150,22 +180,14 @@ type modelFact struct {
 // parseBrief extracts and validates a brief from a model's answer. The
 // error says what is wrong in words a model can act on in a repair request.
 func parseBrief(answer string) (modelBrief, error) {
-	raw, err := extractJSON(answer)
+	b, err := decodeAnswer[modelBrief](answer)
 	if err != nil {
-		return modelBrief{}, err
+		return b, err
 	}
-	var b modelBrief
-	if err := json.Unmarshal(raw, &b); err != nil {
-		return modelBrief{}, fmt.Errorf("invalid JSON: %w", err)
+	if err := trimHeadlineSummary(&b.Headline, &b.Summary); err != nil {
+		return b, err
 	}
-	b.Headline = strings.TrimSpace(b.Headline)
-	b.Summary = strings.TrimSpace(b.Summary)
-	switch {
-	case b.Headline == "":
-		return b, errors.New(`"headline" is missing or empty`)
-	case b.Summary == "":
-		return b, errors.New(`"summary" is missing or empty`)
-	case len(b.KeyFacts) == 0:
+	if len(b.KeyFacts) == 0 {
 		return b, errors.New(`"key_facts" is missing or empty`)
 	}
 	facts := b.KeyFacts[:0]
@@ -188,15 +210,11 @@ func parseBrief(answer string) (modelBrief, error) {
 
 // parseTopline extracts the digest top line from a model's answer.
 func parseTopline(answer string) (string, error) {
-	raw, err := extractJSON(answer)
+	v, err := decodeAnswer[struct {
+		Topline string `json:"topline"`
+	}](answer)
 	if err != nil {
 		return "", err
-	}
-	var v struct {
-		Topline string `json:"topline"`
-	}
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return "", fmt.Errorf("invalid JSON: %w", err)
 	}
 	if strings.TrimSpace(v.Topline) == "" {
 		return "", errors.New(`"topline" is missing or empty`)

@@ -2,9 +2,6 @@ package summarize
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -164,47 +161,18 @@ func (s *Summarizer) StoryBrief(ctx context.Context, sources []StorySource, opts
 		return s.offlineStory(srcs, opts), nil
 	}
 	key := s.storyKey(srcs, opts)
-	if b, ok := s.cachedStory(ctx, key); ok {
-		b.Sources = sourceInfos(srcs) // copies found since are listed too
-		return b, nil
-	}
-	stopWaiting := notifyWaiting(opts.WaitingAfter, opts.Waiting)
-	defer stopWaiting()
-	b, err := s.stories.do(ctx, key, func(ctx context.Context) (StoryBrief, error) {
-		if b, ok := s.cachedStory(ctx, key); ok {
-			return b, nil
-		}
-		ctx, cancel := s.withDeadline(ctx)
-		defer cancel()
-		// Another replica may be generating it already: one claim wins.
-		c, err := claim(ctx, s, key, s.cachedStory)
-		if err != nil {
-			return StoryBrief{}, s.deadlineError(ctx, err)
-		}
-		if c.found {
-			return c.brief, nil
-		}
-		defer c.release() // after the save
-		b, err := s.generateStory(ctx, srcs, opts)
-		if err != nil {
-			return StoryBrief{}, s.deadlineError(ctx, err)
-		}
-		s.counters.briefsLLM.Add(1)
-		s.saveStory(ctx, key, srcs[0].doc.ID, b)
-		return b, nil
-	})
+	b, err := generateOnce(ctx, s, &s.stories, key, opts, s.cachedStory,
+		func(ctx context.Context) (StoryBrief, error) { return s.generateStory(ctx, srcs, opts) },
+		func(ctx context.Context, key string, b StoryBrief) { s.saveStory(ctx, key, srcs[0].doc.ID, b) })
 	if err != nil {
-		if reason, ok := s.fallbackReason(ctx, err); ok {
-			s.log.Warn("answering with the offline story brief", slog.String("doc_id", srcs[0].doc.ID),
-				slog.Int("sources", len(srcs)), slog.String("reason", reason), slog.Any("error", err))
-			s.counters.fallbacks.Add(1)
-			b := s.offlineStory(srcs, opts)
-			b.Meta.Fallback = true
-			b.Meta.FallbackReason = reason
+		offline := func() StoryBrief { return s.offlineStory(srcs, opts) }
+		if b, ok := offlineInstead(ctx, s, err, offline, "story brief",
+			slog.String("doc_id", srcs[0].doc.ID), slog.Int("sources", len(srcs))); ok {
 			return b, nil
 		}
 		return StoryBrief{}, fmt.Errorf("summarize story of %s: %w", srcs[0].doc.ID, err)
 	}
+	// Also from the cache: copies found since it was cached are listed too.
 	b.Sources = sourceInfos(srcs)
 	return b, nil
 }
@@ -224,47 +192,15 @@ func (s *Summarizer) ExtractiveStoryBrief(sources []StorySource, opts Options) (
 // does not matter), the prompts, the model, the length and the check rules.
 // Copies do not enter it: a republished copy changes no brief.
 func (s *Summarizer) storyKey(srcs []*storySource, opts Options) string {
-	h := sha256.New()
-	for _, part := range []string{sourcesKey(srcs), s.prompts.Version(), s.cfg.Model, string(opts.Length), factCheckVersion, storyCheckVersion} {
-		h.Write([]byte(part))
-		h.Write([]byte{0})
-	}
-	return "story:" + hex.EncodeToString(h.Sum(nil))
+	return hashKey("story:", sourcesKey(srcs), s.prompts.Version(), s.cfg.Model, string(opts.Length), factCheckVersion, storyCheckVersion)
 }
 
 func (s *Summarizer) cachedStory(ctx context.Context, key string) (StoryBrief, bool) {
-	if s.cache == nil {
-		return StoryBrief{}, false
-	}
-	data, found, err := s.cache.GetBrief(ctx, key)
-	if err != nil {
-		s.log.Warn("story brief cache read failed", slog.String("key", key), slog.Any("error", err))
-		return StoryBrief{}, false
-	}
-	if !found {
-		return StoryBrief{}, false
-	}
-	var b StoryBrief
-	if err := json.Unmarshal(data, &b); err != nil {
-		s.log.Warn("story brief cache entry unreadable; regenerating", slog.String("key", key), slog.Any("error", err))
-		return StoryBrief{}, false
-	}
-	b.Meta.Cached = true
-	s.counters.cacheHits.Add(1)
-	return b, true
+	return readCache[StoryBrief](ctx, s, key, "story brief")
 }
 
 // saveStory stores a story brief under the first source's document, so it
 // goes when that document does (a changed source changes the key anyway).
 func (s *Summarizer) saveStory(ctx context.Context, key, docID string, b StoryBrief) {
-	if s.cache == nil {
-		return
-	}
-	data, err := json.Marshal(b)
-	if err == nil {
-		err = s.cache.PutBrief(ctx, key, docID, data)
-	}
-	if err != nil {
-		s.log.Warn("story brief cache write failed", slog.String("doc_id", docID), slog.Any("error", err))
-	}
+	writeCache(ctx, s, key, docID, "story brief", b)
 }

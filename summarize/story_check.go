@@ -238,11 +238,5 @@ func (s *Summarizer) checkStorySummary(b *StoryBrief, srcs []*storySource, opts 
 }
 
 func (b *StoryBrief) countFacts() {
-	b.Meta.FactsGiven = len(b.Facts)
-	b.Meta.FactsVerified = 0
-	for _, f := range b.Facts {
-		if f.Verified {
-			b.Meta.FactsVerified++
-		}
-	}
+	b.Meta.setFactCounts(len(b.Facts), func(i int) bool { return b.Facts[i].Verified })
 }

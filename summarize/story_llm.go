@@ -94,21 +94,12 @@ var storySchema = &llm.Schema{Name: "story", JSON: []byte(`{
 // parseStory extracts and validates a story brief from a model's answer.
 // The error says what is wrong in words a model can act on in a repair.
 func parseStory(answer string) (modelStory, error) {
-	raw, err := extractJSON(answer)
+	b, err := decodeAnswer[modelStory](answer)
 	if err != nil {
-		return modelStory{}, err
+		return b, err
 	}
-	var b modelStory
-	if err := json.Unmarshal(raw, &b); err != nil {
-		return modelStory{}, fmt.Errorf("invalid JSON: %w", err)
-	}
-	b.Headline = strings.TrimSpace(b.Headline)
-	b.Summary = strings.TrimSpace(b.Summary)
-	switch {
-	case b.Headline == "":
-		return b, errors.New(`"headline" is missing or empty`)
-	case b.Summary == "":
-		return b, errors.New(`"summary" is missing or empty`)
+	if err := trimHeadlineSummary(&b.Headline, &b.Summary); err != nil {
+		return b, err
 	}
 	facts := b.KeyFacts[:0]
 	for _, f := range b.KeyFacts {

@@ -14,20 +14,11 @@ import (
 // so a source whose wording lacks a name or number of the fact is not
 // credited with it; and the sources' differing counts are reported.
 func (s *Summarizer) offlineStory(srcs []*storySource, opts Options) StoryBrief {
-	ex := extractive.Multi(extractiveSources(srcs), extractive.Options{
-		SummarySentences: opts.Length.sentences(),
-		Facts:            opts.Length.facts(),
-	})
+	ex := extractive.Multi(extractiveSources(srcs), opts.Length.extractiveOptions())
 	b := StoryBrief{
 		Headline: ex.Headline,
 		Sources:  sourceInfos(srcs),
-		Meta: Meta{
-			Model:         OfflineModel,
-			Offline:       true,
-			Parts:         1,
-			PromptVersion: s.prompts.Version(),
-			CreatedAt:     s.cfg.Now().UTC(),
-		},
+		Meta:     s.offlineMeta(),
 	}
 	if b.Headline == "" {
 		b.Headline = srcs[0].doc.Title
@@ -37,18 +28,7 @@ func (s *Summarizer) offlineStory(srcs []*storySource, opts Options) StoryBrief 
 		summary = append(summary, sent.Text)
 	}
 	b.Summary = strings.Join(summary, " ")
-	facts := ex.Facts
-	// As for one document: with few facts, the summary sentences after the
-	// opening one serve as facts too.
-	for i, sent := range ex.Summary {
-		if len(facts) >= minFacts {
-			break
-		}
-		if i > 0 || len(ex.Summary) == 1 && len(facts) == 0 {
-			facts = append(facts, sent)
-		}
-	}
-	for _, sent := range facts {
+	for _, sent := range padFacts(ex.Facts, ex.Summary) {
 		if len(b.Facts) == maxFacts {
 			break
 		}

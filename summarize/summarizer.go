@@ -3,8 +3,6 @@ package summarize
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -136,43 +134,12 @@ func (s *Summarizer) Brief(ctx context.Context, doc corpus.Document, opts Option
 		return s.offline(doc, opts), nil
 	}
 	key := s.cacheKey(doc, opts)
-	if b, ok := s.cached(ctx, key); ok {
-		return b, nil
-	}
-	stopWaiting := notifyWaiting(opts.WaitingAfter, opts.Waiting)
-	defer stopWaiting()
-	b, err := s.flights.do(ctx, key, func(ctx context.Context) (Brief, error) {
-		// A flight that finished just before this one started has filled the cache.
-		if b, ok := s.cached(ctx, key); ok {
-			return b, nil
-		}
-		ctx, cancel := s.withDeadline(ctx)
-		defer cancel()
-		// Another replica may be generating it already: one claim wins.
-		c, err := claim(ctx, s, key, s.cached)
-		if err != nil {
-			return Brief{}, s.deadlineError(ctx, err)
-		}
-		if c.found {
-			return c.brief, nil
-		}
-		defer c.release() // after the save
-		b, err := s.generate(ctx, doc, opts)
-		if err != nil {
-			return Brief{}, s.deadlineError(ctx, err)
-		}
-		s.counters.briefsLLM.Add(1)
-		s.save(ctx, key, b)
-		return b, nil
-	})
+	b, err := generateOnce(ctx, s, &s.flights, key, opts, s.cached,
+		func(ctx context.Context) (Brief, error) { return s.generate(ctx, doc, opts) },
+		s.save)
 	if err != nil {
-		if reason, ok := s.fallbackReason(ctx, err); ok {
-			s.log.Warn("answering with the offline Brief", slog.String("doc_id", doc.ID),
-				slog.String("reason", reason), slog.Any("error", err))
-			s.counters.fallbacks.Add(1)
-			b := s.offline(doc, opts)
-			b.Meta.Fallback = true
-			b.Meta.FallbackReason = reason
+		offline := func() Brief { return s.offline(doc, opts) }
+		if b, ok := offlineInstead(ctx, s, err, offline, "Brief", slog.String("doc_id", doc.ID)); ok {
 			return b, nil
 		}
 		return Brief{}, fmt.Errorf("summarize %s: %w", doc.ID, err)
@@ -243,49 +210,16 @@ func notifyWaiting(after time.Duration, waiting func()) (stop func()) {
 }
 
 func (s *Summarizer) cacheKey(doc corpus.Document, opts Options) string {
-	h := sha256.New()
-	for _, part := range []string{doc.Hash, s.prompts.Version(), s.cfg.Model, string(opts.Length), factCheckVersion} {
-		h.Write([]byte(part))
-		h.Write([]byte{0})
-	}
-	return "brief:" + hex.EncodeToString(h.Sum(nil))
+	return hashKey("brief:", doc.Hash, s.prompts.Version(), s.cfg.Model, string(opts.Length), factCheckVersion)
 }
 
 func (s *Summarizer) cached(ctx context.Context, key string) (Brief, bool) {
-	if s.cache == nil {
-		return Brief{}, false
-	}
-	data, found, err := s.cache.GetBrief(ctx, key)
-	if err != nil {
-		s.log.Warn("brief cache read failed", slog.String("key", key), slog.Any("error", err))
-		return Brief{}, false
-	}
-	if !found {
-		return Brief{}, false
-	}
-	var b Brief
-	if err := json.Unmarshal(data, &b); err != nil {
-		s.log.Warn("brief cache entry unreadable; regenerating", slog.String("key", key), slog.Any("error", err))
-		return Brief{}, false
-	}
-	b.Meta.Cached = true
-	s.counters.cacheHits.Add(1)
-	return b, true
+	return readCache[Brief](ctx, s, key, "brief")
 }
 
-// save stores a Brief. A failed write costs a future LLM call, not this
-// answer, so it is logged rather than returned.
+// save stores a Brief under its document.
 func (s *Summarizer) save(ctx context.Context, key string, b Brief) {
-	if s.cache == nil {
-		return
-	}
-	data, err := json.Marshal(b)
-	if err == nil {
-		err = s.cache.PutBrief(ctx, key, b.DocID, data)
-	}
-	if err != nil {
-		s.log.Warn("brief cache write failed", slog.String("doc_id", b.DocID), slog.Any("error", err))
-	}
+	writeCache(ctx, s, key, b.DocID, "brief", b)
 }
 
 // tally adds up what the LLM calls of one Brief cost.
@@ -532,11 +466,19 @@ const (
 )
 
 func (b *Brief) countFacts() {
-	b.Meta.FactsGiven = len(b.Facts)
-	b.Meta.FactsVerified = 0
-	for _, f := range b.Facts {
-		if f.Verified {
-			b.Meta.FactsVerified++
+	b.Meta.setFactCounts(len(b.Facts), func(i int) bool { return b.Facts[i].Verified })
+}
+
+// setFactCounts records how many facts a brief gives and how many of them
+// are verified, for a Brief and a story brief alike: the bot, the CLI and
+// the benches show both kinds by the same two figures. verified(i) tells
+// about fact i.
+func (m *Meta) setFactCounts(given int, verified func(i int) bool) {
+	m.FactsGiven = given
+	m.FactsVerified = 0
+	for i := range given {
+		if verified(i) {
+			m.FactsVerified++
 		}
 	}
 }
