@@ -106,8 +106,10 @@ func startCluster(ctx context.Context, n int, cfg clusterConfig) (*serveCluster,
 			c.stop()
 			return nil, err
 		}
+		// Closed after the exit is sent: WaitHealthy may take the one value
+		// (a replica that died starting), and stop must not wait for it again.
 		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait(); os.RemoveAll(dir) }()
+		go func() { exited <- cmd.Wait(); close(exited); os.RemoveAll(dir) }()
 		c.procs, c.exits = append(c.procs, cmd), append(c.exits, exited)
 		backends[k] = &url.URL{Scheme: "http", Host: addr}
 	}
