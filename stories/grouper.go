@@ -13,7 +13,10 @@
 // the same names a month later are a new one. A story then merges
 // with another when the average over all their pairs reaches the threshold
 // (average linkage: one article touching two neighbouring events does not
-// chain them into one). A near-identical copy (MinHash of word shingles)
+// chain them into one), or, when a late document (older than coverage
+// already seen) could join both, when their documents, taken in date
+// order, would each have joined those before them and together run two
+// days or more. A near-identical copy (MinHash of word shingles)
 // joins its original's story and counts once. Candidates are found through
 // an inverted index of each document's rarer words and names, filed by day,
 // so the cost of one more document depends on how many documents share its
@@ -395,9 +398,9 @@ func (g *Grouper) settle(ctx context.Context, idx int32, toStory map[int32]float
 	return g.mergeAround(ctx, best, t, near, quals)
 }
 
-// mergeAround merges story cur, which document idx at time t has just
-// joined or started (quals: the other stories the document was alike
-// enough to join), with the stories it has come to be one with.
+// mergeAround merges story cur, which the document at time t has just
+// joined or started (quals: the stories the document was alike enough to
+// join), with the stories it has come to be one with.
 //
 // Two rules. Average linkage: the average over all pairs of the two
 // stories' originals reaches the threshold. And, for a document that came
@@ -408,14 +411,15 @@ func (g *Grouper) settle(ctx context.Context, idx int32, toStory map[int32]float
 // after such a merge, so do the stories linked to the merged one, since
 // the late document may have filled the gap of a chain of days. Average
 // linkage alone keeps such a chain apart when its days arrive out of
-// order: day 3, day 4 and then day 2 make one story, and day 1, arriving
-// last, starts its own, whose average over all pairs with the others,
-// two and three days off, is far below the threshold. In date order each
-// day would have joined the latest coverage before it.
+// order: day 1, day 3 and day 4 arrive first (day 1 a story of its own,
+// two days from day 3), then day 2, which joins days 3 and 4; day 1's
+// average over all pairs with the three, two and three days off, is far
+// below the threshold, while in date order each day would have joined the
+// latest coverage before it, and the four would be one story.
 //
-// The second rule only looks at late documents: in date order it would
-// find nothing a join had not, each story's first original having been
-// compared with the other story as it then stood.
+// The second rule is reached only by late documents, so a feed that
+// arrives in date order is grouped as before; see inDateOrder for why it
+// is held to stories that together run two days or more.
 func (g *Grouper) mergeAround(ctx context.Context, cur int32, t int64, near map[int32][]match, quals []int32) (string, error) {
 	isLate := late(t, near)
 	slices.Sort(quals)
@@ -478,8 +482,8 @@ const maxReplay = 200
 // average over the story's latest coverage (see recent) of cosine times
 // the decay, slower for a story that has run for a HalfLife.
 //
-// Only for two stories that together run over more than two HalfLives (a
-// chain of three days of coverage or more). Whether a day's coverage and
+// Only for two stories that together run two HalfLives or more (a chain of
+// three days of coverage). Whether a day's coverage and
 // the next day's, of one topic, are one event is what the strict decay of
 // a story of one day decides, and a late document sees only part of each
 // day's coverage: the replay would judge the next day's first articles
