@@ -13,7 +13,10 @@
 // the same names a month later are a new one. A story then merges
 // with another when the average over all their pairs reaches the threshold
 // (average linkage: one article touching two neighbouring events does not
-// chain them into one). A near-identical copy (MinHash of word shingles)
+// chain them into one), or, when a late document (older than coverage
+// already seen) could join both, when their documents, taken in date
+// order, would each have joined those before them and together run two
+// days or more. A near-identical copy (MinHash of word shingles)
 // joins its original's story and counts once. Candidates are found through
 // an inverted index of each document's rarer words and names, filed by day,
 // so the cost of one more document depends on how many documents share its
@@ -340,6 +343,7 @@ func (g *Grouper) file(idx int32, rec docRec, sig signature, bands []uint64, has
 // jobs report, then its analysis) apart.
 func (g *Grouper) settle(ctx context.Context, idx int32, toStory map[int32]float64, near map[int32][]match) (string, error) {
 	best, bestAvg := int32(-1), 0.0
+	var quals []int32
 	t := g.docs[idx].unix
 	for r, ms := range near {
 		from, to, n, running := g.recent(r, t)
@@ -356,6 +360,9 @@ func (g *Grouper) settle(ctx context.Context, idx int32, toStory map[int32]float
 			}
 		}
 		avg := sum / float64(n)
+		if avg >= g.opts.Threshold {
+			quals = append(quals, r)
+		}
 		if avg >= g.opts.Threshold && (avg > bestAvg || (avg == bestAvg && r < best)) {
 			best, bestAvg = r, avg
 		}
@@ -376,17 +383,48 @@ func (g *Grouper) settle(ctx context.Context, idx int32, toStory map[int32]float
 			return "", fmt.Errorf("stories: recording story of %q: %w", id, err)
 		}
 		g.docs[idx].recorded = true
+		if late(t, near) {
+			// A late document may bridge stories it joined none of.
+			return g.mergeAround(ctx, n, t, near, quals)
+		}
 		return sid, nil
 	}
 	delete(toStory, best)
 	g.size[best]++
 	g.addLinks(best, toStory)
-	sid, err := g.join(ctx, idx, best)
-	if err != nil {
+	if _, err := g.join(ctx, idx, best); err != nil {
 		return "", err
 	}
-	// Merge while the grown story is, on average, like another story.
-	cur := best
+	return g.mergeAround(ctx, best, t, near, quals)
+}
+
+// mergeAround merges story cur, which the document at time t has just
+// joined or started (quals: the stories the document was alike enough to
+// join), with the stories it has come to be one with.
+//
+// Two rules. Average linkage: the average over all pairs of the two
+// stories' originals reaches the threshold. And, for a document that came
+// late (older than some original it was compared with), the rule a join
+// uses: a story the document could have joined as well merges with its
+// story when the originals of the two, taken in date order, would each
+// have joined the story formed by those before them (see inDateOrder);
+// after such a merge, so do the stories linked to the merged one, since
+// the late document may have filled the gap of a chain of days. Average
+// linkage alone keeps such a chain apart when its days arrive out of
+// order: day 1, day 3 and day 4 arrive first (day 1 a story of its own,
+// two days from day 3), then day 2, which joins days 3 and 4; day 1's
+// average over all pairs with the three, two and three days off, is far
+// below the threshold, while in date order each day would have joined the
+// latest coverage before it, and the four would be one story.
+//
+// The second rule is reached only by late documents, so a feed that
+// arrives in date order is grouped as before; see inDateOrder for why it
+// is held to stories that together run two days or more.
+func (g *Grouper) mergeAround(ctx context.Context, cur int32, t int64, near map[int32][]match, quals []int32) (string, error) {
+	isLate := late(t, near)
+	slices.Sort(quals)
+	replayed := false
+	var err error
 	for {
 		other, otherAvg := int32(-1), 0.0
 		for r, sum := range g.links[cur] {
@@ -395,14 +433,103 @@ func (g *Grouper) settle(ctx context.Context, idx int32, toStory map[int32]float
 				other, otherAvg = r, avg
 			}
 		}
+		if other < 0 && isLate {
+			var cands []int32
+			if replayed {
+				cands = slices.Sorted(maps.Keys(g.links[cur]))
+			}
+			for _, r := range quals {
+				cands = append(cands, g.find(r))
+			}
+			for _, r := range cands {
+				if r != cur && g.inDateOrder(cur, r) {
+					other, replayed = r, true
+					break
+				}
+			}
+		}
 		if other < 0 {
-			return sid, nil
+			return g.ids[cur], nil
 		}
 		if cur, err = g.merge(ctx, cur, other); err != nil {
 			return "", err
 		}
-		sid = g.ids[cur]
 	}
+}
+
+// late reports whether a document at time t is older than some original
+// it was compared with: it arrived after coverage published after it.
+func late(t int64, near map[int32][]match) bool {
+	for _, ms := range near {
+		for _, m := range ms {
+			if m.unix > t {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// maxReplay is the most originals inDateOrder replays: the check compares
+// each original with the latest coverage before it, so its cost grows with
+// the square of a day's coverage; two stories larger than this together are
+// left to average linkage.
+const maxReplay = 200
+
+// inDateOrder reports whether the originals of stories a and b (roots),
+// taken in date order, would each have joined the story formed by those
+// before them, by the comparison a document's join uses (see settle): the
+// average over the story's latest coverage (see recent) of cosine times
+// the decay, slower for a story that has run for a HalfLife.
+//
+// Only for two stories that together run two HalfLives or more (a chain of
+// three days of coverage). Whether a day's coverage and
+// the next day's, of one topic, are one event is what the strict decay of
+// a story of one day decides, and a late document sees only part of each
+// day's coverage: the replay would judge the next day's first articles
+// against the few of the day before that have arrived, not the whole of
+// that day's coverage that date order compared them with, and so merge
+// what date order keeps apart. On allsides-dev every such merge of two
+// stories within two days joined two labelled events (see BENCHMARKS.md).
+func (g *Grouper) inDateOrder(a, b int32) bool {
+	var all []int32
+	for _, r := range []int32{a, b} {
+		for _, i := range g.members[r] {
+			if g.docs[i].copyOf < 0 {
+				all = append(all, i)
+			}
+		}
+	}
+	if len(all) < 2 || len(all) > maxReplay {
+		return false
+	}
+	slices.SortFunc(all, func(x, y int32) int { return cmp.Or(cmp.Compare(g.docs[x].unix, g.docs[y].unix), cmp.Compare(x, y)) })
+	if time.Duration(g.docs[all[len(all)-1]].unix-g.docs[all[0]].unix)*time.Second < 2*g.opts.HalfLife {
+		return false
+	}
+	window := int64(g.opts.Window / time.Second)
+	for k := 1; k < len(all); k++ {
+		x := &g.docs[all[k]]
+		from, to, n, running := g.recentOf(all[:k], x.unix)
+		hl := g.opts.HalfLife
+		if running >= g.opts.HalfLife {
+			hl *= runningSlowdown
+		}
+		sum := 0.0
+		for _, i := range all[:k] {
+			o := &g.docs[i]
+			if o.unix < from || o.unix > to || abs(o.unix-x.unix) > window {
+				continue
+			}
+			if s := g.cosine(x.feats, o.feats) * g.decay(o.unix-x.unix, hl); s >= g.opts.Threshold*linkFloor {
+				sum += s
+			}
+		}
+		if sum/float64(n) < g.opts.Threshold {
+			return false
+		}
+	}
+	return true
 }
 
 // recent returns the part of story r a new document at time t is compared
@@ -416,10 +543,15 @@ func (g *Grouper) settle(ctx context.Context, idx int32, toStory map[int32]float
 // story a day). For a story of one day, as most are, this is the whole
 // story.
 func (g *Grouper) recent(r int32, t int64) (from, to int64, n int, running time.Duration) {
+	return g.recentOf(g.members[r], t)
+}
+
+// recentOf is recent for a story given by its documents.
+func (g *Grouper) recentOf(members []int32, t int64) (from, to int64, n int, running time.Duration) {
 	window := int64(g.opts.Window / time.Second)
 	nearest, gap := int64(0), int64(-1)
 	first, last := int64(math.MaxInt64), int64(math.MinInt64)
-	for _, i := range g.members[r] {
+	for _, i := range members {
 		d := &g.docs[i]
 		if d.copyOf >= 0 {
 			continue
@@ -435,7 +567,7 @@ func (g *Grouper) recent(r int32, t int64) (from, to int64, n int, running time.
 	running = time.Duration(last-first) * time.Second
 	span := int64(g.opts.HalfLife / time.Second)
 	from, to = max(nearest-span, t-window), min(nearest+span, t+window)
-	for _, i := range g.members[r] {
+	for _, i := range members {
 		if d := &g.docs[i]; d.copyOf < 0 && d.unix >= from && d.unix <= to {
 			n++
 		}

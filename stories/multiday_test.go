@@ -92,3 +92,83 @@ func TestWithoutTheDaysBetweenTheyAreApart(t *testing.T) {
 		t.Errorf("day 1 and day 3 alone are one story %s: %v", a, partition(g))
 	}
 }
+
+// Feeds deliver late (an outlet that publishes late, a backfilled feed), so
+// the days of coverage can arrive in any order. When a late article could
+// join either of two stories, they merge if the originals of the two, taken
+// in date order, would have joined one story and run over more than two
+// days (see Grouper.inDateOrder); the chain then continues through the
+// stories linked to the merged one. That gives one story in 16 of the 24
+// orders (8 before: only those starting with days 1 and 2, or days 3 and
+// 4). The other 8 are listed: in each, days 2 and 3 form a story of their
+// own, under a day long, before day 1 is with day 2; day 1 then neither
+// joins it (a story of one day is held to the strict decay, and day 3 is
+// two days off) nor merges with it (the three run less than two days, where
+// a late article, seeing only part of each day's coverage, merged labelled
+// events apart on allsides-dev). In every order the second round a month
+// later stays a story of its own and the unrelated stories stay apart.
+func TestArrivalOrdersOfTheDays(t *testing.T) {
+	t.Parallel()
+	days := []Doc{talksDay1, talksDay2, talksDay3, talksDay4}
+	one := []string{"flood", "talks-d1+talks-d2+talks-d3+talks-d4", "talks-round2+talks-round2b", "wire"}
+	dayOneApart := []string{"flood", "talks-d1", "talks-d2+talks-d3+talks-d4", "talks-round2+talks-round2b", "wire"}
+	dayOneAndFourApart := []string{"flood", "talks-d1", "talks-d2+talks-d3", "talks-d4", "talks-round2+talks-round2b", "wire"}
+	split := map[string]bool{}
+	for _, o := range []string{"1324", "2314", "2341", "2431", "3124", "3214", "3241", "4231"} {
+		split[o] = true
+	}
+	fixed := DefaultOptions()
+	fixed.Vocabulary = NewVocabulary(talksSet, fixed.LeadWords)
+	for name, opts := range map[string]Options{"learned vocabulary": DefaultOptions(), "fixed vocabulary": fixed} {
+		n, whole := 0, 0
+		permute(slices.Clone(days), 0, func(order []Doc) {
+			n++
+			key := ""
+			for _, d := range order {
+				key += d.ID[len(d.ID)-1:]
+			}
+			g, _ := newGrouper(t, opts)
+			// The unrelated stories first, the second round last, so that
+			// it meets the days of coverage as they have ended up.
+			addAll(t, g, []Doc{flood, wire})
+			addAll(t, g, order)
+			addAll(t, g, []Doc{talksRound2, talksRound2b})
+			got := partition(g)
+			switch {
+			case slices.Equal(got, one):
+				whole++
+				if split[key] {
+					t.Logf("%s, order %s: now one story; move it out of the known splits", name, key)
+				}
+			case !split[key]:
+				t.Errorf("%s, order %s: grouping %v, want %v", name, key, got, one)
+			case !slices.Equal(got, dayOneApart) && !slices.Equal(got, dayOneAndFourApart):
+				// A known split, but not the known one: day 1 apart from
+				// days 2 and 3, day 4 with them or on its own.
+				t.Errorf("%s, order %s: grouping %v, want day 1 apart, %v or %v", name, key, got, dayOneApart, dayOneAndFourApart)
+			}
+		})
+		if n != 24 {
+			t.Fatalf("%s: tried %d orders, want 24", name, n)
+		}
+		if whole < 16 {
+			t.Errorf("%s: %d of 24 orders give one story, want at least 16", name, whole)
+		}
+	}
+}
+
+// Arriving out of order does not carry the first day over to the third on
+// its own either: with nothing between them, in either order, they stay
+// two stories.
+func TestDayOneAndThreeStayApartInEitherOrder(t *testing.T) {
+	t.Parallel()
+	for _, order := range [][]Doc{{talksDay1, talksDay3}, {talksDay3, talksDay1}} {
+		g, _ := newGrouper(t, DefaultOptions())
+		addAll(t, g, append([]Doc{flood, wire}, order...))
+		a, _ := g.StoryOf(talksDay1.ID)
+		b, _ := g.StoryOf(talksDay3.ID)
+		if a == b {
+			t.Errorf("order %v: day 1 and day 3 alone are one story %s", ids(order), a)
+		}
+	}
+}

@@ -34,10 +34,11 @@ import (
 func main() {
 	dir := flag.String("corpus", "../shared/corpus/allsides-dev", "the allsides-dev folder: articles/*.md and labels.json")
 	speed := flag.Int("speed", 0, "instead of quality, assign this many generated documents and report time and memory per document")
+	late := flag.Duration("late", 0, "with -speed: each document arrives up to this long after its time, so out of order")
 	flag.Parse()
 	var err error
 	if *speed > 0 {
-		err = runSpeed(context.Background(), os.Stdout, *speed)
+		err = runSpeed(context.Background(), os.Stdout, *speed, *late)
 	} else {
 		err = runQuality(context.Background(), *dir)
 	}

@@ -15,9 +15,15 @@ import (
 
 // runSpeed assigns n generated documents one by one, in time order, 1,000
 // a day, and reports the time of each Add at the first tenth and at the
-// last tenth of the run, and the heap after each.
-func runSpeed(ctx context.Context, w io.Writer, n int) error {
+// last tenth of the run, and the heap after each. With late > 0 each
+// document arrives up to late after its time (uniformly at random), so that
+// documents arrive out of order, as from a late outlet or a backfilled
+// feed, and the grouper's handling of late documents is timed too.
+func runSpeed(ctx context.Context, w io.Writer, n int, late time.Duration) error {
 	docs := generate(n)
+	if late > 0 {
+		docs = arriveLate(docs, late)
+	}
 	g, err := stories.New(stories.NewMemStore(), stories.DefaultOptions())
 	if err != nil {
 		return err
@@ -48,6 +54,26 @@ func runSpeed(ctx context.Context, w io.Writer, n int) error {
 	report(n-tenth, n)
 	fmt.Fprintf(w, "%d documents in %v, %d stories\n", n, time.Since(start).Round(time.Millisecond), len(g.Groups()))
 	return nil
+}
+
+// arriveLate returns docs in the order they arrive when each is delayed by
+// up to late after its time.
+func arriveLate(docs []stories.Doc, late time.Duration) []stories.Doc {
+	rng := rand.New(rand.NewPCG(13, 17))
+	type arrival struct {
+		at  time.Time
+		doc stories.Doc
+	}
+	as := make([]arrival, len(docs))
+	for i, d := range docs {
+		as[i] = arrival{d.Time.Add(time.Duration(rng.Int64N(int64(late)))), d}
+	}
+	slices.SortStableFunc(as, func(a, b arrival) int { return a.at.Compare(b.at) })
+	out := make([]stories.Doc, len(as))
+	for i, a := range as {
+		out[i] = a.doc
+	}
+	return out
 }
 
 // generate makes n documents about n/4 events: each event has its own
