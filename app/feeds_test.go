@@ -8,12 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/geobrief/geobrief/config"
 	"github.com/geobrief/geobrief/corpus"
+	"github.com/geobrief/geobrief/internal/fakeclock"
 	"github.com/geobrief/geobrief/newssite"
 	"github.com/geobrief/geobrief/webfetch"
 )
@@ -23,8 +23,7 @@ var day0 = time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 // fakeClock is a settable clock whose After hands each wait to the test,
 // which decides when it ends: the background loop is driven step by step.
 type fakeClock struct {
-	mu    sync.Mutex
-	now   time.Time
+	*fakeclock.Clock
 	waits chan wait
 }
 
@@ -33,19 +32,7 @@ type wait struct {
 	done chan time.Time
 }
 
-func newFakeClock() *fakeClock { return &fakeClock{now: day0, waits: make(chan wait)} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+func newFakeClock() *fakeClock { return &fakeClock{Clock: fakeclock.New(day0), waits: make(chan wait)} }
 
 func (c *fakeClock) After(d time.Duration) <-chan time.Time {
 	w := wait{d: d, done: make(chan time.Time, 1)}

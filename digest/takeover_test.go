@@ -9,28 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/geobrief/geobrief/internal/fakeclock"
 	"github.com/geobrief/geobrief/store"
 	"github.com/geobrief/geobrief/store/storetest"
 )
-
-// testClock is a clock tests move by hand, safe to read from the
-// goroutine of a scheduler that is stuck in a post.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // fixedBuilder builds the same digest every time and counts the builds.
 type fixedBuilder struct {
@@ -110,7 +92,7 @@ type replicaRig struct {
 	be      storetest.Backend
 	where   string
 	st      *store.Store
-	clock   *testClock
+	clock   *fakeclock.Clock
 	builder *fixedBuilder
 	ch      *sharedChannel
 	key     string
@@ -126,7 +108,7 @@ func newReplicaRig(t *testing.T, be storetest.Backend) *replicaRig {
 		be:      be,
 		where:   where,
 		st:      be.OpenAt(t, where),
-		clock:   &testClock{t: base.Add(2 * time.Hour)}, // 08:00
+		clock:   fakeclock.New(base.Add(2 * time.Hour)), // 08:00
 		builder: &fixedBuilder{d: longDigest()},
 		ch:      &sharedChannel{},
 		key:     "c/2026-11-28/08:00",
@@ -219,7 +201,7 @@ func TestReplicaTakesOverAfterLeaseExpiry(t *testing.T) {
 		pb := &replicaPoster{ch: r.ch}
 		b := r.scheduler("replica-b", pb)
 		// Within A's lease: B leaves the edition alone.
-		r.clock.Add(50 * time.Second)
+		r.clock.Advance(50 * time.Second)
 		if err := b.RunOnce(ctx, r.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
@@ -227,7 +209,7 @@ func TestReplicaTakesOverAfterLeaseExpiry(t *testing.T) {
 			t.Fatalf("replica B posted %d parts of an edition A holds", n)
 		}
 		// A's lease has run out: B takes over and finishes.
-		r.clock.Add(11 * time.Second)
+		r.clock.Advance(11 * time.Second)
 		if err := b.RunOnce(ctx, r.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
@@ -240,7 +222,7 @@ func TestReplicaTakesOverAfterLeaseExpiry(t *testing.T) {
 		}
 		// A comes back (a partition heals): nothing is left for it.
 		pa.hook = nil
-		r.clock.Add(5 * time.Minute)
+		r.clock.Advance(5 * time.Minute)
 		if err := a.RunOnce(ctx, r.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
@@ -260,7 +242,7 @@ func TestLiveOwnerKeepsItsEdition(t *testing.T) {
 		var bErr error
 		pa := &replicaPoster{ch: r.ch, hook: func(_ context.Context, _ int) error {
 			// Each post takes 40 s of the 60 s lease; B checks during it.
-			r.clock.Add(40 * time.Second)
+			r.clock.Advance(40 * time.Second)
 			if err := b.RunOnce(ctx, r.clock.Now()); err != nil {
 				bErr = err
 			}
@@ -295,7 +277,7 @@ func TestConcurrentTakeoverPostsOnce(t *testing.T) {
 		if err := r.scheduler("replica-a", pa).RunOnce(ctx, r.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
-		r.clock.Add(2 * time.Minute)
+		r.clock.Advance(2 * time.Minute)
 		var wg sync.WaitGroup
 		for i := range 4 {
 			s := r.scheduler("replica-"+string(rune('b'+i)), &replicaPoster{ch: r.ch})
@@ -317,7 +299,7 @@ func TestLeaseRunsFromTheClaimAfterALongBuild(t *testing.T) {
 	storetest.Backends(t, func(t *testing.T, be storetest.Backend) {
 		r := newReplicaRig(t, be)
 		ctx := context.Background()
-		r.builder.hook = func() { r.clock.Add(50 * time.Second) } // Briefs took 50 s
+		r.builder.hook = func() { r.clock.Advance(50 * time.Second) } // Briefs took 50 s
 		pa := &replicaPoster{ch: r.ch, hook: func(context.Context, int) error { return errors.New("the process is gone") }}
 		start := r.clock.Now()
 		if err := r.scheduler("replica-a", pa).RunOnce(ctx, start); err != nil {
@@ -326,14 +308,14 @@ func TestLeaseRunsFromTheClaimAfterALongBuild(t *testing.T) {
 		r.builder.hook = nil
 		pb := &replicaPoster{ch: r.ch}
 		b := r.scheduler("replica-b", pb)
-		r.clock.Add(59 * time.Second) // 109 s after the run started, 59 s after the claim
+		r.clock.Advance(59 * time.Second) // 109 s after the run started, 59 s after the claim
 		if err := b.RunOnce(ctx, r.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
 		if n := pb.calls.Load(); n != 0 {
 			t.Fatalf("replica B took over %s after the claim, within its lease", 59*time.Second)
 		}
-		r.clock.Add(2 * time.Second)
+		r.clock.Advance(2 * time.Second)
 		if err := b.RunOnce(ctx, r.clock.Now()); err != nil {
 			t.Fatal(err)
 		}

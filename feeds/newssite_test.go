@@ -335,24 +335,6 @@ func testFetcher(timeout time.Duration) *webfetch.Fetcher {
 	})
 }
 
-// fakeClock is a settable clock.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // lockedWriter lets concurrent log calls share a buffer.
 type lockedWriter struct {
 	mu sync.Mutex

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/geobrief/geobrief/internal/fakeclock"
 )
 
 type pollerFixture struct {
@@ -15,7 +17,7 @@ type pollerFixture struct {
 	sources *memSources
 	state   *memState
 	sink    *memSink
-	clock   *fakeClock
+	clock   *fakeclock.Clock
 	logs    *bytes.Buffer
 	poller  *Poller
 }
@@ -27,7 +29,7 @@ func newFixture(t *testing.T) *pollerFixture {
 		sources: &memSources{},
 		state:   &memState{},
 		sink:    newMemSink(),
-		clock:   &fakeClock{now: time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)},
+		clock:   fakeclock.New(time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)),
 		logs:    &bytes.Buffer{},
 	}
 	p, err := NewPoller(Config{

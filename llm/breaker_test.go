@@ -5,29 +5,12 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/geobrief/geobrief/internal/fakeclock"
 )
-
-// fakeClock is a settable clock for Config.Now.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 func TestBreakerOpensFailsFastProbesAndCloses(t *testing.T) {
 	var status atomic.Int32
@@ -39,7 +22,7 @@ func TestBreakerOpensFailsFastProbesAndCloses(t *testing.T) {
 		}
 		completion(w, "ok", "stop", true)
 	})
-	clock := &fakeClock{t: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}
+	clock := fakeclock.New(time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC))
 	c := newTestClient(t, Config{BaseURL: f.url(), MaxRetries: -1, BreakerFailures: 3,
 		BreakerCooldown: 30 * time.Second, Now: clock.Now}, nil)
 	ctx := context.Background()
@@ -58,7 +41,7 @@ func TestBreakerOpensFailsFastProbesAndCloses(t *testing.T) {
 		}
 	}
 	before := f.calls.Load()
-	clock.Add(29*time.Second + 500*time.Millisecond)
+	clock.Advance(29*time.Second + 500*time.Millisecond)
 	_, err := c.Complete(ctx, userReq("hi"))
 	if !errors.Is(err, ErrCircuitOpen) || !strings.HasSuffix(err.Error(), "next try in 1s") {
 		t.Fatalf("err = %v, want ErrCircuitOpen with the wait rounded up", err)
@@ -68,7 +51,7 @@ func TestBreakerOpensFailsFastProbesAndCloses(t *testing.T) {
 	}
 
 	// After the cool-down a failing probe opens it again.
-	clock.Add(time.Second)
+	clock.Advance(time.Second)
 	if _, err := c.Complete(ctx, userReq("probe")); err == nil || errors.Is(err, ErrCircuitOpen) {
 		t.Fatalf("probe: err = %v, want the 500", err)
 	}
@@ -77,7 +60,7 @@ func TestBreakerOpensFailsFastProbesAndCloses(t *testing.T) {
 	}
 
 	// A successful probe closes it.
-	clock.Add(31 * time.Second)
+	clock.Advance(31 * time.Second)
 	status.Store(200)
 	if _, err := c.Complete(ctx, userReq("probe")); err != nil {
 		t.Fatalf("probe: %v", err)
@@ -128,14 +111,14 @@ func TestBreakerOpenWhileProbing(t *testing.T) {
 		<-release
 		completion(w, "ok", "stop", true)
 	})
-	clock := &fakeClock{t: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}
+	clock := fakeclock.New(time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC))
 	c := newTestClient(t, Config{BaseURL: f.url(), MaxRetries: -1, BreakerFailures: 1,
 		BreakerCooldown: 30 * time.Second, Now: clock.Now}, nil)
 	if _, err := c.Complete(context.Background(), userReq("hi")); err == nil {
 		t.Fatal("want the 500")
 	}
 	failing.Store(false)
-	clock.Add(time.Minute)
+	clock.Advance(time.Minute)
 	probeDone := make(chan error, 1)
 	go func() { _, err := c.Complete(context.Background(), userReq("probe")); probeDone <- err }()
 	for deadline := time.Now().Add(2 * time.Second); f.calls.Load() < 2; {

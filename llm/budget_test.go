@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/geobrief/geobrief/internal/fakeclock"
 )
 
 type usageKey struct{ day, guild string }
@@ -63,7 +65,7 @@ var _ Ledger = (*memLedger)(nil)
 
 func TestUsageRecorded(t *testing.T) {
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) { completion(w, "ok", "stop", true) })
-	clock := &fakeClock{t: time.Date(2025, 3, 1, 23, 0, 0, 0, time.FixedZone("X", 2*3600))}
+	clock := fakeclock.New(time.Date(2025, 3, 1, 23, 0, 0, 0, time.FixedZone("X", 2*3600)))
 	l := newMemLedger()
 	c := newTestClient(t, Config{BaseURL: f.url(), Now: clock.Now}, l)
 	req := userReq("hi")
@@ -81,7 +83,7 @@ func TestUsageRecorded(t *testing.T) {
 
 func TestBudgets(t *testing.T) {
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) { completion(w, "ok", "stop", true) })
-	clock := &fakeClock{t: time.Date(2025, 3, 1, 21, 30, 0, 0, time.UTC)}
+	clock := fakeclock.New(time.Date(2025, 3, 1, 21, 30, 0, 0, time.UTC))
 	l := newMemLedger()
 	l.rows[usageKey{"2025-03-01", "big"}] = usageRow{10, 500, 500}
 	l.rows[usageKey{"2025-02-28", "small"}] = usageRow{10, 5000, 5000} // yesterday does not count
@@ -134,7 +136,7 @@ func TestBudgets(t *testing.T) {
 	}
 
 	// A new UTC day starts afresh.
-	clock.Add(3 * time.Hour)
+	clock.Advance(3 * time.Hour)
 	req.Guild, req.MaxTokens = "big", 100
 	if _, err := c.Complete(ctx, req); err != nil {
 		t.Fatalf("next day: %v", err)

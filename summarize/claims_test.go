@@ -6,30 +6,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/geobrief/geobrief/internal/fakeclock"
 	"github.com/geobrief/geobrief/llm"
 	"github.com/geobrief/geobrief/store"
 	"github.com/geobrief/geobrief/store/storetest"
 )
 
 var _ GenerationClaims = (*store.Store)(nil)
-
-// manualClock is a clock the test moves.
-type manualClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *manualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *manualClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // replica is a Summarizer as one replica has it: its own process state,
 // the shared store as cache and claims.
@@ -108,7 +91,7 @@ func TestDeadReplicasClaimIsTakenOver(t *testing.T) {
 
 func testDeadReplicasClaimIsTakenOver(t *testing.T, be storetest.Backend) {
 	st := be.Open(t)
-	clock := &manualClock{t: time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)}
+	clock := fakeclock.New(time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC))
 	f := &fakeLLM{answer: func(int64, llm.Request) (llm.Response, error) { return reply(omanAnswer) }}
 	r := replica(t, f, st, "b", Config{Now: clock.Now})
 	key := r.cacheKey(omanDoc, Options{Length: Options{}.Length.orDefault()})
@@ -129,7 +112,7 @@ func testDeadReplicasClaimIsTakenOver(t *testing.T, be storetest.Backend) {
 	if n := f.calls.Load(); n != 0 {
 		t.Fatalf("%d LLM calls while another replica's claim ran", n)
 	}
-	clock.Add(lease)
+	clock.Advance(lease)
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
