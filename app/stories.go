@@ -316,6 +316,9 @@ type storyIndex struct {
 	ledger  *storyLedger
 	// seen is the highest seq the grouper has replayed or recorded.
 	seen int64
+	// checked is the highest document number storiesReady found grouped:
+	// it looks only above it (store.UngroupedAfter).
+	checked int64
 	// keep: documents are to join their stories as they are stored (Run
 	// asked for the grouper). A grouper dropped after a failed turn is
 	// then built again by the next document stored.
@@ -474,15 +477,25 @@ func addToStory(ctx context.Context, g *stories.Grouper, w store.StoryWriter, d 
 // stories are read. A process that has not built the grouper builds it
 // only when some document has none: when the bot is running, it groups
 // every document it stores, and `geobrief stories` then reads without
-// building anything.
+// building anything. Each call looks only at the documents added since
+// the last one (store.UngroupedAfter). A number SQLite gives out again,
+// after the newest document was removed, is passed over here; the next
+// turn of grouping (which looks at every document without a story) or a
+// restart picks it up.
 func (a *App) storiesReady(ctx context.Context) error {
 	a.stories.mu.Lock()
 	defer a.stories.mu.Unlock()
-	docs, err := a.Store.Ungrouped(ctx)
-	if err != nil || len(docs) == 0 {
+	ungrouped, top, err := a.Store.UngroupedAfter(ctx, a.stories.checked)
+	if err != nil {
 		return err
 	}
-	return a.group(ctx, nil)
+	if ungrouped {
+		if err := a.group(ctx, nil); err != nil {
+			return err
+		}
+	}
+	a.stories.checked = top
+	return nil
 }
 
 // storyGrouper returns the grouper, building it the first time, and keeps

@@ -251,6 +251,28 @@ func (s *Store) Ungrouped(ctx context.Context) ([]StoryInput, error) {
 	return s.storyInputs(ctx, `WHERE NOT EXISTS (SELECT 1 FROM story_docs sd WHERE sd.doc_id = d.id)`)
 }
 
+// UngroupedAfter reports whether a document numbered above after (the
+// documents' n, which grows as documents are added) has no story yet, and
+// returns the highest number stored, to pass as after next time. Reading
+// stories asks this on every command: checking only the documents added
+// since the last check keeps that to two index probes, where checking
+// every document scans the whole table: 48 ms at 20,000 documents on
+// SQLite against 7 µs (BenchmarkStoriesReadyCheck, BENCHMARKS.md).
+func (s *Store) UngroupedAfter(ctx context.Context, after int64) (ungrouped bool, top int64, err error) {
+	if err := s.read.QueryRowContext(ctx, `SELECT coalesce(max(n), 0) FROM documents`).Scan(&top); err != nil {
+		return false, 0, fmt.Errorf("store: cannot read the newest document: %w", err)
+	}
+	if top <= after {
+		return false, top, nil
+	}
+	err = s.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM documents d WHERE d.n > ?
+		AND NOT EXISTS (SELECT 1 FROM story_docs sd WHERE sd.doc_id = d.id))`, after).Scan(&ungrouped)
+	if err != nil {
+		return false, 0, fmt.Errorf("store: cannot look for documents without a story: %w", err)
+	}
+	return ungrouped, top, nil
+}
+
 // StoryInputs returns every stored document with what grouping reads,
 // oldest (published, else added) first.
 func (s *Store) StoryInputs(ctx context.Context) ([]StoryInput, error) {

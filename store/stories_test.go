@@ -209,6 +209,45 @@ func TestStoriesSinceWindow(t *testing.T) {
 	})
 }
 
+// UngroupedAfter finds a document without a story only above the number
+// it is given, and returns the number to give next time.
+func TestUngroupedAfter(t *testing.T) {
+	t.Parallel()
+	storetest.Backends(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		s := b.Open(t)
+		if ungrouped, top, err := s.UngroupedAfter(ctx, 0); err != nil || ungrouped || top != 0 {
+			t.Fatalf("empty store: %v, %d, %v; want false, 0", ungrouped, top, err)
+		}
+		docs := storyDocs(3)
+		if _, err := s.SyncDocuments(ctx, docs[:2]); err != nil {
+			t.Fatal(err)
+		}
+		ungrouped, top, err := s.UngroupedAfter(ctx, 0)
+		if err != nil || !ungrouped || top == 0 {
+			t.Fatalf("two documents, none grouped: %v, %d, %v; want true", ungrouped, top, err)
+		}
+		for _, id := range []string{"d1", "d2"} {
+			if err := s.SetStory(ctx, id, "x"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if ungrouped, again, err := s.UngroupedAfter(ctx, 0); err != nil || ungrouped || again != top {
+			t.Fatalf("both grouped: %v, %d, %v; want false, %d", ungrouped, again, err, top)
+		}
+		if _, err := s.SyncDocuments(ctx, docs); err != nil {
+			t.Fatal(err)
+		}
+		ungrouped, newer, err := s.UngroupedAfter(ctx, top)
+		if err != nil || !ungrouped || newer <= top {
+			t.Fatalf("d3 added: %v, %d, %v; want true above %d", ungrouped, newer, err, top)
+		}
+		if ungrouped, _, err := s.UngroupedAfter(ctx, newer); err != nil || ungrouped {
+			t.Errorf("nothing above %d: %v, %v; want false", newer, ungrouped, err)
+		}
+	})
+}
+
 // A turn reads the assignments recorded after a seq in seq order, with
 // their documents' text, marks those whose document is gone, and lists
 // the documents without a story; a seq is never given out twice, even
